@@ -3,4 +3,10 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli.ts');
+const { run } = await import('../src/cli.ts');
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`sealpeer: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}
