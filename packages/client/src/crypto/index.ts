@@ -1,0 +1,22 @@
+export { concatBytes, fromHex, toHex, utf8 } from './bytes.ts';
+export { CryptoError, type CryptoErrorCode } from './errors.ts';
+export { BLAKE2b, type HashFunction, hkdf, hmac, SHA256, SHA512 } from './hash.ts';
+export {
+  blake2b,
+  chacha20poly1305Decrypt,
+  chacha20poly1305Encrypt,
+  constantTimeEqual,
+  ed25519KeyPair,
+  ed25519KeyPairFromSeed,
+  ed25519Sign,
+  ed25519Verify,
+  randomBytes,
+  ready,
+  type Sodium,
+  sodium,
+  x25519,
+  x25519KeyPair,
+  x25519PublicKey,
+  xchacha20poly1305Decrypt,
+  xchacha20poly1305Encrypt,
+} from './sodium.ts';
