@@ -1,0 +1,53 @@
+// Builds the app once per source state with Vite's build API into a temp dir shared by all e2e test files
+// (keyed by a hash of the sources, written to a private dir and renamed into place, so parallel test
+// files never see a half-written bundle).
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { appRoot, appViteConfig } from '../../src/node/paths.ts';
+
+const SOURCES = [
+  'src',
+  'build',
+  'public',
+  'index.html',
+  'p',
+  'vite.config.ts',
+  '../client/src',
+  '../keyshare/src',
+];
+
+function hashTree(hash: ReturnType<typeof createHash>, path: string): void {
+  if (!existsSync(path)) return;
+  if (statSync(path).isDirectory()) {
+    for (const name of readdirSync(path).sort()) hashTree(hash, join(path, name));
+    return;
+  }
+  hash.update(path);
+  hash.update(readFileSync(path));
+}
+
+/** Returns a directory holding the built app for the current sources. */
+export async function buildAppOnce(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const s of SOURCES) hashTree(hash, join(appRoot, s));
+  const outDir = join(tmpdir(), `sealpeer-app-build-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(outDir, 'index.html'))) return outDir;
+  const tmp = `${outDir}.${process.pid}.tmp`;
+  await build({
+    configFile: appViteConfig,
+    root: appRoot,
+    logLevel: 'warn',
+    build: { outDir: tmp, emptyOutDir: true },
+  });
+  try {
+    renameSync(tmp, outDir);
+  } catch (err) {
+    // Another test file finished the same build first: use its copy.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(outDir, 'index.html'))) throw err;
+  }
+  return outDir;
+}

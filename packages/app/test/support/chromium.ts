@@ -1,0 +1,48 @@
+// Launches Debian's Chromium through playwright-core. Missing Chromium is a test failure with the install
+// line, never a silent skip (scripts/setup-system.sh installs it in CI).
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Audio/video calls use Chromium's fake camera and microphone, with no permission prompt.
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  // Host ICE candidates as plain loopback addresses instead of mDNS names (no resolver in the sandbox).
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install it with: sudo apt-get install -y chromium`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** A fresh, isolated browser profile (its own IndexedDB) with console errors and CSP reports collected. */
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, viewport = { width: 1000, height: 900 }): Promise<TestPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { context, page, problems };
+}

@@ -1,0 +1,27 @@
+// Vite build of the browser app. Static bundle, no inline scripts or styles (the page is served with
+// `script-src 'self'; style-src 'self'`), no CDN assets: everything the page loads comes from this build.
+// '@sealpeer/client' resolves to packages/client/src through the npm workspace link.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  publicDir: here('public'),
+  build: {
+    outDir: here('dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    // Never inline assets as data: URLs, and never inline CSS into JS: both would need looser CSP.
+    assetsInlineLimit: 0,
+    cssCodeSplit: false,
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+    rollupOptions: {
+      // `/p#<invite>` is the invite landing page (the fragment never reaches a server).
+      input: { main: here('index.html'), invite: here('p/index.html') },
+    },
+  },
+});
