@@ -3,3 +3,20 @@ export const placeholder = 'client';
 // --- crypto core (issue 4: src/crypto, src/noise, src/cpace, src/identity) ---
 export * from './crypto/index.ts';
 export * from './noise/index.ts';
+
+// --- keyshare client (issue 5: src/keyshare). Formats and proofs under the `keyshare` namespace. ---
+export * as keyshare from './keyshare/index.ts';
+export {
+  checkPeerCheckpoint,
+  jsonFileStateStore,
+  KeyshareClient,
+  type KeyshareClientOptions,
+  KeyshareIntegrityError,
+  type KeyshareIntegrityReason,
+  KeyshareRequestError,
+  type KeyshareStateStore,
+  type LookupResult,
+  MemoryStateStore as KeyshareMemoryStateStore,
+  type PeerCheckResult,
+  watchOwnHandle,
+} from './keyshare/index.ts';

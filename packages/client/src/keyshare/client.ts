@@ -1,0 +1,221 @@
+// KeyshareClient: looks up peers' keys with full verification, and publishes / rotates / revokes the
+// user's own record. See docs/keyshare.md §Client.
+import { type FetchLike, KeyshareApi, type RecordAnswer } from './api.ts';
+import type { SignedCheckpoint } from './checkpoint.ts';
+import { bytesEqual } from './encoding.ts';
+import { KeyshareRequestError } from './errors.ts';
+import { checkConsistent, LogView } from './log-view.ts';
+import { type NoteVerifier, parseVerifierKey } from './note.ts';
+import {
+  type KeyRecord,
+  type RecordSigner,
+  recordLeafHash,
+  recordSigningBytes,
+  recordToJson,
+  type SignedKeyRecord,
+  ZERO_HASH,
+} from './record.ts';
+import { type KeyshareStateStore, MemoryStateStore } from './state.ts';
+import { verifyCheckpointNote, verifyRecordAnswer } from './verify.ts';
+
+export interface KeyshareClientOptions {
+  /** Base URL of the keyshare, e.g. http://127.0.0.1:8090 */
+  readonly url: string;
+  /** The log's verifier key (signed-note format), pinned out of band. */
+  readonly verifierKey: string;
+  /** Persists the last verified checkpoint; defaults to memory (lost on restart). */
+  readonly stateStore?: KeyshareStateStore;
+  readonly fetch?: FetchLike;
+  /** Clock for createdAt, in ms (tests). */
+  readonly now?: () => number;
+}
+
+export type RecordStatus = 'active' | 'revoked' | 'expired';
+
+export interface LookupResult {
+  readonly handle: string;
+  readonly status: RecordStatus;
+  /** Ed25519 identity key. Use only when status === 'active'. */
+  readonly identityKey: Uint8Array;
+  /** X25519 key. Use only when status === 'active'. */
+  readonly x25519Key: Uint8Array;
+  readonly record: SignedKeyRecord;
+  readonly leafIndex: number;
+  readonly checkpoint: SignedCheckpoint;
+}
+
+export interface PublishKeys {
+  /** Signs with the identity key to publish (for rotate: the new key). */
+  readonly signer: RecordSigner;
+  readonly x25519Key: Uint8Array;
+  readonly expiresAt?: number | null;
+}
+
+export class KeyshareClient {
+  readonly verifier: NoteVerifier;
+  readonly api: KeyshareApi;
+  readonly #view: LogView;
+  readonly #now: () => number;
+
+  constructor(options: KeyshareClientOptions) {
+    this.verifier = parseVerifierKey(options.verifierKey);
+    this.api = new KeyshareApi(options.url, options.fetch);
+    this.#view = new LogView(this.verifier, options.stateStore ?? new MemoryStateStore(), (a, b) =>
+      this.api.getConsistencyProof(a, b),
+    );
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Fetches, verifies and records the log's latest checkpoint. */
+  async checkpoint(): Promise<SignedCheckpoint> {
+    const cp = verifyCheckpointNote(await this.api.getCheckpoint(), this.verifier);
+    await this.#view.advance(cp);
+    return cp;
+  }
+
+  /** The last checkpoint this client verified (to hand to peers in the sealed handshake), or null. */
+  async latestCheckpointNote(): Promise<string | null> {
+    return (await this.#view.latest())?.note ?? null;
+  }
+
+  async #accept(answer: RecordAnswer, handle: string): Promise<LookupResult> {
+    const v = verifyRecordAnswer(answer, this.verifier, handle);
+    await this.#view.advance(v.checkpoint);
+    const r = v.record;
+    const expired = r.expiresAt !== null && r.expiresAt <= this.#now();
+    const status: RecordStatus = r.kind === 'revoke' ? 'revoked' : expired ? 'expired' : 'active';
+    return {
+      handle,
+      status,
+      identityKey: r.identityKey,
+      x25519Key: r.x25519Key,
+      record: r,
+      leafIndex: v.leafIndex,
+      checkpoint: v.checkpoint,
+    };
+  }
+
+  /**
+   * Looks up a handle's latest record and verifies it completely: record signature, inclusion proof
+   * against the checkpoint, checkpoint signature against the pinned key, and consistency with the
+   * last checkpoint seen. Throws KeyshareIntegrityError on any failure (do not use the key then),
+   * KeyshareRequestError('not_found') when nothing is logged for the handle.
+   */
+  async lookup(handle: string): Promise<LookupResult> {
+    return this.#accept(await this.api.getRecord(handle), handle);
+  }
+
+  async #submit(
+    record: KeyRecord,
+    signers: { signer: RecordSigner; prev?: RecordSigner },
+  ): Promise<LookupResult> {
+    const bytes = recordSigningBytes(record);
+    const signed: SignedKeyRecord = {
+      ...record,
+      signature: await signers.signer.sign(bytes),
+      prevSignature: signers.prev ? await signers.prev.sign(bytes) : null,
+    };
+    return this.#accept(await this.api.postRecord(recordToJson(signed)), record.handle);
+  }
+
+  /** Claims `handle` for these keys (the first record of a handle). */
+  async publish(handle: string, keys: PublishKeys): Promise<LookupResult> {
+    const record: KeyRecord = {
+      kind: 'claim',
+      handle,
+      seq: 0,
+      createdAt: this.#now(),
+      expiresAt: keys.expiresAt ?? null,
+      identityKey: keys.signer.publicKey,
+      x25519Key: keys.x25519Key,
+      prev: ZERO_HASH,
+    };
+    return this.#submit(record, { signer: keys.signer });
+  }
+
+  async #current(handle: string, signer: RecordSigner): Promise<LookupResult> {
+    const cur = await this.lookup(handle);
+    if (!bytesEqual(cur.identityKey, signer.publicKey)) {
+      throw new KeyshareRequestError(0, 'not_own_key', 'the signer does not hold the current identity key');
+    }
+    return cur;
+  }
+
+  /** Rotates to new keys; signed by the current identity key (`current`) and the new one. */
+  async rotate(handle: string, current: RecordSigner, next: PublishKeys): Promise<LookupResult> {
+    const cur = await this.#current(handle, current);
+    const record: KeyRecord = {
+      kind: 'rotate',
+      handle,
+      seq: cur.record.seq + 1,
+      createdAt: Math.max(this.#now(), cur.record.createdAt),
+      expiresAt: next.expiresAt ?? null,
+      identityKey: next.signer.publicKey,
+      x25519Key: next.x25519Key,
+      prev: recordLeafHash(cur.record),
+    };
+    return this.#submit(record, { signer: next.signer, prev: current });
+  }
+
+  /** Revokes the handle for good; signed by the current identity key. */
+  async revoke(handle: string, current: RecordSigner): Promise<LookupResult> {
+    const cur = await this.#current(handle, current);
+    const record: KeyRecord = {
+      kind: 'revoke',
+      handle,
+      seq: cur.record.seq + 1,
+      createdAt: Math.max(this.#now(), cur.record.createdAt),
+      expiresAt: null,
+      identityKey: cur.identityKey,
+      x25519Key: cur.x25519Key,
+      prev: recordLeafHash(cur.record),
+    };
+    return this.#submit(record, { signer: current });
+  }
+
+  /**
+   * Checks a peer's checkpoint of this log against ours (see checkPeerCheckpoint); on success the
+   * newer of the two becomes our stored view.
+   */
+  async checkPeerCheckpoint(theirs: string): Promise<PeerCheckResult> {
+    const mine = (await this.#view.latest()) ?? (await this.checkpoint());
+    const result = await checkPeerCheckpoint(mine.note, theirs, {
+      verifier: this.verifier,
+      consistencyProof: (a, b) => this.api.getConsistencyProof(a, b),
+    });
+    await this.#view.advance(result.newer);
+    return result;
+  }
+}
+
+export interface PeerCheckResult {
+  /** 'same': identical tree heads; 'consistent': one extends the other (proof verified). */
+  readonly status: 'same' | 'consistent';
+  readonly older: SignedCheckpoint;
+  readonly newer: SignedCheckpoint;
+}
+
+export interface PeerCheckLog {
+  readonly verifier: NoteVerifier;
+  readonly consistencyProof: (oldSize: number, newSize: number) => Promise<Uint8Array[]>;
+}
+
+/**
+ * Split-view detection between two peers of one log. `mine` and `theirs` are checkpoint notes (the
+ * peer's arrives inside the sealed handshake payload). Both must be signed by the pinned log key;
+ * then the smaller tree must be a prefix of the larger (consistency proof fetched from the log).
+ * Throws KeyshareIntegrityError: 'checkpoint_invalid' (theirs is not a checkpoint of this log) or
+ * 'split_view' (the log showed us different histories).
+ */
+export async function checkPeerCheckpoint(
+  mine: string,
+  theirs: string,
+  log: PeerCheckLog,
+): Promise<PeerCheckResult> {
+  const a = verifyCheckpointNote(mine, log.verifier);
+  const b = verifyCheckpointNote(theirs, log.verifier);
+  const [older, newer] = a.size <= b.size ? [a, b] : [b, a];
+  await checkConsistent(older, newer, log.consistencyProof, 'split_view');
+  const same = older.size === newer.size;
+  return { status: same ? 'same' : 'consistent', older, newer };
+}

@@ -1,0 +1,75 @@
+// @sealpeer/client keyshare: verification of keyshare answers (RFC 6962 Merkle proofs, C2SP signed
+// notes and checkpoints), the record format, and the KeyshareClient.
+export type { FetchLike, RecordAnswer } from './api.ts';
+export { KeyshareApi, parseRecordAnswer } from './api.ts';
+export type { Checkpoint, SignedCheckpoint } from './checkpoint.ts';
+export { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from './checkpoint.ts';
+export type {
+  KeyshareClientOptions,
+  LookupResult,
+  PeerCheckLog,
+  PeerCheckResult,
+  PublishKeys,
+  RecordStatus,
+} from './client.ts';
+export { checkPeerCheckpoint, KeyshareClient } from './client.ts';
+export type { KeyshareIntegrityReason } from './errors.ts';
+export {
+  KEYSHARE_CLIENT_CODES,
+  KEYSHARE_INTEGRITY_REASONS,
+  KeyshareIntegrityError,
+  KeyshareRequestError,
+} from './errors.ts';
+export type { ConsistencyProofSource } from './log-view.ts';
+export { checkConsistent, LogView } from './log-view.ts';
+export type { MerkleErrorCode } from './merkle.ts';
+export {
+  emptyRoot,
+  HASH_SIZE,
+  hashChildren,
+  hashLeaf,
+  MerkleProofError,
+  rootFromConsistencyProof,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.ts';
+export type { NoteErrorCode, NoteSignature, NoteSigner, NoteVerifier } from './note.ts';
+export {
+  formatSignerKey,
+  formatVerifierKey,
+  generateNoteSigner,
+  isValidKeyName,
+  NoteError,
+  noteKeyId,
+  parseSignedNote,
+  parseSignerKey,
+  parseVerifierKey,
+  signNote,
+  verifySignedNote,
+} from './note.ts';
+export type { KeyRecord, RecordJson, RecordKind, RecordSigner, SignedKeyRecord } from './record.ts';
+export {
+  ed25519RecordSigner,
+  HANDLE_RE,
+  parseRecordLeaf,
+  RECORD_DOMAIN,
+  RECORD_VERSION,
+  RecordFormatError,
+  recordFromJson,
+  recordLeaf,
+  recordLeafHash,
+  recordSigningBytes,
+  recordToJson,
+  verifyRecordPrevSignature,
+  verifyRecordSignature,
+  ZERO_HASH,
+} from './record.ts';
+export type { TransitionRefusal, TransitionResult } from './rules.ts';
+export { checkTransition } from './rules.ts';
+export type { KeyshareStateStore, StoredCheckpoint } from './state.ts';
+export { jsonFileStateStore, MemoryStateStore } from './state.ts';
+export type { VerifiedRecord } from './verify.ts';
+export { verifyCheckpointNote, verifyRecordAnswer } from './verify.ts';
+export type { OwnHandleWatch, WatchAlert, WatchOptions } from './watch.ts';
+export { watchOwnHandle } from './watch.ts';

@@ -1,0 +1,84 @@
+// A client's view of one log: the latest checkpoint it verified, persisted in a KeyshareStateStore.
+// Every newer checkpoint must be proven an append-only extension of it (RFC 9162 §2.1.4); a smaller
+// tree is a rollback and an equal-size tree with another root is a fork.
+import type { SignedCheckpoint } from './checkpoint.ts';
+import { bytesEqual } from './encoding.ts';
+import { KeyshareIntegrityError } from './errors.ts';
+import { verifyConsistency } from './merkle.ts';
+import type { NoteVerifier } from './note.ts';
+import type { KeyshareStateStore } from './state.ts';
+import { verifyCheckpointNote } from './verify.ts';
+
+export type ConsistencyProofSource = (oldSize: number, newSize: number) => Promise<Uint8Array[]>;
+
+/**
+ * Throws unless `older` and `newer` (both verified, older.size <= newer.size) are views of one
+ * append-only log. `fork` is the reason used when they are not.
+ */
+export async function checkConsistent(
+  older: SignedCheckpoint,
+  newer: SignedCheckpoint,
+  proofs: ConsistencyProofSource,
+  fork: 'fork_detected' | 'split_view' | 'consistency_failed' = 'consistency_failed',
+): Promise<void> {
+  if (older.size === 0) return; // Every tree extends the empty tree.
+  if (older.size === newer.size) {
+    if (!bytesEqual(older.rootHash, newer.rootHash)) {
+      throw new KeyshareIntegrityError(fork === 'consistency_failed' ? 'fork_detected' : fork);
+    }
+    return;
+  }
+  const proof = await proofs(older.size, newer.size);
+  try {
+    verifyConsistency(older.size, newer.size, proof, older.rootHash, newer.rootHash);
+  } catch (err) {
+    throw new KeyshareIntegrityError(fork, (err as Error).message);
+  }
+}
+
+export class LogView {
+  readonly #verifier: NoteVerifier;
+  readonly #store: KeyshareStateStore;
+  readonly #proofs: ConsistencyProofSource;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(verifier: NoteVerifier, store: KeyshareStateStore, proofs: ConsistencyProofSource) {
+    this.#verifier = verifier;
+    this.#store = store;
+    this.#proofs = proofs;
+  }
+
+  /** The last verified checkpoint (re-verified from the store), or null. */
+  async latest(): Promise<SignedCheckpoint | null> {
+    const stored = await this.#store.load(this.#verifier.name);
+    if (!stored) return null;
+    try {
+      return verifyCheckpointNote(stored.note, this.#verifier);
+    } catch {
+      throw new KeyshareIntegrityError('state_invalid');
+    }
+  }
+
+  /** Accepts `next` if it is consistent with the stored view, and stores it if it is newer. */
+  advance(next: SignedCheckpoint): Promise<void> {
+    // Serialised so two concurrent lookups cannot store an older checkpoint over a newer one.
+    const run = this.#queue.then(async () => {
+      const prev = await this.latest();
+      if (prev) {
+        if (next.size < prev.size) {
+          // An older tree than one already verified: a stale or rolled-back view (it could hide a
+          // later rotation or revocation), refused.
+          throw new KeyshareIntegrityError(
+            'checkpoint_rollback',
+            `tree size ${next.size} < ${prev.size} seen before`,
+          );
+        }
+        await checkConsistent(prev, next, this.#proofs);
+        if (next.size === prev.size) return;
+      }
+      await this.#store.save(this.#verifier.name, { note: next.note });
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
