@@ -1,0 +1,79 @@
+// Server-under-test process: starts one relay (sealpeer, the bare ws forwarder, or the PeerJS server)
+// on 127.0.0.1 and answers usage / gc / stop requests from the bench runner. Runs alone in its process so
+// that it gets a core of its own while a load generator process drives it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWsForwarder } from '../baselines/ws-forwarder.ts';
+import { serve, usage } from '../lib/child.ts';
+import { sealpeerServerOptions } from './sealpeer-options.ts';
+
+interface Started {
+  url: string;
+  httpUrl: string;
+  adminUrl?: string;
+}
+
+let closeFn: (() => Promise<void>) | undefined;
+let dataDir: string | undefined;
+
+async function startSealpeer(extra: Record<string, unknown>): Promise<Started> {
+  const mod: Record<string, unknown> = await import('@sealpeer/server');
+  const startServer = mod.startServer;
+  if (typeof startServer !== 'function') throw new Error('skipped: @sealpeer/server has no startServer yet');
+  dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-bench-'));
+  const s = (await startServer(sealpeerServerOptions(dataDir, extra))) as {
+    url: string;
+    adminUrl?: string;
+    close(): Promise<void>;
+  };
+  closeFn = () => s.close();
+  const httpUrl = s.url.replace(/\/$/, '');
+  return {
+    url: `${httpUrl.replace(/^http/, 'ws')}/ws`,
+    httpUrl,
+    ...(s.adminUrl ? { adminUrl: s.adminUrl } : {}),
+  };
+}
+
+async function startPeerjs(): Promise<Started> {
+  const { PeerServer } = await import('peer');
+  return new Promise((resolve) => {
+    const app = PeerServer({ host: '127.0.0.1', port: 0, concurrent_limit: 100_000 }, (server) => {
+      const port = (server.address() as AddressInfo).port;
+      closeFn = () => new Promise((r) => server.close(() => r()));
+      resolve({ url: `ws://127.0.0.1:${port}/peerjs`, httpUrl: `http://127.0.0.1:${port}` });
+    });
+    void app;
+  });
+}
+
+async function start(args: unknown): Promise<Started> {
+  const { kind, options } = args as { kind: string; options?: Record<string, unknown> };
+  if (kind === 'ws') {
+    const f = await startWsForwarder();
+    closeFn = f.close;
+    return { url: f.url, httpUrl: f.url.replace(/^ws/, 'http') };
+  }
+  if (kind === 'peerjs') return startPeerjs();
+  return startSealpeer(options ?? {});
+}
+
+serve({
+  start,
+  usage: () => usage(),
+  gc: () => {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (g) {
+      g();
+      g();
+    }
+    return usage();
+  },
+  stop: async () => {
+    await closeFn?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    return true;
+  },
+});

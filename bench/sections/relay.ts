@@ -1,0 +1,165 @@
+// Relay throughput and latency: the same load (N logged-in pairs, 1 KiB messages, 8 in flight per
+// pair) through the sealpeer relay, a bare `ws` forwarder and the PeerJS server, each server in its
+// own process and the load generator in another. Then p99 at half of each relay's measured peak.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Child } from '../lib/child.ts';
+import { type Ctx, type Row, skipReason } from '../lib/section.ts';
+import { median } from '../lib/stats.ts';
+import type { TargetKind } from '../relay/clients.ts';
+import type { RunResult } from '../relay/loadgen.ts';
+import { provisionClients, type Started } from '../relay/provision.ts';
+
+type Usage = { rss: number; cpuUs: number };
+
+export interface TargetRun {
+  kind: TargetKind;
+  peak: RunResult;
+  half: RunResult;
+  serverCpu: number;
+  profile?: string;
+}
+
+const here = new URL('.', import.meta.url);
+const HOST = new URL('../hosts/relay-host.ts', here);
+const LOADGEN = new URL('../relay/loadgen.ts', here);
+
+export function profileDir(): string {
+  const dir = join(tmpdir(), 'sealpeer-bench-profiles');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function runTarget(kind: TargetKind, ctx: Ctx, pairs: number, profile: boolean): Promise<TargetRun> {
+  const dir = profile ? profileDir() : '';
+  const before = profile ? new Set(readdirSync(dir)) : new Set<string>();
+  const host = Child.start(HOST, { nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : [] });
+  const gen = Child.start(LOADGEN);
+  try {
+    const started = await host.call<Started>('start', { kind });
+    const clients = await provisionClients(kind, started, pairs * 2);
+    const partners = clients.map((_, i) => (i % 2 === 0 ? i + 1 : i - 1));
+    await gen.call('open', { kind, clients, partners, payloadBytes: 1024 });
+    const warmupMs = ctx.quick ? 1000 : 2000;
+    const durationMs = ctx.quick ? 3000 : 8000;
+    const u0 = await host.call<Usage>('usage');
+    const peak = await gen.call<RunResult>('run', { warmupMs, durationMs, inflight: 8 });
+    const u1 = await host.call<Usage>('usage');
+    const serverCpu = (u1.cpuUs - u0.cpuUs) / 1e6 / (peak.seconds + warmupMs / 1000 + 0.5);
+    const half = await gen.call<RunResult>('run', {
+      warmupMs: 500,
+      durationMs: ctx.quick ? 2000 : 5000,
+      rate: Math.max(100, Math.round(peak.perSecond / 2)),
+    });
+    await gen.call('close');
+    await host.call('stop');
+    await host.stop();
+    const run: TargetRun = { kind, peak, half, serverCpu };
+    if (profile) {
+      const fresh = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+      if (fresh[0]) run.profile = join(dir, fresh[0]);
+    }
+    ctx.log(
+      `   ${kind}: ${Math.round(peak.perSecond)} msg/s p50 ${peak.latencyMs.p50.toFixed(2)} ms p99 ` +
+        `${peak.latencyMs.p99.toFixed(2)} ms; half-load p99 ${half.latencyMs.p99.toFixed(2)} ms; ` +
+        `server cpu ${(serverCpu * 100).toFixed(0)}% loadgen cpu ${(peak.loadgenCpu * 100).toFixed(0)}%` +
+        (peak.closedUnexpectedly ? ` closed=${peak.closedUnexpectedly} (${peak.lastCloseReason})` : '') +
+        (peak.refused ? ` refused=${peak.refused} (${peak.lastError})` : ''),
+    );
+    return run;
+  } finally {
+    await gen.stop();
+    await host.stop();
+  }
+}
+
+/** Median run (by messages/s) of several rounds. */
+function pickMedian(runs: TargetRun[]): TargetRun {
+  const m = median(runs.map((r) => r.peak.perSecond));
+  return runs.reduce((a, b) => (Math.abs(b.peak.perSecond - m) < Math.abs(a.peak.perSecond - m) ? b : a));
+}
+
+export async function relaySection(ctx: Ctx) {
+  const pairs = 100;
+  const rounds = ctx.quick ? 1 : 3;
+  const kinds = (['ws', 'peerjs', 'sealpeer'] as const).filter(
+    (k) => !ctx.targets || ctx.targets.includes(k),
+  );
+  const runs = new Map<TargetKind, TargetRun[]>();
+  const skipped = new Map<TargetKind, string>();
+  for (let r = 0; r < rounds; r++) {
+    for (const kind of kinds) {
+      if (skipped.has(kind)) continue;
+      try {
+        const profile = ctx.profile && kind === 'sealpeer' && r === 0;
+        const run = await runTarget(kind, ctx, pairs, profile);
+        runs.set(kind, [...(runs.get(kind) ?? []), run]);
+      } catch (e) {
+        const reason =
+          skipReason(e) ?? `failed: ${(e instanceof Error ? e.message : String(e)).slice(0, 300)}`;
+        ctx.log(`   ${kind}: ${reason}`);
+        skipped.set(kind, reason);
+      }
+    }
+  }
+  const rows: Row[] = [];
+  const chosen = new Map<TargetKind, TargetRun>();
+  for (const kind of kinds) {
+    const list = runs.get(kind);
+    if (!list?.length) {
+      rows.push({ metric: `${kind}: msgs/s`, value: `skipped: ${skipped.get(kind) ?? 'no run'}` });
+      continue;
+    }
+    const t = pickMedian(list);
+    chosen.set(kind, t);
+    const note = `${pairs} pairs, 1 KiB, 8 in flight; median of ${list.length}`;
+    rows.push({ metric: `${kind}: msgs/s`, value: t.peak.perSecond, unit: 'msg/s', note });
+    rows.push({ metric: `${kind}: p50 / p99 / p999`, value: fmt3(t.peak.latencyMs), unit: 'ms' });
+    rows.push({
+      metric: `${kind}: p99 at half peak`,
+      value: t.half.latencyMs.p99,
+      unit: 'ms',
+      note: `${Math.round(t.half.perSecond)} msg/s open loop; p50 ${t.half.latencyMs.p50.toFixed(2)}`,
+    });
+    rows.push({
+      metric: `${kind}: cpu server / loadgen`,
+      value: `${pct(t.serverCpu)} / ${pct(t.peak.loadgenCpu)}`,
+      unit: 'of 1 core',
+      note: t.peak.closedUnexpectedly
+        ? `${t.peak.closedUnexpectedly} sockets closed: ${t.peak.lastCloseReason}`
+        : '',
+    });
+  }
+  const s = chosen.get('sealpeer');
+  const ratios: Record<string, number> = {};
+  for (const base of ['ws', 'peerjs'] as const) {
+    const b = chosen.get(base);
+    if (s && b) {
+      ratios[`sealpeer/${base}`] = s.peak.perSecond / b.peak.perSecond;
+      const target = base === 'ws' ? 1.0 : 1.2;
+      const r = ratios[`sealpeer/${base}`]!;
+      rows.push({
+        metric: `ratio sealpeer/${base} msgs/s`,
+        value: r,
+        unit: 'x',
+        note: `target >= ${target.toFixed(1)}x: ${r >= target ? 'met' : 'MISSED'}`,
+      });
+    }
+  }
+  if (s) {
+    rows.push({
+      metric: 'sealpeer p99 at half peak',
+      value: s.half.latencyMs.p99,
+      unit: 'ms',
+      note: `target < 5 ms: ${s.half.latencyMs.p99 < 5 ? 'met' : 'MISSED'}`,
+    });
+    if (s.profile) rows.push({ metric: 'sealpeer cpu profile', value: s.profile });
+  }
+  return { rows, data: { pairs, rounds, runs: Object.fromEntries(runs), ratios } };
+}
+
+function fmt3(l: { p50: number; p99: number; p999: number }): string {
+  return `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} / ${l.p999.toFixed(2)}`;
+}
+const pct = (x: number) => `${Math.round(x * 100)}%`;
