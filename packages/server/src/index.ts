@@ -1,1 +1,155 @@
-export const placeholder = 'server';
+// @sealpeer/server: startServer() wires storage, the HTTP API, the /ws relay and the admin listener.
+// Tests and benchmarks start real servers with it on port 0 and a temp data dir.
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { createMetrics, type Metrics } from './admin/metrics.ts';
+import { startAdmin } from './admin/server.ts';
+import { defaultConfig, type Limits, type ServerConfig } from './config.ts';
+import { buildHttpApp } from './http/app.ts';
+import type { HttpContext } from './http/context.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { LoginLockout } from './limits/ip-guard.ts';
+import { trustFunction } from './net/client-ip.ts';
+import { OriginPolicy } from './net/origins.ts';
+import type { Connection } from './relay/connection.ts';
+import { ChannelRegistry } from './relay/registry.ts';
+import { attachRelay } from './relay/server.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/types.ts';
+
+export type { Limits, ServerConfig } from './config.ts';
+export { DEFAULT_LIMITS, defaultConfig } from './config.ts';
+export { ERRORS, type ErrorCode } from './errors.ts';
+
+export interface StartOptions extends Partial<Omit<ServerConfig, 'limits'>> {
+  limits?: Partial<Limits>;
+  /** Where JSON log lines go (default stdout). */
+  logStream?: DestinationStream;
+  /** Clock in epoch ms (tests move time forward). */
+  now?: () => number;
+}
+
+export interface RunningServer {
+  /** http(s)://host:port of the public listener. */
+  url: string;
+  /** ws(s)://host:port/ws. */
+  wsUrl: string;
+  /** http://127.0.0.1:port of the admin listener, if enabled. */
+  adminUrl: string | undefined;
+  config: ServerConfig;
+  metrics: Metrics;
+  log: Logger;
+  /** Closes sockets with 1001, stops listening, flushes and closes storage. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const { limits, logStream, now: clock, ...rest } = options;
+  const base = defaultConfig();
+  const config: ServerConfig = { ...base, ...rest, limits: { ...base.limits, ...limits } };
+  const now = clock ?? Date.now;
+  const log = pino(
+    { level: config.logLevel, timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } },
+    logStream ?? pino.destination({ dest: 1, sync: true }),
+  );
+  const store: Store = openSqliteStore(config.dataDir);
+  const purge = (): number => {
+    const n = store.purgeExpired(now());
+    if (n > 0) log.info({ event: 'purged', credentials: n }, 'purged expired credentials');
+    return n;
+  };
+  purge();
+
+  const metrics = createMetrics();
+  const registry = new ChannelRegistry<Connection>();
+  const lockout = new LoginLockout({
+    failures: config.limits.lockoutFailures,
+    windowMs: config.limits.lockoutWindowMs,
+    lockoutMs: config.limits.lockoutMs,
+  });
+  const tls = config.tlsCert !== undefined;
+  const live = {
+    origins: new OriginPolicy([]),
+    headers: securityHeaders({ wsOrigins: [], keyshareUrls: config.keyshareUrls }),
+    wsUrl: '',
+  };
+  const ctx: HttpContext = {
+    config,
+    store,
+    lockout,
+    log,
+    now,
+    onlineCount: (id) => registry.onlineCount(id),
+    origins: () => live.origins,
+    securityHeaders: () => live.headers,
+    wsUrl: (host) => {
+      if (config.publicUrl) return `${config.publicUrl.replace(/^http/, 'ws')}/ws`;
+      const ok =
+        host !== undefined && /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/.test(host);
+      return ok ? `${tls ? 'wss' : 'ws'}://${host}/ws` : live.wsUrl;
+    },
+  };
+
+  const app = await buildHttpApp(ctx);
+  const relay = attachRelay(
+    app.server,
+    { limits: config.limits, store, registry, metrics, lockout, log, now },
+    { path: '/ws', origins: () => live.origins, trust: trustFunction(config.trustProxy) },
+  );
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await relay.close();
+    store.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const scheme = tls ? 'https' : 'http';
+  const url = `${scheme}://${urlHost(config.host)}:${port}`;
+  const own = [`${scheme}://127.0.0.1:${port}`, `${scheme}://localhost:${port}`, url];
+  if (config.publicUrl) own.push(config.publicUrl);
+  live.origins = new OriginPolicy([...own, ...config.allowedOrigins]);
+  live.headers = securityHeaders({ wsOrigins: own, keyshareUrls: config.keyshareUrls });
+  live.wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
+
+  let admin: Awaited<ReturnType<typeof startAdmin>> | undefined;
+  if (config.adminPort >= 0) {
+    try {
+      admin = await startAdmin({ log, metrics, store, connections: relay.size, purge }, config.adminPort);
+    } catch (err) {
+      await relay.close();
+      await app.close();
+      store.close();
+      throw err;
+    }
+  }
+  const purgeTimer = setInterval(purge, config.purgeIntervalMs);
+  purgeTimer.unref();
+  log.info({ url, wsUrl: live.wsUrl, adminUrl: admin?.url, dataDir: config.dataDir }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    wsUrl: live.wsUrl,
+    adminUrl: admin?.url,
+    config,
+    metrics,
+    log,
+    close() {
+      closing ??= (async () => {
+        clearInterval(purgeTimer);
+        await relay.close();
+        await app.close();
+        await admin?.app.close();
+        store.close();
+        log.info({ event: 'stopped' }, 'stopped');
+      })();
+      return closing;
+    },
+  };
+}

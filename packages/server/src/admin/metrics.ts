@@ -1,0 +1,65 @@
+// Prometheus metrics of one server instance (its own Registry: no global state). Served only on the
+// admin listener (src/admin/server.ts).
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  connections: Gauge;
+  logins: Counter<'result'>;
+  frames: Counter<'type'>;
+  rejected: Counter<'code'>;
+  relayLatency: Histogram;
+  /** Cached children of `frames` for the hot path. */
+  frameCounter(type: string): { inc(): void };
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sealpeer_' });
+  const connections = new Gauge({
+    name: 'sealpeer_ws_connections',
+    help: 'Open WebSocket connections',
+    registers: [registry],
+  });
+  const logins = new Counter({
+    name: 'sealpeer_logins_total',
+    help: 'WebSocket logins by result (ok, failed)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const frames = new Counter({
+    name: 'sealpeer_frames_total',
+    help: 'Accepted client frames by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'sealpeer_rejected_frames_total',
+    help: 'Refused frames and connections by error code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const relayLatency = new Histogram({
+    name: 'sealpeer_relay_latency_seconds',
+    help: 'Time from receiving a publish/send frame to handing it to the recipients',
+    buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+    registers: [registry],
+  });
+  const children = new Map<string, { inc(): void }>();
+  return {
+    registry,
+    connections,
+    logins,
+    frames,
+    rejected,
+    relayLatency,
+    frameCounter(type) {
+      let c = children.get(type);
+      if (!c) {
+        c = frames.labels(type);
+        children.set(type, c);
+      }
+      return c;
+    },
+  };
+}

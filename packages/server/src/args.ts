@@ -1,0 +1,60 @@
+// Turns argv + environment into a ServerConfig using the OPTIONS table of src/config.ts.
+// Precedence: flag > SEALPEER_* env var > default.
+import { defaultConfig, OPTIONS, type ServerConfig } from './config.ts';
+
+export class UsageError extends Error {}
+
+export type ParsedArgs = { help: true } | { help: false; config: ServerConfig };
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const byFlag = new Map(OPTIONS.map((o) => [o.flag, o]));
+  const given = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') return { help: true };
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const spec = byFlag.get(flag);
+    if (!spec) throw new UsageError(`unknown option '${a}' (see --help)`);
+    let value: string | undefined;
+    if (eq > 0 && a.startsWith('--')) value = a.slice(eq + 1);
+    else value = argv[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value (${spec.arg})`);
+    const prev = given.get(flag) ?? [];
+    given.set(flag, spec.repeatable ? [...prev, value] : [value]);
+  }
+  const config = defaultConfig();
+  for (const spec of OPTIONS) {
+    const values = given.get(spec.flag);
+    const raw = values ? values.join(',') : env[spec.env];
+    if (raw === undefined) continue;
+    try {
+      spec.set(config, raw);
+    } catch (e) {
+      const from = values ? spec.flag : spec.env;
+      throw new UsageError(`${from}: ${(e as Error).message}`);
+    }
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together: give both or neither');
+  return { help: false, config };
+}
+
+export function helpText(): string {
+  const rows = OPTIONS.map((o) => {
+    const left = `  ${o.flag} ${o.arg}`;
+    return `${left.padEnd(36)} ${o.help} (default: ${o.shown}; env ${o.env})`;
+  });
+  return [
+    'Usage: sealpeer-server [options]',
+    '',
+    'The sealpeer credential + relay server: HTTP API, WebSocket relay at /ws, SQLite storage.',
+    'Every option can also be set with the environment variable named beside it.',
+    'Durations: 500ms, 10s, 10m, 1h, 14d (a bare number is seconds).',
+    '',
+    'Options:',
+    ...rows,
+    `  ${'--help'.padEnd(34)} show this help`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,48 @@
+// `sealpeer-server`: flags + SEALPEER_* env vars (see --help), JSON logs on stdout, graceful SIGTERM/SIGINT:
+// sockets close with 1001, storage is flushed, exit 0. Exit 2 on bad usage, 1 if the server cannot start.
+import { helpText, parseArgs, UsageError } from './args.ts';
+import { startServer } from './index.ts';
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv, process.env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`sealpeer-server: ${e.message}\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(parsed.config);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const hint =
+      err.code === 'EADDRINUSE'
+        ? ' (the port is taken: pick another with --port / --admin-port, or 0 for any free port)'
+        : '';
+    process.stderr.write(`sealpeer-server: cannot start: ${err.message}${hint}\n`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      server.log.info({ event: 'shutdown', signal }, 'shutting down');
+      void server.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`sealpeer-server: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

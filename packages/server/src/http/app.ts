@@ -1,0 +1,76 @@
+// The public fastify instance: JSON-only API with strict schemas, one error shape
+// {"error":{"code","message"}} for every failure, security headers on every response, the web app.
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import { type ErrorCode, errorBody, statusOf } from '../errors.ts';
+import { trustFunction } from '../net/client-ip.ts';
+import { appConfigRoutes } from './app-config.ts';
+import { channelRoutes } from './channels.ts';
+import type { HttpContext } from './context.ts';
+import { healthReply } from './schemas.ts';
+import { registerWebApp } from './web-app.ts';
+
+export const BODY_LIMIT = 16 * 1024;
+
+/** Maps fastify's own errors (schema, body size, media type, bad JSON) to registry codes. */
+function codeFor(err: FastifyError): ErrorCode {
+  if (err.validation) return 'invalid_request';
+  switch (err.statusCode) {
+    case 400:
+      return 'invalid_request';
+    case 404:
+      return 'not_found';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    default:
+      return 'internal_error';
+  }
+}
+
+export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const https =
+    config.tlsCert && config.tlsKey
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : null;
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: trustFunction(config.trustProxy) ?? false,
+    https,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
+  }) as unknown as FastifyInstance;
+  // JSON is the only body type: text/plain (a fastify default) is a 415 like any other type.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const code = codeFor(err);
+    if (code === 'internal_error') req.log.error({ err, url: req.url }, 'request failed');
+    const message =
+      code === 'invalid_request' && err.validation ? `Invalid request: ${err.message}` : undefined;
+    return reply.code(statusOf(code)).send(errorBody(code, message));
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    // Browsers may only change state from allowed origins (reading needs CORS, which is never granted).
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !ctx.origins().allows(req.headers.origin))
+      return reply.code(403).send(errorBody('origin_not_allowed'));
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.headers(ctx.securityHeaders());
+    return payload;
+  });
+
+  app.get('/healthz', { schema: { response: { 200: healthReply } } }, async () => ({ ok: true }));
+  await app.register(channelRoutes, ctx);
+  await app.register(appConfigRoutes, ctx);
+  await registerWebApp(app, config.appDir);
+  return app;
+}

@@ -1,0 +1,22 @@
+// What the HTTP plugins need from the running server, passed explicitly (no globals).
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config.ts';
+import type { LoginLockout } from '../limits/ip-guard.ts';
+import type { OriginPolicy } from '../net/origins.ts';
+import type { Store } from '../store/types.ts';
+
+export interface HttpContext {
+  config: ServerConfig;
+  store: Store;
+  lockout: LoginLockout;
+  log: Logger;
+  now(): number;
+  /** Clients online in a channel right now (the relay's registry). */
+  onlineCount(channelId: string): number;
+  /** Known once the listener is bound (the port may be 0 until then). */
+  origins(): OriginPolicy;
+  /** Headers every public response carries (CSP and friends). */
+  securityHeaders(): Readonly<Record<string, string>>;
+  /** The WebSocket URL a browser that reached us with this Host header should use. */
+  wsUrl(host: string | undefined): string;
+}

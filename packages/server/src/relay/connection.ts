@@ -1,0 +1,223 @@
+// One relay connection and its state machine (docs/protocol.md, Part 1, "Connection states"):
+//   awaiting_login --login ok--> ready --close/punt--> closed
+//   awaiting_login --anything else, bad login, timeout--> closed (terminal refusal state)
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { Metrics } from '../admin/metrics.ts';
+import { recordAuthFailure, verifyCredential } from '../auth.ts';
+import type { Limits } from '../config.ts';
+import { closeCodeOf, type ErrorCode } from '../errors.ts';
+import type { LoginLockout } from '../limits/ip-guard.ts';
+import { TokenBucket } from '../limits/token-bucket.ts';
+import type { Store } from '../store/types.ts';
+import { type ClientFrame, out, parseFrame } from './frames.ts';
+import type { ChannelRegistry } from './registry.ts';
+
+export interface RelayContext {
+  limits: Limits;
+  store: Store;
+  registry: ChannelRegistry<Connection>;
+  metrics: Metrics;
+  lockout: LoginLockout;
+  log: Logger;
+  now(): number;
+}
+
+type State = 'awaiting_login' | 'ready' | 'closed';
+
+export class Connection {
+  state: State = 'awaiting_login';
+  clientId = '';
+  channelId = '';
+  /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
+  alive = true;
+  private invalid = 0;
+  private readonly bucket: TokenBucket;
+  private loginTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly ip: string,
+    private readonly ctx: RelayContext,
+  ) {
+    this.bucket = new TokenBucket(ctx.limits.messageRate, ctx.limits.messageBurst, ctx.now());
+    this.loginTimer = setTimeout(() => this.refuse('login_timeout'), ctx.limits.loginTimeoutMs);
+    ws.on('message', (raw, isBinary) => this.onMessage(raw as Buffer, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+  }
+
+  onMessage(raw: Buffer, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    const { metrics } = this.ctx;
+    if (!this.bucket.take(this.ctx.now())) {
+      metrics.rejected.labels('rate_limited').inc();
+      this.sendRaw(out.error('rate_limited'));
+      return;
+    }
+    if (isBinary) {
+      this.invalidFrame(undefined);
+      return;
+    }
+    const r = parseFrame(raw.toString(), this.ctx.limits.maxDataBytes);
+    if (!r.ok) {
+      if (r.code === 'invalid_message') {
+        this.invalidFrame(r.ref);
+        return;
+      }
+      metrics.rejected.labels(r.code).inc();
+      if (this.state === 'awaiting_login') {
+        this.refuse('login_required', r.ref);
+        return;
+      }
+      this.sendRaw(out.error(r.code, r.ref));
+      return;
+    }
+    const f = r.frame;
+    metrics.frameCounter(f.type).inc();
+    if (this.state === 'awaiting_login') {
+      if (f.type === 'login') this.login(f);
+      else this.refuse('login_required', f.id);
+      return;
+    }
+    switch (f.type) {
+      case 'publish': {
+        this.publish(f.data);
+        return;
+      }
+      case 'send': {
+        this.sendTo(f.to, f.data, f.id);
+        return;
+      }
+      case 'echo':
+        this.sendRaw(out.echo(f.data, f.id));
+        return;
+      case 'subscribe': {
+        this.subscribe(f.id);
+        return;
+      }
+      case 'login':
+        // After login, only echo/subscribe/publish/send exist.
+        metrics.rejected.labels('unsupported_type').inc();
+        this.sendRaw(out.error('unsupported_type', f.id));
+    }
+  }
+
+  private login(f: Extract<ClientFrame, { type: 'login' }>): void {
+    const { ctx, ip } = this;
+    const now = ctx.now();
+    const lockMs = ctx.lockout.remainingMs(ip, now);
+    if (lockMs > 0) {
+      this.refuse('locked_out', f.id);
+      return;
+    }
+    if (f.sessionId === undefined) {
+      this.refuse('session_required', f.id);
+      return;
+    }
+    const cred = verifyCredential(ctx.store, f.clientId, f.password, now);
+    // A credential is bound to the session it was issued for: another session is a failed login.
+    if (!cred || cred.sessionId !== f.sessionId.toLowerCase()) {
+      ctx.metrics.logins.labels('failed').inc();
+      recordAuthFailure({ ...ctx, lockoutMs: ctx.limits.lockoutMs }, ip, f.clientId, now);
+      this.refuse('auth_failed', f.id);
+      return;
+    }
+    clearTimeout(this.loginTimer);
+    this.state = 'ready';
+    this.clientId = cred.clientId;
+    this.channelId = cred.channelId;
+    ctx.metrics.logins.labels('ok').inc();
+    ctx.registry.add(cred.channelId, cred.clientId, this)?.punt();
+    this.sendRaw(out.loginOk(cred.clientId, cred.channelId, f.id));
+  }
+
+  private subscribe(ref: string | undefined): void {
+    const { registry } = this.ctx;
+    const peers: string[] = [];
+    for (const c of registry.subscribers(this.channelId)) if (c !== this) peers.push(c.clientId);
+    if (registry.subscribe(this.channelId, this)) this.broadcast(out.presence('join', this.clientId));
+    this.sendRaw(out.peers(peers, ref));
+  }
+
+  private publish(data: string): void {
+    const t0 = performance.now();
+    this.broadcast(out.publish(this.clientId, data));
+    this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
+  }
+
+  private sendTo(to: string, data: string, ref: string | undefined): void {
+    const t0 = performance.now();
+    const target = this.ctx.registry.find(this.channelId, to);
+    // Same answer whether `to` is unknown, offline, or online in another channel.
+    if (target?.state !== 'ready') {
+      this.ctx.metrics.rejected.labels('peer_not_found').inc();
+      this.sendRaw(out.error('peer_not_found', ref));
+      return;
+    }
+    target.sendRaw(out.message(this.clientId, data));
+    this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
+  }
+
+  /** Sends one frame to every other subscriber of this connection's channel. */
+  private broadcast(frame: string): void {
+    const subs = this.ctx.registry.subscribers(this.channelId);
+    if (subs.size <= 1) return;
+    const buf = Buffer.from(frame);
+    for (const c of subs) if (c !== this) c.sendRaw(buf);
+  }
+
+  /** Queues a text frame; a socket whose send queue is over the bound is closed 1013 instead. */
+  sendRaw(frame: string | Buffer): void {
+    if (this.state === 'closed' || this.ws.readyState !== 1) return;
+    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
+      this.ctx.metrics.rejected.labels('send_queue_full').inc();
+      this.end(closeCodeOf('send_queue_full'), 'send_queue_full');
+      return;
+    }
+    this.ws.send(frame, { binary: false });
+  }
+
+  private invalidFrame(ref: string | undefined): void {
+    this.ctx.metrics.rejected.labels('invalid_message').inc();
+    this.sendRaw(out.error('invalid_message', ref));
+    if (++this.invalid >= this.ctx.limits.maxInvalidFrames)
+      this.end(closeCodeOf('invalid_message'), 'invalid_message');
+  }
+
+  /** Error frame, then close with the code's close code: the terminal refusal state. */
+  refuse(code: ErrorCode, ref?: string): void {
+    if (this.state === 'closed') return;
+    this.ctx.metrics.rejected.labels(code).inc();
+    this.sendRaw(out.error(code, ref));
+    this.end(closeCodeOf(code), code);
+  }
+
+  /** An older socket of the same credential and session loses to a new login. */
+  punt(): void {
+    this.sendRaw(out.punt);
+    this.end(4409, 'punt');
+  }
+
+  /** Leaves the registry (telling subscribers), then closes the socket. Idempotent. */
+  end(code: number, reason: string): void {
+    this.cleanup();
+    if (this.ws.readyState === 0 || this.ws.readyState === 1) this.ws.close(code, reason);
+  }
+
+  /** Called on close from either side. */
+  cleanup(): void {
+    if (this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'closed';
+    clearTimeout(this.loginTimer);
+    if (!wasReady) return;
+    const { registry } = this.ctx;
+    const subs = registry.subscribers(this.channelId);
+    if (registry.remove(this.channelId, this.clientId, this)) {
+      const frame = Buffer.from(out.presence('leave', this.clientId));
+      for (const c of subs) c.sendRaw(frame);
+    }
+  }
+}
