@@ -3,6 +3,7 @@ export const placeholder = 'client';
 // --- crypto core (issue 4: src/crypto, src/noise, src/cpace, src/identity) ---
 export * from './crypto/index.ts';
 export * from './noise/index.ts';
+export * from './cpace/index.ts';
 
 // --- keyshare client (issue 5: src/keyshare). Formats and proofs under the `keyshare` namespace. ---
 export * as keyshare from './keyshare/index.ts';
