@@ -1,1 +1,136 @@
-export const placeholder = 'keyshare';
+// @sealpeer/keyshare: a key directory whose every answer is provable against an RFC 6962 Merkle log
+// with C2SP checkpoints. startKeyshare() runs one (the CLI and tests use it).
+import { join } from 'node:path';
+import { keyshare } from '@sealpeer/client';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './http/app.ts';
+import { createMetrics, startAdminServer } from './http/metrics.ts';
+import type { RateLimits } from './http/rate-limit.ts';
+import { loadOrCreateLogKey } from './keys.ts';
+import { KeyshareService } from './service.ts';
+import { openDb } from './store/db.ts';
+import { LogStore } from './store/log-store.ts';
+
+export { ApiError, ERROR_CODES, type ErrorCode } from './errors.ts';
+export { readVerifierKey } from './keys.ts';
+export { MerkleTree, splitPoint } from './log/tree.ts';
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8090,
+  allowedOrigins: ['http://127.0.0.1:8080', 'http://localhost:8080'],
+  bodyLimit: 16 * 1024,
+  readPerMinute: 600,
+  writePerMinute: 30,
+  maxClockSkewMs: 10 * 60_000,
+  maxLeavesPage: 1000,
+  logLevel: 'info',
+} as const;
+
+export interface KeyshareOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Log origin / key name for a new data dir; must match the key of an existing one. */
+  readonly originName?: string;
+  readonly allowedOrigins?: readonly string[];
+  readonly bodyLimit?: number;
+  readonly rateLimits?: Partial<RateLimits>;
+  readonly maxClockSkewMs?: number;
+  readonly maxLeavesPage?: number;
+  readonly trustProxy?: boolean;
+  readonly logLevel?: string;
+  readonly logger?: Logger;
+  /** Serve Prometheus metrics on this port (0 = free port); undefined/null = no admin server. */
+  readonly metricsPort?: number | null;
+  readonly metricsHost?: string;
+  readonly now?: () => number;
+}
+
+export interface RunningKeyshare {
+  readonly url: string;
+  readonly verifierKey: string;
+  readonly origin: string;
+  readonly metricsUrl: string | null;
+  readonly service: KeyshareService;
+  close(): Promise<void>;
+}
+
+export async function startKeyshare(options: KeyshareOptions): Promise<RunningKeyshare> {
+  const logger =
+    options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel, base: { svc: 'keyshare' } });
+  const { signer, created } = loadOrCreateLogKey(options.dataDir, options.originName);
+  const verifierKey = keyshare.formatVerifierKey(signer);
+  if (created)
+    logger.info({ verifierKey, origin: signer.name }, 'created a new log key; pin this verifier key');
+  const db = openDb(join(options.dataDir, 'keyshare.sqlite'));
+  let store: LogStore;
+  try {
+    store = new LogStore(db, signer);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const service = new KeyshareService(store, signer, {
+    maxClockSkewMs: options.maxClockSkewMs ?? DEFAULTS.maxClockSkewMs,
+    maxLeavesPage: options.maxLeavesPage ?? DEFAULTS.maxLeavesPage,
+    now: options.now,
+  });
+  const metrics = options.metricsPort == null ? null : createMetrics(() => service.size);
+  const app = await buildApp(service, {
+    logger,
+    bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
+    allowedOrigins: options.allowedOrigins ?? DEFAULTS.allowedOrigins,
+    rateLimits: {
+      readPerMinute: options.rateLimits?.readPerMinute ?? DEFAULTS.readPerMinute,
+      writePerMinute: options.rateLimits?.writePerMinute ?? DEFAULTS.writePerMinute,
+    },
+    trustProxy: options.trustProxy ?? false,
+    origin: signer.name,
+    metrics,
+  });
+  const host = options.host ?? DEFAULTS.host;
+  let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
+  try {
+    await app.listen({ host, port: options.port ?? DEFAULTS.port });
+    if (metrics && options.metricsPort != null) {
+      admin = await startAdminServer(metrics, options.metricsHost ?? '127.0.0.1', options.metricsPort);
+    }
+  } catch (err) {
+    await app.close();
+    db.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? DEFAULTS.port);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info(
+    {
+      url,
+      verifierKey,
+      origin: signer.name,
+      treeSize: service.size,
+      dataDir: options.dataDir,
+      metricsUrl: admin?.url ?? null,
+    },
+    'listening',
+  );
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    verifierKey,
+    origin: signer.name,
+    metricsUrl: admin?.url ?? null,
+    service,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        if (admin) await new Promise<void>((r) => admin?.server.close(() => r()));
+        db.close();
+        logger.info({ url }, 'stopped');
+      })();
+      return closing;
+    },
+  };
+}

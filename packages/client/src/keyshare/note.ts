@@ -60,9 +60,10 @@ export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
 
 function parseKeyString(text: string, prefix: string): { name: string; keyId: Uint8Array; key: Uint8Array } {
   if (!text.startsWith(prefix)) throw new NoteError('bad_key', 'malformed key string');
-  const parts = text.slice(prefix.length).split('+');
-  if (parts.length !== 3) throw new NoteError('bad_key', 'malformed key string');
-  const [name, hash, data] = parts as [string, string, string];
+  // <name>+<hash>+<data>: the name has no '+', the hash is 8 hex digits, the base64 data may contain '+'.
+  const m = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/s.exec(text.slice(prefix.length));
+  if (!m) throw new NoteError('bad_key', 'malformed key string');
+  const [, name, hash, data] = m as unknown as [string, string, string, string];
   if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/.test(hash))
     throw new NoteError('bad_key', 'malformed key string');
   const raw = tryBase64(data);

@@ -1,0 +1,43 @@
+// Builds the keyshare's fastify app: limits, CORS, rate limits, error shape, routes, metrics.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { KeyshareService } from '../service.ts';
+import { installCors } from './cors.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { instrument, type Metrics } from './metrics.ts';
+import { installRateLimit, type RateLimits } from './rate-limit.ts';
+import { logRoutes } from './routes/log.ts';
+import { recordRoutes } from './routes/records.ts';
+
+export interface HttpOptions {
+  readonly logger: Logger;
+  readonly bodyLimit: number;
+  readonly allowedOrigins: readonly string[];
+  readonly rateLimits: RateLimits;
+  readonly trustProxy: boolean;
+  readonly origin: string;
+  readonly metrics: Metrics | null;
+}
+
+export async function buildApp(service: KeyshareService, opts: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit,
+    trustProxy: opts.trustProxy,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    routerOptions: { maxParamLength: 128 },
+  });
+  // Only JSON bodies: drop fastify's default text/plain parser so anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  installCors(app, opts.allowedOrigins);
+  installRateLimit(app, opts.rateLimits);
+  if (opts.metrics) instrument(app, opts.metrics);
+  recordRoutes(app, service, opts.metrics);
+  logRoutes(app, service, opts.origin);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,37 @@
+// POST /v1/records, GET /v1/records/:handle
+import type { FastifyInstance } from 'fastify';
+import type { KeyshareService } from '../../service.ts';
+import type { Metrics } from '../metrics.ts';
+import { errorReplies, handleSchema, recordAnswerSchema, recordSchema } from '../schemas.ts';
+
+export function recordRoutes(app: FastifyInstance, service: KeyshareService, metrics: Metrics | null): void {
+  app.post(
+    '/v1/records',
+    { schema: { body: recordSchema, response: { 201: recordAnswerSchema, ...errorReplies } } },
+    async (req, reply) => {
+      try {
+        const answer = service.publish(req.body);
+        metrics?.published.inc({ kind: answer.record.kind });
+        req.log.info(
+          { handle: answer.record.handle, kind: answer.record.kind, leafIndex: answer.leafIndex },
+          'record logged',
+        );
+        return reply.code(201).send(answer);
+      } catch (err) {
+        metrics?.refused.inc({ code: (err as { code?: string }).code ?? 'internal_error' });
+        throw err;
+      }
+    },
+  );
+
+  app.get<{ Params: { handle: string } }>(
+    '/v1/records/:handle',
+    {
+      schema: {
+        params: { type: 'object', required: ['handle'], properties: { handle: handleSchema } },
+        response: { 200: recordAnswerSchema, ...errorReplies },
+      },
+    },
+    async (req) => service.lookup(req.params.handle),
+  );
+}

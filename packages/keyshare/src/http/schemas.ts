@@ -1,0 +1,109 @@
+// JSON schemas of the HTTP API (docs/keyshare.md §HTTP API). Fastify validates bodies, params and
+// queries with them and serialises replies through them (unknown reply fields are dropped).
+const b64 = (bytes: number) => ({
+  type: 'string',
+  // Standard padded base64 of exactly `bytes` bytes.
+  minLength: Math.ceil(bytes / 3) * 4,
+  maxLength: Math.ceil(bytes / 3) * 4,
+  pattern: '^[A-Za-z0-9+/]*={0,2}$',
+});
+
+export const handleSchema = { type: 'string', pattern: '^[a-z0-9._-]{3,64}$' } as const;
+
+const u53 = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+export const recordSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'v',
+    'kind',
+    'handle',
+    'seq',
+    'createdAt',
+    'expiresAt',
+    'identityKey',
+    'x25519Key',
+    'prev',
+    'sig',
+  ],
+  properties: {
+    v: { type: 'integer', const: 1 },
+    kind: { type: 'string', enum: ['claim', 'rotate', 'revoke'] },
+    handle: handleSchema,
+    seq: u53,
+    createdAt: u53,
+    expiresAt: { anyOf: [{ type: 'null' }, u53] },
+    identityKey: b64(32),
+    x25519Key: b64(32),
+    prev: b64(32),
+    sig: b64(64),
+    prevSig: b64(64),
+  },
+} as const;
+
+const hashList = { type: 'array', maxItems: 64, items: b64(32) } as const;
+
+export const recordAnswerSchema = {
+  type: 'object',
+  required: ['record', 'leafIndex', 'inclusionProof', 'checkpoint'],
+  properties: {
+    record: recordSchema,
+    leafIndex: u53,
+    inclusionProof: hashList,
+    checkpoint: { type: 'string' },
+  },
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const errorReplies = {
+  '4xx': errorSchema,
+  '5xx': errorSchema,
+} as const;
+
+export const consistencyQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['old', 'new'],
+  properties: { old: u53, new: u53 },
+} as const;
+
+export const consistencyReplySchema = {
+  type: 'object',
+  required: ['old', 'new', 'proof'],
+  properties: { old: u53, new: u53, proof: hashList },
+} as const;
+
+export const leavesQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['start', 'end'],
+  properties: { start: u53, end: u53 },
+} as const;
+
+export const leavesReplySchema = {
+  type: 'object',
+  required: ['start', 'end', 'leaves'],
+  properties: {
+    start: u53,
+    end: u53,
+    leaves: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const healthReplySchema = {
+  type: 'object',
+  required: ['ok', 'treeSize'],
+  properties: { ok: { type: 'boolean' }, treeSize: u53, origin: { type: 'string' } },
+} as const;

@@ -1,0 +1,114 @@
+// The keyshare's rules, over the log store: accept or refuse a record, and answer lookups and proofs.
+// Every method is synchronous, so concurrent requests are serialised by the event loop: the check
+// against the handle's current record and the append happen in one turn (no lost updates).
+import { keyshare } from '@sealpeer/client';
+import { ApiError } from './errors.ts';
+import type { LogStore } from './store/log-store.ts';
+
+export interface RecordAnswerJson {
+  record: keyshare.RecordJson;
+  leafIndex: number;
+  inclusionProof: string[];
+  checkpoint: string;
+}
+
+export interface ServiceOptions {
+  /** How far createdAt may be from the server clock, in ms. */
+  readonly maxClockSkewMs: number;
+  readonly maxLeavesPage: number;
+  readonly now?: () => number;
+}
+
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+
+export class KeyshareService {
+  readonly #store: LogStore;
+  readonly #signer: keyshare.NoteSigner;
+  readonly #opts: ServiceOptions;
+  readonly #now: () => number;
+  #failed: string | null = null;
+
+  constructor(store: LogStore, signer: keyshare.NoteSigner, opts: ServiceOptions) {
+    this.#store = store;
+    this.#signer = signer;
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#store.size;
+  }
+
+  get failed(): string | null {
+    return this.#failed;
+  }
+
+  checkpoint(): string {
+    return this.#store.checkpoint;
+  }
+
+  #answer(index: number, recordJson: string): RecordAnswerJson {
+    const size = this.#store.size;
+    return {
+      record: JSON.parse(recordJson) as keyshare.RecordJson,
+      leafIndex: index,
+      inclusionProof: this.#store.tree.inclusionProof(index, size).map(b64),
+      checkpoint: this.#store.checkpoint,
+    };
+  }
+
+  lookup(handle: string): RecordAnswerJson {
+    if (!keyshare.HANDLE_RE.test(handle)) throw new ApiError('handle_invalid');
+    const cur = this.#store.latest(handle);
+    if (!cur) throw new ApiError('not_found', `no record for ${handle}`);
+    return this.#answer(cur.index, cur.recordJson);
+  }
+
+  /** Validates and appends a record. Throws ApiError with the refusal code; nothing is stored then. */
+  publish(body: unknown): RecordAnswerJson {
+    if (this.#failed) throw new ApiError('unavailable', 'the log is in a failed state; see the server log');
+    let record: keyshare.SignedKeyRecord;
+    try {
+      record = keyshare.recordFromJson(body);
+    } catch (err) {
+      throw new ApiError(
+        /handle/.test((err as Error).message) ? 'handle_invalid' : 'record_malformed',
+        (err as Error).message,
+      );
+    }
+    const now = this.#now();
+    if (Math.abs(record.createdAt - now) > this.#opts.maxClockSkewMs) {
+      throw new ApiError(
+        'clock_skew',
+        `createdAt must be within ${this.#opts.maxClockSkewMs / 1000}s of ${now}`,
+      );
+    }
+    const cur = this.#store.latest(record.handle);
+    const current = cur ? keyshare.parseRecordLeaf(cur.leaf) : null;
+    const verdict = keyshare.checkTransition(current, record);
+    if (!verdict.ok) throw new ApiError(verdict.code, verdict.message);
+    const json = JSON.stringify(keyshare.recordToJson(record));
+    try {
+      const index = this.#store.append(record.handle, keyshare.recordLeaf(record), json, this.#signer, now);
+      return this.#answer(index, json);
+    } catch (err) {
+      if ((err as Error).name === 'LogIntegrityError') this.#failed = (err as Error).message;
+      throw err;
+    }
+  }
+
+  consistency(oldSize: number, newSize: number): string[] {
+    if (oldSize < 1 || oldSize > newSize || newSize > this.#store.size) {
+      throw new ApiError('bad_range', `need 1 <= old <= new <= ${this.#store.size}`);
+    }
+    return this.#store.tree.consistencyProof(oldSize, newSize).map(b64);
+  }
+
+  leaves(start: number, end: number): { start: number; end: number; leaves: string[] } {
+    if (start >= end || end > this.#store.size) {
+      throw new ApiError('bad_range', `need start < end <= ${this.#store.size}`);
+    }
+    const stop = Math.min(end, start + this.#opts.maxLeavesPage);
+    return { start, end: stop, leaves: this.#store.leaves(start, stop).map(b64) };
+  }
+}

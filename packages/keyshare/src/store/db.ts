@@ -1,0 +1,38 @@
+// SQLite storage of the log (better-sqlite3, WAL). One file, data-dir/keyshare.sqlite:
+//   leaves   every accepted record, in log order (idx = leaf index); leaf = canonical leaf bytes
+//   handles  latest leaf of each handle
+//   meta     origin and the latest signed checkpoint
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS leaves (
+  idx INTEGER PRIMARY KEY,
+  handle TEXT NOT NULL,
+  leaf BLOB NOT NULL,
+  leaf_hash BLOB NOT NULL,
+  record_json TEXT NOT NULL,
+  logged_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS handles (
+  handle TEXT PRIMARY KEY,
+  leaf_idx INTEGER NOT NULL REFERENCES leaves(idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+export function openDb(path: string): Db {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // One writer process per data dir: a second keyshare on the same files would fork the log.
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.exec(SCHEMA);
+  db.exec('BEGIN IMMEDIATE; COMMIT;'); // take the exclusive lock now, not at the first write
+  return db;
+}
