@@ -1,62 +1,93 @@
-// Entry point: loads the server config, then renders the screen for the current hash route.
-// `/p#<invite>` (the invite landing page) hands its fragment to the invite flow and then drops it from
-// the address bar and history, so the one-time secret does not linger.
+// Entry point: loads the server config and this device's identity, then renders the screen for the
+// current hash route. `/p#<invite>` (the invite landing page) hands its fragment to the invite flow and
+// drops it from the address bar and history, so the one-time secret does not linger.
 import { loadConfig } from './core/config.ts';
 import { type AppContext, describeError } from './core/context.ts';
+import { createEngine } from './core/engine.ts';
+import type { Engine } from './core/engine-api.ts';
+import { channelScreen } from './screens/channel.ts';
+import { codeStartScreen } from './screens/code-start.ts';
+import { contactsScreen } from './screens/contacts.ts';
+import { deviceScreen } from './screens/device.ts';
 import { homeScreen } from './screens/home.ts';
+import { joinScreen } from './screens/join.ts';
 import { scanScreen } from './screens/scan.ts';
 import { h } from './ui/dom.ts';
 import { Layout } from './ui/layout.ts';
 import { hashOf, parseHash } from './ui/router.ts';
 import type { Screen } from './ui/screen.ts';
 
+function screenFor(
+  ctx: AppContext,
+  engine: Engine,
+  name: string,
+  args: string[],
+  invite: () => string | undefined,
+): Screen {
+  switch (name) {
+    case 'device':
+      return { el: deviceScreen(engine) };
+    case 'scan':
+      return scanScreen(ctx);
+    case 'code':
+      return { el: codeStartScreen(ctx) };
+    case 'contacts':
+      return { el: contactsScreen(ctx) };
+    case 'join':
+      return { el: joinScreen(ctx, engine, invite()) };
+    case 'c':
+      if (args[0]) return channelScreen(ctx, engine, args[0], args[1]);
+      return { el: homeScreen(ctx) };
+    default:
+      return { el: homeScreen(ctx) };
+  }
+}
+
 async function boot(root: HTMLElement): Promise<void> {
   const layout = new Layout(root);
-  let config: Awaited<ReturnType<typeof loadConfig>>;
+  // Read (and then drop) an invite in the fragment of /p before anything else can observe the URL.
+  let pendingInvite: string | undefined;
+  if (/^\/p\/?$/.test(location.pathname) && location.hash.length > 1) {
+    pendingInvite = location.href;
+    history.replaceState(null, '', `/${hashOf('join')}`);
+  }
+  let ctx: AppContext;
+  let engine: Engine;
   try {
-    config = await loadConfig(location.origin);
+    const config = await loadConfig(location.origin);
+    engine = await createEngine(config, layout.alerts);
+    ctx = {
+      config,
+      alerts: layout.alerts,
+      go: (hash) => {
+        if (location.hash === hash) render();
+        else location.hash = hash;
+      },
+      openInvite: (uri) => {
+        pendingInvite = uri;
+        ctx.go(hashOf('join'));
+      },
+    };
   } catch (err) {
-    layout.show('', h('p', { class: 'error', testid: 'boot-error' }, describeError(err)));
+    layout.show(
+      '',
+      h('p', { class: 'error', testid: 'boot-error', attrs: { role: 'alert' } }, describeError(err)),
+    );
     return;
   }
   let current: Screen | undefined;
-  const ctx: AppContext = {
-    config,
-    alerts: layout.alerts,
-    go: (hash) => {
-      if (location.hash === hash) render();
-      else location.hash = hash;
-    },
-    openInvite: (uri) => {
-      pendingInvite = uri;
-      ctx.go(hashOf('join'));
-    },
-  };
-  let pendingInvite: string | undefined;
-
-  const screenFor = (name: string, _args: string[]): Screen => {
-    switch (name) {
-      case 'scan':
-        return scanScreen(ctx);
-      default:
-        return { el: homeScreen(ctx) };
-    }
-  };
   function render(): void {
     current?.dispose?.();
     const route = parseHash(location.hash);
-    current = screenFor(route.name, route.args);
+    current = screenFor(ctx, engine, route.name, route.args, () => {
+      const uri = pendingInvite;
+      pendingInvite = undefined;
+      return uri;
+    });
     layout.show(route.name, current.el);
   }
   window.addEventListener('hashchange', render);
-
-  if (/^\/p\/?$/.test(location.pathname) && location.hash.length > 1) {
-    const uri = location.href;
-    history.replaceState(null, '', `/${hashOf('join')}`);
-    ctx.openInvite(uri);
-  }
   render();
-  void pendingInvite;
 }
 
 const root = document.getElementById('app');

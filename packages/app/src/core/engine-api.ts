@@ -1,0 +1,48 @@
+// The app's view of sealpeer: everything the screens may ask for. Implemented over @sealpeer/client in
+// core/engine.ts; screens depend on this interface only.
+import type { PeerModel, Signal } from './model.ts';
+
+export interface DeviceInfo {
+  /** Ed25519 identity public key, hex. */
+  identityKey: string;
+  /** Human-comparable fingerprint of this device's identity (digits, grouped by the UI). */
+  fingerprint: string;
+}
+
+export interface ShownInvite {
+  uri: string;
+  /** Expiry, Unix milliseconds. */
+  expiresAt: number;
+  cancel(): void;
+}
+
+export interface ShownCode {
+  code: string;
+  cancel(): void;
+}
+
+export interface Engine {
+  readonly changed: Signal;
+  device(): DeviceInfo;
+  /** Connects this device to a channel's relay (idempotent) so peers can reach it. */
+  enterChannel(channelId: string): Promise<void>;
+  /** Peers of a channel, newest first. */
+  peers(channelId: string): PeerModel[];
+  peer(id: string): PeerModel | undefined;
+  /** Shows a QR invite for `channelId`; the pairing appears in `peers` when someone scans it. */
+  createInvite(channelId: string): Promise<ShownInvite>;
+  /** Pairs with the inviter of `uri`; resolves with the new peer's channel and id. */
+  acceptInvite(uri: string): Promise<{ channelId: string; peerId: string }>;
+  /** Shows a one-try short code in `channelId`. */
+  showCode(channelId: string): Promise<ShownCode>;
+  /** Pairs with whoever shows `code` in `channelId`. */
+  joinWithCode(channelId: string, code: string): Promise<{ peerId: string }>;
+  /** Sends a chat line over the peer's data channel. */
+  sendChat(peerId: string, text: string): void;
+  markVerified(peerId: string): Promise<void>;
+  /** Accepts a changed key for a contact; later sessions with it are allowed again. */
+  acceptKeyChange(peerId: string): Promise<void>;
+  startCall(peerId: string): Promise<void>;
+  endCall(peerId: string): void;
+  close(peerId: string): void;
+}

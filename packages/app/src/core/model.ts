@@ -1,0 +1,64 @@
+// What the screens show about peers: plain data plus a change signal. The engine (core/engine.ts) is the
+// only writer; screens read and re-render on `changed`.
+
+/** Trust in the peer's identity key (trust store, docs/protocol.md 2.7). */
+export type TrustState = 'unverified' | 'verified' | 'key-changed';
+/** The sealed session: pairing → open; failed/closed are terminal (docs/protocol.md 2.8). */
+export type LinkState = 'pairing' | 'open' | 'failed' | 'closed';
+/** The WebRTC connection negotiated through the sealed session. */
+export type RtcState = 'idle' | 'connecting' | 'open' | 'closed' | 'failed';
+
+export interface ChatLine {
+  from: 'me' | 'peer' | 'system';
+  text: string;
+  at: number;
+}
+
+export interface PeerError {
+  /** Reason code, e.g. `bad_tag` or `key_changed`. */
+  reason: string;
+  message: string;
+}
+
+export interface PeerModel {
+  /** Local id of this pairing (the sealed session id in hex). */
+  readonly id: string;
+  readonly channelId: string;
+  /** How the pairing was made. */
+  readonly path: 'invite' | 'code' | 'contact';
+  /** Short human label for the peer (start of its identity fingerprint). */
+  label: string;
+  /** The peer's identity key fingerprint (hex), once known. */
+  peerFingerprint: string | undefined;
+  /** 60-digit safety number of the pair, once the session is open. */
+  safetyNumber: string | undefined;
+  trust: TrustState;
+  link: LinkState;
+  rtc: RtcState;
+  /** Set when the session failed: integrity error, key change, abort. */
+  error: PeerError | undefined;
+  messages: ChatLine[];
+  localStream: MediaStream | undefined;
+  remoteStream: MediaStream | undefined;
+}
+
+type Listener = () => void;
+
+/** A minimal change signal (no event-emitter dependency). */
+export class Signal {
+  private readonly listeners = new Set<Listener>();
+  on(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+  emit(): void {
+    for (const fn of [...this.listeners]) fn();
+  }
+}
+
+/** Groups safety-number digits in blocks of five for reading aloud. */
+export function groupDigits(digits: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < digits.length; i += 5) out.push(digits.slice(i, i + 5));
+  return out;
+}

@@ -1,0 +1,124 @@
+// A channel: invite others (QR or short code), see paired peers and their trust state, talk to one.
+import { getChannel } from '../core/channels.ts';
+import { type AppContext, describeError } from '../core/context.ts';
+import type { Engine } from '../core/engine-api.ts';
+import type { PeerModel } from '../core/model.ts';
+import { h, replace } from '../ui/dom.ts';
+import { hashOf } from '../ui/router.ts';
+import type { Screen } from '../ui/screen.ts';
+import { CodePanel } from './code-panel.ts';
+import { InvitePanel } from './invite-panel.ts';
+import { PeerPanel, trustBadge } from './peer-panel.ts';
+
+function peerItem(peer: PeerModel, selected: boolean, select: () => void): HTMLElement {
+  const btn = h(
+    'button',
+    { class: selected ? '' : 'secondary', testid: 'peer-item', attrs: { 'aria-pressed': String(selected) } },
+    `Peer ${peer.label} `,
+  );
+  btn.dataset.peerId = peer.id;
+  btn.dataset.trust = peer.trust;
+  btn.dataset.link = peer.link;
+  btn.addEventListener('click', select);
+  return h(
+    'li',
+    {},
+    btn,
+    ' ',
+    trustBadge(peer),
+    ` · ${peer.link === 'open' ? 'sealed session open' : peer.link}`,
+  );
+}
+
+export function channelScreen(
+  ctx: AppContext,
+  engine: Engine,
+  channelId: string,
+  selectedPeer?: string,
+): Screen {
+  const title = h('h1', { testid: 'channel-title' }, 'Channel');
+  const status = h('p', { testid: 'channel-status', attrs: { role: 'status' } }, 'Connecting to the relay…');
+  const invite = new InvitePanel(engine, channelId);
+  let selected = selectedPeer;
+  const code = new CodePanel(engine, channelId, (peerId) => select(peerId));
+  const list = h('ul', { class: 'plain', testid: 'peer-list' });
+  const panelSlot = h('div');
+  let panel: PeerPanel | undefined;
+
+  function select(peerId: string): void {
+    selected = peerId;
+    history.replaceState(null, '', hashOf('c', channelId, peerId));
+    render();
+  }
+
+  function render(): void {
+    const peers = engine.peers(channelId);
+    if (!selected && peers[0]) selected = peers[0].id;
+    replace(list, ...peers.map((p) => peerItem(p, p.id === selected, () => select(p.id))));
+    if (peers.length === 0)
+      replace(list, h('li', { class: 'muted' }, 'Nobody paired yet. Invite someone above.'));
+    if (selected && panel?.peerId !== selected && engine.peer(selected)) {
+      panel = new PeerPanel(engine, selected);
+      replace(panelSlot, panel.el);
+    }
+    panel?.update();
+  }
+
+  const channelLink = `${location.origin}/${hashOf('c', channelId)}`;
+  const el = h(
+    'div',
+    { testid: 'screen-channel' },
+    title,
+    status,
+    h(
+      'p',
+      { class: 'hint' },
+      'Channel link (anyone with it can join the channel, but not your sealed sessions): ',
+      h('span', { class: 'mono', testid: 'channel-link' }, channelLink),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { testid: 'show-invite', on: { click: () => void invite.open() } }, 'Invite by QR'),
+      h(
+        'button',
+        { class: 'secondary', testid: 'show-code', on: { click: () => void code.show() } },
+        'Show a short code',
+      ),
+      h(
+        'button',
+        { class: 'secondary', testid: 'type-code', on: { click: () => code.type() } },
+        'Type a short code',
+      ),
+    ),
+    invite.el,
+    code.el,
+    h('h2', {}, 'Peers'),
+    list,
+    panelSlot,
+  );
+
+  const off = engine.changed.on(render);
+  getChannel(ctx.config.server, channelId)
+    .then((c) => {
+      title.textContent = c.name ? `Channel ${c.name}` : 'Private channel';
+      return engine.enterChannel(channelId);
+    })
+    .then(() => {
+      status.textContent = 'Connected to the relay. Sessions with peers are sealed end to end.';
+      status.dataset.state = 'connected';
+    })
+    .catch((err: unknown) => {
+      status.textContent = describeError(err);
+      status.className = 'error';
+    });
+  render();
+  return {
+    el,
+    dispose: () => {
+      off();
+      invite.close();
+      code.close();
+    },
+  };
+}

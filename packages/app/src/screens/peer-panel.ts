@@ -1,0 +1,204 @@
+// One peer: its trust state, the safety number to compare side by side, chat over the WebRTC data
+// channel, and an optional call. Everything the peer sent is shown as text. A failed session (integrity
+// error, key change) shows why in red and offers no way to talk.
+import { describeError } from '../core/context.ts';
+import type { Engine } from '../core/engine-api.ts';
+import { groupDigits, type PeerModel } from '../core/model.ts';
+import { h, replace } from '../ui/dom.ts';
+
+const TRUST_TEXT: Record<PeerModel['trust'], string> = {
+  unverified: 'unverified',
+  verified: 'verified',
+  'key-changed': 'key changed',
+};
+
+const RTC_TEXT: Record<PeerModel['rtc'], string> = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  open: 'connected (end-to-end encrypted)',
+  closed: 'closed',
+  failed: 'connection failed',
+};
+
+/** The trust badge of a peer, with its state in data-state for tests. */
+export function trustBadge(peer: PeerModel): HTMLElement {
+  const el = h('span', { class: `badge ${peer.trust}`, testid: 'peer-trust' }, TRUST_TEXT[peer.trust]);
+  el.dataset.state = peer.trust;
+  return el;
+}
+
+function digitsGrid(digits: string, testid: string): HTMLElement {
+  return h('div', { class: 'digits', testid }, ...groupDigits(digits).map((g) => h('span', {}, g)));
+}
+
+export class PeerPanel {
+  readonly el: HTMLElement = h('section', { class: 'card', testid: 'peer-panel' });
+  private readonly head = h('div');
+  private readonly safety = h('div');
+  private readonly log = h('div', {
+    class: 'chat-log',
+    testid: 'chat-log',
+    attrs: { role: 'log', 'aria-live': 'polite' },
+  });
+  private readonly input = h('input', {
+    testid: 'chat-input',
+    attrs: { type: 'text', maxlength: '4000', autocomplete: 'off', 'aria-label': 'Message' },
+  });
+  private readonly sendBtn = h('button', { testid: 'chat-send', attrs: { type: 'submit' } }, 'Send');
+  private readonly rtcState = h('p', { testid: 'rtc-state', attrs: { role: 'status' } });
+  private readonly call = h('div', { class: 'call' });
+  private readonly localVideo = h('video', {
+    testid: 'local-video',
+    attrs: { muted: true, autoplay: true, playsinline: true },
+  });
+  private readonly remoteVideo = h('video', {
+    testid: 'remote-video',
+    attrs: { autoplay: true, playsinline: true },
+  });
+  private readonly callBtn = h(
+    'button',
+    { class: 'secondary', testid: 'call-start' },
+    'Start audio/video call',
+  );
+  private renderedLines = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly peerId: string,
+  ) {
+    const form = h(
+      'form',
+      {
+        on: {
+          submit: (ev) => {
+            ev.preventDefault();
+            const text = this.input.value;
+            if (!text.trim()) return;
+            this.engine.sendChat(this.peerId, text);
+            this.input.value = '';
+          },
+        },
+      },
+      h('div', { class: 'row' }, this.input, this.sendBtn),
+    );
+    this.callBtn.addEventListener('click', () => {
+      const peer = this.engine.peer(this.peerId);
+      if (peer?.localStream) this.engine.endCall(this.peerId);
+      else
+        this.engine
+          .startCall(this.peerId)
+          .catch((err: unknown) => this.system(`Call failed: ${describeError(err)}`));
+    });
+    this.localVideo.muted = true;
+    replace(this.call, this.localVideo, this.remoteVideo);
+    replace(
+      this.el,
+      this.head,
+      this.safety,
+      h('h2', {}, 'Chat'),
+      this.rtcState,
+      this.log,
+      form,
+      h('div', { class: 'row' }, this.callBtn),
+      this.call,
+    );
+    this.update();
+  }
+
+  private system(text: string): void {
+    this.log.append(h('div', { class: 'msg system' }, text));
+  }
+
+  update(): void {
+    const peer = this.engine.peer(this.peerId);
+    if (!peer) return;
+    this.el.dataset.link = peer.link;
+    this.el.dataset.rtc = peer.rtc;
+    replace(
+      this.head,
+      h('h2', {}, `Peer ${peer.label} `, trustBadge(peer)),
+      peer.error
+        ? h(
+            'div',
+            { class: 'alert', testid: 'peer-error', attrs: { role: 'alert' } },
+            h(
+              'strong',
+              {},
+              peer.error.reason === 'key_changed' ? 'Key changed: blocked' : 'Connection refused',
+            ),
+            h('span', {}, peer.error.message),
+            h('div', { class: 'mono' }, `reason: ${peer.error.reason}`),
+          )
+        : null,
+    );
+    this.renderSafety(peer);
+    const canTalk = peer.link === 'open' && peer.rtc === 'open' && peer.trust !== 'key-changed';
+    this.input.disabled = !canTalk;
+    this.sendBtn.disabled = !canTalk;
+    this.callBtn.disabled = !canTalk;
+    this.callBtn.textContent = peer.localStream ? 'End call' : 'Start audio/video call';
+    this.rtcState.textContent = peer.link === 'open' ? RTC_TEXT[peer.rtc] : `session ${peer.link}`;
+    this.rtcState.dataset.state = peer.rtc;
+    for (const line of peer.messages.slice(this.renderedLines)) {
+      const who = line.from === 'me' ? 'You' : line.from === 'peer' ? peer.label : '·';
+      this.log.append(
+        h('div', { class: `msg ${line.from}`, testid: `chat-${line.from}` }, `${who}: ${line.text}`),
+      );
+    }
+    this.renderedLines = peer.messages.length;
+    this.log.scrollTop = this.log.scrollHeight;
+    this.call.classList.toggle('hidden', !peer.localStream && !peer.remoteStream);
+    if (this.localVideo.srcObject !== (peer.localStream ?? null))
+      this.localVideo.srcObject = peer.localStream ?? null;
+    if (this.remoteVideo.srcObject !== (peer.remoteStream ?? null))
+      this.remoteVideo.srcObject = peer.remoteStream ?? null;
+  }
+
+  private renderSafety(peer: PeerModel): void {
+    if (peer.trust === 'key-changed') {
+      const accept = h('button', { class: 'danger', testid: 'accept-key-change' }, 'Accept the new key');
+      accept.addEventListener('click', () => void this.engine.acceptKeyChange(this.peerId));
+      replace(
+        this.safety,
+        h(
+          'p',
+          {},
+          'This contact now uses a different key. It may be a new device — or someone in the middle. ',
+          'Nothing is sent to it until you accept the new key. Check with them in person first.',
+        ),
+        peer.safetyNumber ? digitsGrid(peer.safetyNumber, 'safety-number') : null,
+        accept,
+      );
+      return;
+    }
+    if (!peer.safetyNumber) {
+      replace(this.safety, h('p', { class: 'muted' }, 'Pairing…'));
+      return;
+    }
+    const digits = peer.safetyNumber;
+    const half = Math.floor(digits.length / 2);
+    const verify = h(
+      'button',
+      { testid: 'mark-verified', attrs: { disabled: peer.trust === 'verified' } },
+      'Mark as verified',
+    );
+    verify.addEventListener('click', () => void this.engine.markVerified(this.peerId));
+    replace(
+      this.safety,
+      h('h2', {}, 'Safety number'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Both devices show the same 60 digits when nobody is in the middle. Compare them aloud or side by side.',
+      ),
+      digitsGrid(digits, 'safety-number'),
+      h(
+        'div',
+        { class: 'safety' },
+        h('div', {}, h('h3', {}, 'First half'), digitsGrid(digits.slice(0, half), 'safety-first')),
+        h('div', {}, h('h3', {}, 'Second half'), digitsGrid(digits.slice(half), 'safety-second')),
+      ),
+      peer.trust === 'verified' ? h('p', { testid: 'verified-note' }, 'You verified this peer.') : verify,
+    );
+  }
+}
