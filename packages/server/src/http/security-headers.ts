@@ -14,7 +14,9 @@ export function contentSecurityPolicy(src: CspSources): string {
   for (const u of src.keyshareUrls) connect.add(new URL(u).origin);
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval' lets the page compile WebAssembly (libsodium-wrappers is wasm-only); it does
+    // not allow eval() of JavaScript. Without it the browser app cannot load its crypto.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
