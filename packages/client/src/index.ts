@@ -21,3 +21,6 @@ export {
   type PeerCheckResult,
   watchOwnHandle,
 } from './keyshare/index.ts';
+
+// --- sealed signaling (issue 4: src/client.ts, session, pairing, envelope, invite, relay, webrtc, errors) ---
+export * from './sealed.ts';

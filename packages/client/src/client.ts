@@ -1,0 +1,375 @@
+// SealpeerClient: one relay connection in one channel, and the sealed sessions over it
+// (docs/protocol.md Part 2). Browser and Node: pass `WebSocket` from the `ws` package in Node.
+import { ready } from './crypto/sodium.ts';
+import { frameToData } from './envelope/frame.ts';
+import {
+  dataToFrame,
+  decodeBase64url,
+  type Frame,
+  FrameType,
+  PairingPath,
+  SID_BYTES,
+} from './envelope/index.ts';
+import { type RelayError, SessionError } from './errors/client-errors.ts';
+import type { IntegrityReason } from './errors/integrity.ts';
+import { reasonToByte } from './errors/integrity.ts';
+import { type InvitePayload, parseInviteUri } from './invite/payload.ts';
+import {
+  answerPake1,
+  generateCode,
+  pake1Nameplate,
+  parseCode,
+  type ShortCode,
+  startCodeJoin,
+} from './pairing/code.ts';
+import {
+  answerInviteHello,
+  helloInviteId,
+  type IssuedInvite,
+  issueInvite,
+  startInviteScan,
+} from './pairing/invite.ts';
+import { answerKnownHello, type KnownPeer, startKnown } from './pairing/known.ts';
+import { RelayConnection, type RelayMessage, type WebSocketCtor } from './relay/connection.ts';
+import { createChannel, type FetchLike, getCredential, wsUrl } from './relay/http.ts';
+import type { Session } from './session/session.ts';
+import type { LocalKeys, SessionHost } from './session/types.ts';
+import { Emitter } from './util/emitter.ts';
+
+export interface ConnectOptions {
+  /** Server base URL, e.g. https://relay.example or http://127.0.0.1:8080. */
+  server: string;
+  /** Channel to join; omitted → a new private channel is created. */
+  channelId?: string;
+  /** This device's keys (an Identity from src/identity provides them). */
+  identity: LocalKeys;
+  /** Safety number of two Ed25519 identity keys (src/identity's safety numbers). */
+  safetyNumber: (localIdentityKey: Uint8Array, remoteIdentityKey: Uint8Array) => string;
+  /** WebSocket constructor; browsers have one, Node passes `(await import('ws')).WebSocket`. */
+  WebSocket?: WebSocketCtor;
+  fetch?: FetchLike;
+  /** Relay sessionId (UUID); a fresh one by default. */
+  sessionId?: string;
+  /** Latest keyshare checkpoint to put in CONFIRM (2.6). */
+  checkpoint?: () => string | null;
+  /** Milliseconds a session may take to open (default 30 000). */
+  handshakeTimeoutMs?: number;
+}
+
+export interface Invite {
+  uri: string;
+  payload: InvitePayload;
+  expiresAt: Date;
+  /** Resolves with the open session once a scanner paired (rejects on refusal or expiry). */
+  session: Promise<Session>;
+  cancel(): void;
+}
+
+export interface ShownCode {
+  code: string;
+  /** Resolves with the open session once the joiner paired; rejects after the one try failed. */
+  session: Promise<Session>;
+  cancel(): void;
+}
+
+export type ClientEvents = {
+  /** A session a peer started with this device (invite answered, code answered, known contact). */
+  session: [Session];
+  /** A frame that belongs to no session (e.g. from another channel member), dropped. */
+  stray: [RelayMessage, string];
+  /** A pairing attempt this device refused (e.g. a second use of an invite). */
+  refused: [IntegrityReason, string];
+  close: [RelayError];
+};
+
+interface Pending<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+}
+
+function deferred<T>(): Pending<T> & { promise: Promise<T> } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost {
+  readonly server: string;
+  readonly channelId: string;
+  readonly local: LocalKeys;
+  readonly handshakeTimeoutMs: number;
+  readonly #relay: RelayConnection;
+  readonly #opts: ConnectOptions;
+  readonly #sessions = new Map<string, Session>();
+  readonly #invites = new Map<string, IssuedInvite & Pending<Session>>();
+  readonly #codes = new Map<number, ShortCode & Pending<Session>>();
+  #contacts: readonly KnownPeer[] = [];
+  /** Peers present in the channel (from subscribe + presence). */
+  readonly peers = new Set<string>();
+
+  private constructor(opts: ConnectOptions, relay: RelayConnection, channelId: string) {
+    super();
+    this.#opts = opts;
+    this.server = opts.server;
+    this.channelId = channelId;
+    this.local = opts.identity;
+    this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? 30_000;
+    this.#relay = relay;
+    relay.on('message', (m) => this.#onRelayMessage(m));
+    relay.on('presence', (ev, id) => (ev === 'join' ? this.peers.add(id) : this.peers.delete(id)));
+    relay.on('close', (err) => {
+      for (const s of this.#sessions.values()) if (!s.terminal && s.state !== 'open') s._fail('closed');
+      this.emit('close', err);
+    });
+  }
+
+  /** Creates the channel if needed, gets a credential, logs in and subscribes. */
+  static async connect(opts: ConnectOptions): Promise<SealpeerClient> {
+    await ready();
+    const channelId = opts.channelId ?? (await createChannel(opts.server, { public: false }, opts.fetch));
+    const sessionId = opts.sessionId ?? crypto.randomUUID();
+    const cred = await getCredential(opts.server, channelId, sessionId, opts.fetch);
+    const relay = await RelayConnection.open({
+      url: wsUrl(opts.server),
+      clientId: cred.clientId,
+      password: cred.password,
+      sessionId,
+      WebSocket: opts.WebSocket,
+    });
+    const client = new SealpeerClient(opts, relay, channelId);
+    for (const p of await relay.subscribe()) client.peers.add(p);
+    return client;
+  }
+
+  /** Connects to the server and channel an invite names, then scans it. */
+  static async joinInvite(uri: string, opts: Omit<ConnectOptions, 'server' | 'channelId'>) {
+    const invite = parseInviteUri(uri);
+    const client = await SealpeerClient.connect({
+      ...opts,
+      server: invite.server,
+      channelId: invite.channelId,
+    });
+    return { client, session: client.acceptInvite(uri) };
+  }
+
+  get clientId(): string {
+    return this.#relay.clientId;
+  }
+
+  // ---- SessionHost ----
+  relaySend(to: string, data: string): void {
+    if (this.#relay.open) this.#relay.send(to, data);
+  }
+  relayPublish(data: string): void {
+    if (this.#relay.open) this.#relay.publish(data);
+  }
+  safetyNumber(a: Uint8Array, b: Uint8Array): string {
+    return this.#opts.safetyNumber(a, b);
+  }
+  checkpoint(): string | null {
+    return this.#opts.checkpoint?.() ?? null;
+  }
+
+  // ---- pairing paths ----
+
+  /** Path 1, inviter: a one-time invite for this channel (default expiry 10 min). */
+  createInvite(o: { appOrigin?: string; ttlMs?: number } = {}): Invite {
+    const inv = issueInvite(this, { server: this.server, ...o });
+    const d = deferred<Session>();
+    const key = hex(inv.inviteId);
+    this.#invites.set(key, { ...inv, resolve: d.resolve, reject: d.reject });
+    const ms = inv.payload.expiresAt * 1000 - Date.now();
+    const timer = setTimeout(() => this.#dropInvite(key, 'invite_expired'), Math.max(0, ms));
+    d.promise.finally(() => clearTimeout(timer)).catch(() => {});
+    return {
+      uri: inv.uri,
+      payload: inv.payload,
+      expiresAt: new Date(inv.payload.expiresAt * 1000),
+      session: d.promise,
+      cancel: () => this.#dropInvite(key, 'closed'),
+    };
+  }
+
+  #dropInvite(key: string, reason: IntegrityReason): void {
+    const inv = this.#invites.get(key);
+    if (!inv) return;
+    this.#invites.delete(key);
+    if (!inv.used) inv.reject(new SessionError('session_closed', `invite ended: ${reason}`));
+  }
+
+  /** Path 1, scanner: pairs with the inviter named by `uri` (this client must be in its channel). */
+  acceptInvite(uri: string): Promise<Session> {
+    const invite = parseInviteUri(uri);
+    if (invite.channelId !== this.channelId)
+      throw new SessionError(
+        'bad_argument',
+        'the invite is for another channel: use SealpeerClient.joinInvite',
+      );
+    return this.#track(startInviteScan(this, invite)).opened;
+  }
+
+  /** Path 2, shower: a short code for the other device to type (one try). */
+  showCode(): ShownCode {
+    let sc = generateCode();
+    while (this.#codes.has(sc.nameplate)) sc = generateCode();
+    const d = deferred<Session>();
+    this.#codes.set(sc.nameplate, { ...sc, resolve: d.resolve, reject: d.reject });
+    return {
+      code: sc.code,
+      session: d.promise,
+      cancel: () => {
+        if (this.#codes.delete(sc.nameplate)) d.reject(new SessionError('session_closed', 'code cancelled'));
+      },
+    };
+  }
+
+  /** Path 2, joiner: pairs using the code shown on the other device. */
+  joinWithCode(code: string): Promise<Session> {
+    return this.#track(startCodeJoin(this, parseCode(code))).opened;
+  }
+
+  /** Path 3, initiator: a fresh Noise KK session with a known contact. */
+  connectKnown(peer: KnownPeer & { clientId: string }): Promise<Session> {
+    return this.#track(startKnown(this, peer)).opened;
+  }
+
+  /** Path 3, responder: the contacts whose KK sessions this device answers. */
+  acceptKnown(contacts: readonly KnownPeer[]): void {
+    this.#contacts = [...contacts];
+  }
+
+  sessions(): Session[] {
+    return [...this.#sessions.values()];
+  }
+
+  close(): void {
+    for (const s of this.#sessions.values()) s.close();
+    this.#relay.close();
+  }
+
+  #track(s: Session): Session {
+    this.#sessions.set(s.id, s);
+    return s;
+  }
+
+  #abort(to: string, sid: Uint8Array, reason: IntegrityReason): void {
+    this.relaySend(
+      to,
+      frameToData({ type: FrameType.ABORT, sid, counter: 0n, body: new Uint8Array([reasonToByte(reason)]) }),
+    );
+  }
+
+  #onRelayMessage(m: RelayMessage): void {
+    let frame: Frame;
+    try {
+      frame = dataToFrame(m.data);
+    } catch {
+      this.#onUndecodable(m);
+      return;
+    }
+    const known = this.#sessions.get(hex(frame.sid));
+    if (known) {
+      known._receive(m, frame);
+      return;
+    }
+    if (m.via === 'publish') {
+      if (frame.type === FrameType.PAKE1) {
+        this.#onPake1(m, frame);
+        return;
+      }
+      this.emit('stray', m, 'broadcast frame for no session');
+      return;
+    }
+    if (frame.type === FrameType.HELLO) {
+      this.#onHello(m, frame);
+      return;
+    }
+    // A frame with an unknown sid from the peer of a live session: another session's frame, or a sid
+    // altered on the way. Only the relay can produce it (it stamps `from`), so those sessions end.
+    const victims = this.#liveSessionsWith(m.from);
+    if (victims.length > 0) for (const s of victims) s._fail('wrong_session', 'frame for another session');
+    else this.emit('stray', m, 'frame for no session');
+  }
+
+  /** An undecodable frame from a session peer can only be tampering: its sessions fail (2.8). */
+  #onUndecodable(m: RelayMessage): void {
+    const bytes = decodeBase64url(m.data);
+    const sid = bytes && bytes.length >= 2 + SID_BYTES ? hex(bytes.slice(2, 2 + SID_BYTES)) : undefined;
+    const bySid = sid ? this.#sessions.get(sid) : undefined;
+    const victims = bySid ? [bySid] : m.via === 'message' ? this.#liveSessionsWith(m.from) : [];
+    if (victims.length === 0) {
+      this.emit('stray', m, 'undecodable frame');
+      return;
+    }
+    const reason = bytes && bytes.length >= 1 && bytes[0] !== 1 ? 'bad_version' : 'malformed';
+    for (const s of victims) s._fail(m.from === s.peerClientId ? reason : 'route_mismatch');
+  }
+
+  #liveSessionsWith(peer: string): Session[] {
+    return [...this.#sessions.values()].filter((s) => !s.terminal && s.peerClientId === peer);
+  }
+
+  #onHello(m: RelayMessage, frame: Frame): void {
+    const path = frame.body[0];
+    if (frame.counter !== 0n) {
+      this.#abort(m.from, frame.sid, 'counter_gap');
+      return;
+    }
+    if (path === PairingPath.INVITE) {
+      const id = helloInviteId(frame);
+      const inv = id && this.#invites.get(hex(id));
+      const reason: IntegrityReason | undefined = !inv
+        ? 'invite_unknown'
+        : inv.used
+          ? 'invite_used'
+          : inv.payload.expiresAt * 1000 <= Date.now()
+            ? 'invite_expired'
+            : undefined;
+      if (reason || !inv) {
+        this.emit('refused', reason ?? 'invite_unknown', m.from);
+        this.#abort(m.from, frame.sid, reason ?? 'invite_unknown');
+        return;
+      }
+      inv.used = true;
+      const s = this.#track(answerInviteHello(this, inv, m, frame));
+      s.opened.then(inv.resolve, inv.reject);
+      this.emit('session', s);
+      return;
+    }
+    if (path === PairingPath.KNOWN) {
+      const s = answerKnownHello(this, this.#contacts, m, frame);
+      if (!s) {
+        this.emit('refused', 'unknown_peer', m.from);
+        this.#abort(m.from, frame.sid, 'unknown_peer');
+        return;
+      }
+      this.#track(s);
+      this.emit('session', s);
+      return;
+    }
+    this.emit('stray', m, 'HELLO for no session');
+  }
+
+  #onPake1(m: RelayMessage, frame: Frame): void {
+    if (frame.counter !== 0n) {
+      this.emit('stray', m, 'PAKE1 with a non-zero counter');
+      return;
+    }
+    const sc = this.#codes.get(pake1Nameplate(frame));
+    if (!sc) {
+      this.emit('stray', m, 'PAKE1 for another nameplate');
+      return;
+    }
+    this.#codes.delete(sc.nameplate); // one try per code
+    const s = this.#track(answerPake1(this, sc, m, frame));
+    s.opened.then(sc.resolve, sc.reject);
+    this.emit('session', s);
+  }
+}

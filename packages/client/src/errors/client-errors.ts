@@ -1,0 +1,59 @@
+// The other typed errors of the sealed-signaling client. Each `code` is listed in ./registry.ts and in
+// docs/errors.md (section "Client").
+
+export type EnvelopeErrorCode = 'malformed' | 'bad_version';
+/** A relay `data` string that is not a well-formed frame (docs/protocol.md 2.1). */
+export class EnvelopeError extends Error {
+  override readonly name = 'EnvelopeError';
+  readonly code: EnvelopeErrorCode;
+  constructor(code: EnvelopeErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export type InviteErrorCode =
+  | 'invite_bad_version'
+  | 'invite_truncated'
+  | 'invite_trailing_bytes'
+  | 'invite_malformed'
+  | 'invite_expired';
+/** An invite URI or payload the parser refuses (docs/protocol.md 2.9). */
+export class InviteError extends Error {
+  override readonly name = 'InviteError';
+  readonly code: InviteErrorCode;
+  constructor(code: InviteErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export type RelayErrorCode =
+  | 'relay_unreachable'
+  | 'relay_http_error'
+  | 'relay_refused'
+  | 'relay_closed'
+  | 'relay_punted'
+  | 'relay_bad_frame';
+/** Transport trouble with the relay server (Part 1). `serverCode` is the server's own code, if any. */
+export class RelayError extends Error {
+  override readonly name = 'RelayError';
+  readonly code: RelayErrorCode;
+  readonly serverCode: string | undefined;
+  constructor(code: RelayErrorCode, message: string, serverCode?: string) {
+    super(message);
+    this.code = code;
+    this.serverCode = serverCode;
+  }
+}
+
+export type SessionErrorCode = 'session_not_open' | 'session_closed' | 'message_too_large' | 'bad_argument';
+/** Misuse of a session or client by the application (not an attack). */
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  readonly code: SessionErrorCode;
+  constructor(code: SessionErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

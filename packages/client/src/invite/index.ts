@@ -1,0 +1,2 @@
+export * from './payload.ts';
+export * from './qr.ts';

@@ -1,0 +1,5 @@
+export * from './code.ts';
+export * from './confirm.ts';
+export * from './context.ts';
+export * from './invite.ts';
+export * from './known.ts';

@@ -1,0 +1,87 @@
+// Path 3: known contact, Noise KK with fresh ephemerals for every session (docs/protocol.md Part 2, 2.7).
+// The responder trial-reads the HELLO against each contact it accepts, so no contact hint travels.
+import { concatBytes } from '../crypto/bytes.ts';
+import { randomBytes } from '../crypto/sodium.ts';
+import { type Frame, PairingPath } from '../envelope/frame.ts';
+import { HandshakeState } from '../noise/index.ts';
+import type { RelayMessage } from '../relay/connection.ts';
+import { Session } from '../session/session.ts';
+import type { SessionHost } from '../session/types.ts';
+import { PROTOCOL_NAMES, prologue } from './context.ts';
+
+/** A contact whose keys this device already has (trust store or keyshare). */
+export interface KnownPeer {
+  /** The contact's relay clientId in this channel (initiator side). */
+  clientId?: string;
+  /** X25519 static public key. */
+  staticKey: Uint8Array;
+  /** Ed25519 identity public key. */
+  identityKey: Uint8Array;
+}
+
+function kk(host: SessionHost, initiator: boolean, peerClientId: string, sid: Uint8Array, rs: Uint8Array) {
+  return new HandshakeState({
+    protocolName: PROTOCOL_NAMES[PairingPath.KNOWN],
+    initiator,
+    prologue: prologue({
+      path: PairingPath.KNOWN,
+      channelId: host.channelId,
+      initiatorClientId: initiator ? host.clientId : peerClientId,
+      responderClientId: initiator ? peerClientId : host.clientId,
+      sid,
+    }),
+    s: host.local.staticKeyPair,
+    rs,
+  });
+}
+
+export function startKnown(host: SessionHost, peer: KnownPeer & { clientId: string }): Session {
+  const sid = randomBytes(16);
+  const session = new Session({
+    host,
+    sid,
+    path: PairingPath.KNOWN,
+    role: 'initiator',
+    state: 'handshaking',
+    peer: peer.clientId,
+    hs: kk(host, true, peer.clientId, sid, peer.staticKey),
+    expectedIdentityKey: peer.identityKey,
+    driver: { helloBody: (m) => concatBytes(new Uint8Array([PairingPath.KNOWN]), m) },
+  });
+  session._startInitiator();
+  return session;
+}
+
+/** Responder: the session for the first contact whose key reads the HELLO, or undefined. */
+export function answerKnownHello(
+  host: SessionHost,
+  contacts: readonly KnownPeer[],
+  msg: RelayMessage,
+  frame: Frame,
+): Session | undefined {
+  const noise = frame.body.slice(1);
+  for (const c of contacts) {
+    const hs = kk(host, false, msg.from, frame.sid, c.staticKey);
+    try {
+      hs.readMessage(noise);
+    } catch {
+      hs.destroy();
+      continue;
+    }
+    const session = new Session({
+      host,
+      sid: frame.sid,
+      path: PairingPath.KNOWN,
+      role: 'responder',
+      state: 'handshaking',
+      peer: msg.from,
+      hs,
+      expectedIdentityKey: c.identityKey,
+      driver: { helloBody: (m) => m },
+    });
+    session._acceptedFirstFrame();
+    session._continueHandshake();
+    return session;
+  }
+  return undefined;
+}

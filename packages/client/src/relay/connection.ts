@@ -1,0 +1,201 @@
+// WebSocket client for the relay's /ws protocol (docs/protocol.md Part 1). Runs in browsers (global
+// WebSocket) and Node (pass the `ws` package's WebSocket as `WebSocket`). Every server frame is validated
+// before it is used.
+import { RelayError } from '../errors/client-errors.ts';
+import { Emitter } from '../util/emitter.ts';
+
+/** The subset of the WHATWG WebSocket API used here (browsers' WebSocket and `ws` both provide it). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (ev: never) => void): void;
+}
+export type WebSocketCtor = new (url: string) => WebSocketLike;
+
+export interface RelayMessage {
+  from: string;
+  data: string;
+  /** 'message' for a direct `send`, 'publish' for a channel broadcast. */
+  via: 'message' | 'publish';
+}
+
+export type RelayEvents = {
+  message: [RelayMessage];
+  presence: ['join' | 'leave', string];
+  /** An error frame from the server (e.g. peer_not_found), with the `ref` of the frame that caused it. */
+  'server-error': [string, string | undefined];
+  close: [RelayError];
+};
+
+export interface RelayLogin {
+  url: string;
+  clientId: string;
+  password: string;
+  sessionId: string;
+  WebSocket?: WebSocketCtor;
+  /** Milliseconds to wait for login_ok (default 10 000). */
+  timeoutMs?: number;
+}
+
+const OPEN = 1;
+const MAX_FRAME_CHARS = 64 * 1024;
+
+function parseServerFrame(raw: unknown): Record<string, unknown> | undefined {
+  if (typeof raw !== 'string' || raw.length > MAX_FRAME_CHARS) return undefined;
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+export class RelayConnection extends Emitter<RelayEvents> {
+  readonly clientId: string;
+  channelId = '';
+  #ws: WebSocketLike;
+  #closed = false;
+  #nextId = 0;
+  #pendingPeers: Array<(peers: string[]) => void> = [];
+
+  private constructor(ws: WebSocketLike, clientId: string) {
+    super();
+    this.#ws = ws;
+    this.clientId = clientId;
+  }
+
+  /** Opens the socket, logs in, and resolves once the server answered login_ok. */
+  static open(o: RelayLogin): Promise<RelayConnection> {
+    const Ctor = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+    if (!Ctor)
+      throw new RelayError('relay_unreachable', 'no WebSocket implementation: pass the `ws` package');
+    let ws: WebSocketLike;
+    try {
+      ws = new Ctor(o.url);
+    } catch (e) {
+      throw new RelayError('relay_unreachable', `cannot open ${o.url}: ${(e as Error).message}`);
+    }
+    const conn = new RelayConnection(ws, o.clientId);
+    return new Promise<RelayConnection>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: RelayError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        try {
+          ws.close();
+        } catch {}
+        reject(err);
+      };
+      const timer = setTimeout(
+        () => fail(new RelayError('relay_unreachable', 'no login answer from the relay in time')),
+        o.timeoutMs ?? 10_000,
+      );
+      ws.addEventListener('open', () => {
+        ws.send(
+          JSON.stringify({
+            type: 'login',
+            clientId: o.clientId,
+            password: o.password,
+            sessionId: o.sessionId,
+          }),
+        );
+      });
+      ws.addEventListener('error', () =>
+        fail(new RelayError('relay_unreachable', `cannot connect to ${o.url}`)),
+      );
+      ws.addEventListener('close', (ev: { code?: number }) => {
+        if (!settled) fail(new RelayError('relay_closed', `relay closed the connection (${ev.code ?? '?'})`));
+        else conn.#onClose(ev.code);
+      });
+      ws.addEventListener('message', (ev: { data?: unknown }) => {
+        const f = parseServerFrame(typeof ev.data === 'string' ? ev.data : String(ev.data));
+        if (!settled) {
+          if (f?.type === 'login_ok' && isStr(f.channelId)) {
+            settled = true;
+            clearTimeout(timer);
+            conn.channelId = f.channelId;
+            resolve(conn);
+          } else if (f?.type === 'error') {
+            const code = isStr(f.code) ? f.code : 'unknown';
+            fail(new RelayError('relay_refused', `relay refused the login (${code})`, code));
+          }
+          return;
+        }
+        conn.#onFrame(f);
+      });
+    });
+  }
+
+  #onFrame(f: Record<string, unknown> | undefined): void {
+    if (!f) return; // a relay sending garbage cannot make us act; sealed layer catches the rest
+    switch (f.type) {
+      case 'message':
+      case 'publish':
+        if (isStr(f.from) && isStr(f.data)) this.emit('message', { from: f.from, data: f.data, via: f.type });
+        return;
+      case 'peers':
+        if (Array.isArray(f.peers) && f.peers.every(isStr)) this.#pendingPeers.shift()?.(f.peers);
+        return;
+      case 'presence':
+        if ((f.event === 'join' || f.event === 'leave') && isStr(f.clientId))
+          this.emit('presence', f.event, f.clientId);
+        return;
+      case 'punt':
+        this.#onClose(4409, new RelayError('relay_punted', 'another login with this credential took over'));
+        return;
+      case 'error':
+        this.emit('server-error', isStr(f.code) ? f.code : 'unknown', isStr(f.ref) ? f.ref : undefined);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onClose(code?: number, err?: RelayError): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#ws.close();
+    } catch {}
+    this.emit('close', err ?? new RelayError('relay_closed', `relay connection closed (${code ?? '?'})`));
+  }
+
+  get open(): boolean {
+    return !this.#closed && this.#ws.readyState === OPEN;
+  }
+
+  #write(frame: Record<string, unknown>): string {
+    if (!this.open) throw new RelayError('relay_closed', 'the relay connection is closed');
+    const id = `c${++this.#nextId}`;
+    this.#ws.send(JSON.stringify({ ...frame, id }));
+    return id;
+  }
+
+  /** subscribe → the clientIds already in the channel. */
+  subscribe(): Promise<string[]> {
+    return new Promise((resolve) => {
+      this.#pendingPeers.push(resolve);
+      this.#write({ type: 'subscribe' });
+    });
+  }
+
+  /** Direct message; returns the frame id (server errors carry it as `ref`). */
+  send(to: string, data: string): string {
+    return this.#write({ type: 'send', to, data });
+  }
+
+  /** Broadcast to the other subscribers of the channel. */
+  publish(data: string): string {
+    return this.#write({ type: 'publish', data });
+  }
+
+  close(): void {
+    this.#onClose(1000);
+  }
+}

@@ -1,0 +1,27 @@
+// Public API of sealed signaling (issue 4): client, sessions, pairing paths, envelope, invites, relay.
+export { type ClientEvents, type ConnectOptions, type Invite, SealpeerClient, type ShownCode } from './client.ts';
+export * as envelope from './envelope/index.ts';
+export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
+export { INTEGRITY_REASONS, type IntegrityReason, SignalingIntegrityError } from './errors/integrity.ts';
+export { CLIENT_ERROR_CODES } from './errors/registry.ts';
+export {
+  decodeInvitePayload,
+  encodeInvitePayload,
+  INVITE_TTL_MS,
+  type InvitePayload,
+  inviteQrPngDataUrl,
+  inviteQrSvg,
+  inviteQrTerminal,
+  inviteUri,
+  parseInviteUri,
+} from './invite/index.ts';
+export { generateCode, type KnownPeer, parseCode } from './pairing/index.ts';
+export {
+  createChannel,
+  getCredential,
+  RelayConnection,
+  type WebSocketCtor,
+  type WebSocketLike,
+} from './relay/index.ts';
+export { Session, type SessionEvents } from './session/session.ts';
+export type { LocalKeys, SessionState } from './session/types.ts';

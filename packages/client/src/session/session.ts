@@ -1,0 +1,409 @@
+// The sealed-session state machine (docs/protocol.md Part 2, 2.2 and 2.8). One instance per `sid`.
+// Every refusal ends in the terminal `failed` state with a SignalingIntegrityError; nothing from a
+// refused frame is delivered; there is no unsealed path.
+import { constantTimeEqual, ed25519Verify } from '../crypto/sodium.ts';
+import {
+  type Direction,
+  envelopeKey,
+  type Frame,
+  FrameType,
+  type FrameTypeValue,
+  frameToData,
+  type Inner,
+  InnerKind,
+  type InnerKindValue,
+  open as openSealed,
+  type PairingPathValue,
+  seal,
+} from '../envelope/index.ts';
+import { SessionError } from '../errors/client-errors.ts';
+import {
+  type IntegrityReason,
+  reasonFromByte,
+  reasonToByte,
+  SignalingIntegrityError,
+} from '../errors/integrity.ts';
+import type { HandshakeState } from '../noise/index.ts';
+import { decodeConfirm, encodeConfirm } from '../pairing/confirm.ts';
+import { confirmTranscript } from '../pairing/context.ts';
+import type { RelayMessage } from '../relay/connection.ts';
+import { Emitter } from '../util/emitter.ts';
+import type { Role, SessionHost, SessionState } from './types.ts';
+
+export type SessionEvents = {
+  open: [];
+  /** Application data sent with peer's `session.send()`. */
+  message: [Uint8Array];
+  /** WebRTC signaling (OFFER, ANSWER, CANDIDATE, END_OF_CANDIDATES, RENEGOTIATE), already unsealed. */
+  signal: [InnerKindValue, Uint8Array];
+  'integrity-error': [SignalingIntegrityError];
+  /** The session ended: after BYE / close() (error undefined) or after a refusal. */
+  close: [SignalingIntegrityError | undefined];
+};
+
+/** Hooks a pairing path plugs into the state machine. */
+export interface PathDriver {
+  /** Handles PAKE2 (joiner) and returns the HandshakeState to continue with; throws to refuse. */
+  onPake2?(body: Uint8Array): HandshakeState;
+  /** Wraps the first Noise message into a HELLO body. */
+  helloBody(noiseMessage: Uint8Array): Uint8Array;
+}
+
+const toHexSid = (sid: Uint8Array): string =>
+  Array.from(sid, (b) => b.toString(16).padStart(2, '0')).join('');
+
+export class Session extends Emitter<SessionEvents> {
+  readonly sid: Uint8Array;
+  readonly id: string;
+  readonly path: PairingPathValue;
+  readonly role: Role;
+  #peer: string | undefined;
+  #state: SessionState;
+  #host: SessionHost;
+  #hs: HandshakeState | undefined;
+  #driver: PathDriver;
+  #sendCounter = 0n;
+  #recvCounter = 0n;
+  #sendKey: Uint8Array | undefined;
+  #recvKey: Uint8Array | undefined;
+  #expectedIdentity: Uint8Array | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #error: SignalingIntegrityError | undefined;
+  #openPromise: Promise<Session>;
+  #resolveOpen!: (s: Session) => void;
+  #rejectOpen!: (e: SignalingIntegrityError) => void;
+  /** Peer's Ed25519 identity key, once CONFIRM verified. */
+  peerIdentityKey: Uint8Array | undefined;
+  /** Peer's X25519 static key, once the handshake authenticated it. */
+  peerStaticKey: Uint8Array | undefined;
+  /** Peer's keyshare checkpoint from CONFIRM (null when it sent none). */
+  peerCheckpoint: string | null = null;
+  /** 60-digit safety number of this device and the peer, once open. */
+  safetyNumber: string | undefined;
+
+  constructor(o: {
+    host: SessionHost;
+    sid: Uint8Array;
+    path: PairingPathValue;
+    role: Role;
+    state: SessionState;
+    peer?: string;
+    hs?: HandshakeState;
+    driver: PathDriver;
+    expectedIdentityKey?: Uint8Array;
+  }) {
+    super();
+    this.#host = o.host;
+    this.sid = o.sid;
+    this.id = toHexSid(o.sid);
+    this.path = o.path;
+    this.role = o.role;
+    this.#state = o.state;
+    this.#peer = o.peer;
+    this.#hs = o.hs;
+    this.#driver = o.driver;
+    this.#expectedIdentity = o.expectedIdentityKey;
+    this.#openPromise = new Promise((res, rej) => {
+      this.#resolveOpen = res;
+      this.#rejectOpen = rej;
+    });
+    this.#openPromise.catch(() => {}); // observed through events too; avoid unhandled rejections
+    this.#timer = setTimeout(
+      () => this._fail('timeout', 'handshake not finished in time'),
+      o.host.handshakeTimeoutMs,
+    );
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+  get peerClientId(): string | undefined {
+    return this.#peer;
+  }
+  get error(): SignalingIntegrityError | undefined {
+    return this.#error;
+  }
+  get terminal(): boolean {
+    return this.#state === 'failed' || this.#state === 'closed';
+  }
+  /** Resolves when the session is open; rejects with the SignalingIntegrityError that ended it. */
+  get opened(): Promise<Session> {
+    return this.#openPromise;
+  }
+
+  /** Sends application data (bytes, or a string as UTF-8), sealed. */
+  send(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    if (!(bytes instanceof Uint8Array))
+      throw new SessionError('bad_argument', 'send() takes a string or Uint8Array');
+    this.sendSignal(InnerKind.APP, bytes);
+  }
+
+  /** Sends one sealed inner message (used by the WebRTC glue); only on an open session. */
+  sendSignal(kind: InnerKindValue, content: Uint8Array): void {
+    if (this.terminal) throw new SessionError('session_closed', 'the session is closed');
+    if (this.#state !== 'open') throw new SessionError('session_not_open', 'wait for session.opened first');
+    this.#sendSealed({ kind, content });
+  }
+
+  /** Ends the session: sends BYE and moves to `closed`. */
+  close(): void {
+    if (this.terminal) return;
+    if (this.#state === 'open') this.#sendSealed({ kind: InnerKind.BYE, content: new Uint8Array(0) });
+    this.#end('closed', undefined);
+  }
+
+  // ---- internal: used by the client and the pairing paths ----
+
+  /** Sends the first frame of an initiator (HELLO, or PAKE1 for the code path). */
+  _startInitiator(pake1Body?: Uint8Array): void {
+    if (pake1Body) {
+      this.#host.relayPublish(this.#frameData(FrameType.PAKE1, pake1Body));
+      return;
+    }
+    this.#sendHello();
+  }
+
+  /** A responder session created from a frame the client already processed (HELLO or PAKE1). */
+  _acceptedFirstFrame(): void {
+    this.#recvCounter = 1n;
+  }
+
+  /** A responder's first step after its HandshakeState read the HELLO message. */
+  _continueHandshake(): void {
+    this.#step();
+  }
+
+  /** The shower's PAKE2 answer. */
+  _sendPake2(body: Uint8Array): void {
+    this.#sendFrame(FrameType.PAKE2, body);
+  }
+
+  _setHandshake(hs: HandshakeState): void {
+    this.#hs = hs;
+  }
+
+  /** Refuses: emits the error, sends ABORT (unless the peer aborted), and ends the session. */
+  _fail(reason: IntegrityReason, detail?: string, peerReason?: IntegrityReason): void {
+    if (this.terminal) return;
+    const err = new SignalingIntegrityError(reason, detail, peerReason);
+    if (reason !== 'peer_aborted' && this.#peer !== undefined) {
+      try {
+        this.#host.relaySend(
+          this.#peer,
+          this.#frameData(FrameType.ABORT, new Uint8Array([reasonToByte(reason)])),
+        );
+      } catch {}
+    }
+    this.#end('failed', err);
+  }
+
+  /** Every relay message whose frame carries this session's sid. */
+  _receive(msg: RelayMessage, frame: Frame): void {
+    if (this.terminal) return;
+    if (msg.via !== 'message') {
+      this._fail('route_mismatch', 'a session frame arrived as a broadcast');
+      return;
+    }
+    if (this.#peer === undefined) this.#peer = msg.from; // code path: first PAKE2 binds the peer
+    if (msg.from !== this.#peer) {
+      this._fail('route_mismatch', `frame from ${msg.from}`);
+      return;
+    }
+    if (frame.type === FrameType.ABORT) {
+      this._fail('peer_aborted', undefined, reasonFromByte(frame.body[0]!));
+      return;
+    }
+    if (frame.counter < this.#recvCounter) {
+      this._fail('replay', `counter ${frame.counter}`);
+      return;
+    }
+    if (frame.counter > this.#recvCounter) {
+      this._fail('counter_gap', `counter ${frame.counter}`);
+      return;
+    }
+    this.#recvCounter++;
+    try {
+      this.#dispatch(frame);
+    } catch (e) {
+      this._fail('handshake_failed', (e as Error).message);
+    }
+  }
+
+  #dispatch(frame: Frame): void {
+    const s = this.#state;
+    if (frame.type === FrameType.PAKE2 && s === 'pake' && this.#driver.onPake2) {
+      this.#hs = this.#driver.onPake2(frame.body);
+      this.#state = 'handshaking';
+      this.#sendHello();
+      return;
+    }
+    if (frame.type === FrameType.HELLO && s === 'await-hello') {
+      // Only the short-code path waits for a HELLO (body = path ‖ Noise message 1).
+      if (frame.body[0] !== this.path) {
+        this._fail('unexpected_type', 'HELLO for another path');
+        return;
+      }
+      this.#hs!.readMessage(frame.body.slice(1));
+      this.#state = 'handshaking';
+      this.#step();
+      return;
+    }
+    if (frame.type === FrameType.HANDSHAKE && s === 'handshaking' && this.#hs && !this.#hs.isMyTurn) {
+      this.#hs.readMessage(frame.body);
+      this.#step();
+      return;
+    }
+    if (frame.type === FrameType.SEALED && (s === 'confirming' || s === 'open')) {
+      this.#onSealed(frame);
+      return;
+    }
+    this._fail('unexpected_type', `frame type ${frame.type} in state ${s}`);
+  }
+
+  #onSealed(frame: Frame): void {
+    const r = openSealed(this.#ctx('recv'), frame);
+    if (!r.ok) {
+      this._fail(r.reason);
+      return;
+    }
+    const { kind, content } = r.inner;
+    if (this.#state === 'confirming') {
+      if (kind !== InnerKind.CONFIRM) {
+        this._fail('unexpected_type', 'first sealed message must be CONFIRM');
+        return;
+      }
+      this.#onConfirm(content);
+      return;
+    }
+    switch (kind) {
+      case InnerKind.APP: {
+        this.emit('message', content);
+        return;
+      }
+      case InnerKind.BYE: {
+        this.#end('closed', undefined);
+        return;
+      }
+      case InnerKind.CONFIRM: {
+        this._fail('unexpected_type', 'second CONFIRM');
+        return;
+      }
+      default: {
+        this.emit('signal', kind, content);
+        return;
+      }
+    }
+  }
+
+  #onConfirm(content: Uint8Array): void {
+    const c = decodeConfirm(content);
+    if (!c) {
+      this._fail('malformed', 'CONFIRM content');
+      return;
+    }
+    const rs = this.peerStaticKey!;
+    const ok = ed25519Verify(
+      c.sig,
+      confirmTranscript(this.role === 'responder', this.#hsHash!, rs),
+      c.identityKey,
+    );
+    if (!ok) {
+      this._fail('identity_mismatch', 'CONFIRM signature does not verify');
+      return;
+    }
+    if (this.#expectedIdentity && !constantTimeEqual(this.#expectedIdentity, c.identityKey)) {
+      this._fail('identity_mismatch', 'identity key differs from the expected one');
+      return;
+    }
+    this.peerIdentityKey = c.identityKey;
+    this.peerCheckpoint = c.checkpoint;
+    this.safetyNumber = this.#host.safetyNumber(this.#host.local.identityPublicKey, c.identityKey);
+    this.#state = 'open';
+    clearTimeout(this.#timer);
+    this.#resolveOpen(this);
+    this.emit('open');
+  }
+
+  #hsHash: Uint8Array | undefined;
+
+  /** After each handshake message: write ours if it is our turn, or finish (split + CONFIRM). */
+  #step(): void {
+    const hs = this.#hs!;
+    if (!hs.complete && hs.isMyTurn) this.#sendFrame(FrameType.HANDSHAKE, hs.writeMessage(new Uint8Array(0)));
+    if (!hs.complete) return;
+    this.#hsHash = hs.handshakeHash.slice();
+    this.peerStaticKey = hs.remoteStatic?.slice();
+    const { sendKey, recvKey } = hs.split();
+    const [sd, rd]: [Direction, Direction] = this.role === 'initiator' ? ['i2r', 'r2i'] : ['r2i', 'i2r'];
+    this.#sendKey = envelopeKey(sendKey, sd);
+    this.#recvKey = envelopeKey(recvKey, rd);
+    sendKey.fill(0);
+    recvKey.fill(0);
+    this.#state = 'confirming';
+    const local = this.#host.local;
+    const sig = local.sign(
+      confirmTranscript(this.role === 'initiator', this.#hsHash, local.staticKeyPair.publicKey),
+    );
+    this.#sendSealed({
+      kind: InnerKind.CONFIRM,
+      content: encodeConfirm({
+        identityKey: local.identityPublicKey,
+        sig,
+        checkpoint: this.#host.checkpoint(),
+      }),
+    });
+  }
+
+  #sendHello(): void {
+    const msg = this.#hs!.writeMessage(new Uint8Array(0));
+    this.#state = 'handshaking';
+    this.#sendFrame(FrameType.HELLO, this.#driver.helloBody(msg));
+  }
+
+  #ctx(which: 'send' | 'recv') {
+    const initiatorSends = (this.role === 'initiator') === (which === 'send');
+    const [from, to] =
+      which === 'send' ? [this.#host.clientId, this.#peer!] : [this.#peer!, this.#host.clientId];
+    return {
+      key: which === 'send' ? this.#sendKey! : this.#recvKey!,
+      dir: (initiatorSends ? 'i2r' : 'r2i') as Direction,
+      sid: this.sid,
+      from,
+      to,
+    };
+  }
+
+  #sendSealed(inner: Inner): void {
+    const frame = seal(this.#ctx('send'), this.#sendCounter, inner);
+    if (!frame)
+      throw new SessionError('message_too_large', 'message over the largest padding bucket (32 KiB)');
+    this.#sendCounter++;
+    this.#host.relaySend(this.#peer!, frameToData(frame));
+  }
+
+  #frameData(type: FrameTypeValue, body: Uint8Array): string {
+    const counter = type === FrameType.ABORT ? 0n : this.#sendCounter++;
+    return frameToData({ type, sid: this.sid, counter, body });
+  }
+
+  #sendFrame(type: FrameTypeValue, body: Uint8Array): void {
+    this.#host.relaySend(this.#peer!, this.#frameData(type, body));
+  }
+
+  #end(state: 'closed' | 'failed', err: SignalingIntegrityError | undefined): void {
+    this.#state = state;
+    this.#error = err;
+    clearTimeout(this.#timer);
+    this.#hs?.destroy();
+    this.#sendKey?.fill(0);
+    this.#recvKey?.fill(0);
+    if (err) {
+      this.#rejectOpen(err);
+      this.emit('integrity-error', err);
+    } else {
+      this.#rejectOpen(new SignalingIntegrityError('closed', 'closed before it was open'));
+    }
+    this.emit('close', err);
+  }
+}
