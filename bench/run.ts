@@ -6,10 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { machineInfo } from './lib/machine.ts';
 import { type Ctx, runSection, type Section, type SectionResult } from './lib/section.ts';
 import { renderMarkdown, renderTable } from './lib/table.ts';
+import { cryptoSection } from './sections/crypto.ts';
 import { relaySection } from './sections/relay.ts';
 
 const SECTIONS: Record<string, Section> = {
   relay: relaySection,
+  crypto: cryptoSection,
 };
 
 function parseArgs(argv: string[]) {
@@ -20,13 +22,14 @@ function parseArgs(argv: string[]) {
     .find((a) => a.startsWith('--targets='))
     ?.slice('--targets='.length)
     .split(',');
+  const experiment = argv.find((a) => a.startsWith('--experiment='))?.slice('--experiment='.length);
   const only = argv
     .find((a) => a.startsWith('--only='))
     ?.slice('--only='.length)
     .split(',');
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      'usage: npm run bench -- [--quick] [--only=relay,connections,http,crypto,keyshare,browser] [--targets=ws,peerjs,sealpeer] [--profile] [--markdown]',
+      'usage: npm run bench -- [--quick] [--only=relay,connections,http,crypto,keyshare,browser] [--targets=ws,peerjs,sealpeer] [--profile] [--experiment=cork] [--markdown]',
     );
     process.exit(0);
   }
@@ -37,7 +40,7 @@ function parseArgs(argv: string[]) {
     );
     process.exit(2);
   }
-  return { quick, profile, markdown, only, targets };
+  return { quick, profile, markdown, only, targets, experiment };
 }
 
 async function main(): Promise<void> {
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     quick: args.quick,
     profile: args.profile,
     ...(args.targets ? { targets: args.targets } : {}),
+    ...(args.experiment ? { experiment: args.experiment } : {}),
     log: (m) => console.error(m),
   };
   const machine = machineInfo();

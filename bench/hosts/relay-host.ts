@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWsForwarder } from '../baselines/ws-forwarder.ts';
 import { serve, usage } from '../lib/child.ts';
+import { applyExperiment } from './experiments.ts';
 import { sealpeerServerOptions } from './sealpeer-options.ts';
 
 interface Started {
@@ -25,6 +26,7 @@ async function startSealpeer(extra: Record<string, unknown>): Promise<Started> {
   dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-bench-'));
   const s = (await startServer(sealpeerServerOptions(dataDir, extra))) as {
     url: string;
+    wsUrl?: string;
     adminUrl?: string;
     close(): Promise<void>;
   };
@@ -50,7 +52,12 @@ async function startPeerjs(): Promise<Started> {
 }
 
 async function start(args: unknown): Promise<Started> {
-  const { kind, options } = args as { kind: string; options?: Record<string, unknown> };
+  const { kind, options, experiment } = args as {
+    kind: string;
+    options?: Record<string, unknown>;
+    experiment?: string;
+  };
+  applyExperiment(experiment);
   if (kind === 'ws') {
     const f = await startWsForwarder();
     closeFn = f.close;
@@ -60,8 +67,22 @@ async function start(args: unknown): Promise<Started> {
   return startSealpeer(options ?? {});
 }
 
+/** CPU use of this process (fraction of one core) over a window starting `delayMs` from now. */
+async function cpuWindow(args: unknown): Promise<{ cpu: number; cpuUs: number; seconds: number }> {
+  const { delayMs, durationMs } = args as { delayMs: number; durationMs: number };
+  await new Promise((r) => setTimeout(r, delayMs));
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, durationMs));
+  const c = process.cpuUsage(c0);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuUs = c.user + c.system;
+  return { cpu: cpuUs / 1e6 / seconds, cpuUs, seconds };
+}
+
 serve({
   start,
+  cpuWindow,
   usage: () => usage(),
   gc: () => {
     const g = (globalThis as { gc?: () => void }).gc;

@@ -24,6 +24,8 @@ export interface Ctx {
   profile: boolean;
   /** Restrict the relay section to these relays (--targets=ws,peerjs,sealpeer). */
   targets?: string[];
+  /** Bench-only patch applied to the sealpeer relay process (bench/hosts/experiments.ts). */
+  experiment?: string;
   log(msg: string): void;
 }
 

@@ -28,7 +28,7 @@ function str(o: Record<string, unknown>, key: string, where: string): string {
 
 /** A fresh sealpeer channel id. */
 export async function createChannel(httpUrl: string): Promise<string> {
-  const ch = await postJson(`${httpUrl}/api/channels`, {});
+  const ch = await postJson(`${httpUrl}/api/channels`, { public: false });
   return str(ch, 'channelId', 'POST /api/channels');
 }
 
@@ -43,9 +43,9 @@ export async function createCredential(
   return { clientId: str(c, 'clientId', where), password: str(c, 'password', where) };
 }
 
-/** A session id as a browser makes one (random, base64url). */
+/** A session id as a browser makes one (a random UUID). */
 export function newSessionId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+  return crypto.randomUUID();
 }
 
 async function sealpeerClient(s: Started, channelId: string, i: number, spread: number): Promise<ClientSpec> {

@@ -5,19 +5,24 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child } from '../lib/child.ts';
+import { summariseProfile } from '../lib/profile.ts';
 import { type Ctx, type Row, skipReason } from '../lib/section.ts';
 import { median } from '../lib/stats.ts';
 import type { TargetKind } from '../relay/clients.ts';
 import type { RunResult } from '../relay/loadgen.ts';
 import { provisionClients, type Started } from '../relay/provision.ts';
 
-type Usage = { rss: number; cpuUs: number };
+type CpuWindow = { cpu: number; cpuUs: number; seconds: number };
 
 export interface TargetRun {
   kind: TargetKind;
   peak: RunResult;
   half: RunResult;
+  /** Server CPU over the peak window, fraction of one core. */
   serverCpu: number;
+  /** Server CPU microseconds per relayed message at peak: the figure least skewed by other load. */
+  serverUsPerMsg: number;
+  halfServerCpu: number;
   profile?: string;
 }
 
@@ -37,33 +42,44 @@ async function runTarget(kind: TargetKind, ctx: Ctx, pairs: number, profile: boo
   const host = Child.start(HOST, { nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : [] });
   const gen = Child.start(LOADGEN);
   try {
-    const started = await host.call<Started>('start', { kind });
+    const experiment = kind === 'sealpeer' ? ctx.experiment : undefined;
+    const started = await host.call<Started>('start', { kind, ...(experiment ? { experiment } : {}) });
     const clients = await provisionClients(kind, started, pairs * 2);
     const partners = clients.map((_, i) => (i % 2 === 0 ? i + 1 : i - 1));
     await gen.call('open', { kind, clients, partners, payloadBytes: 1024 });
     const warmupMs = ctx.quick ? 1000 : 2000;
     const durationMs = ctx.quick ? 3000 : 8000;
-    const u0 = await host.call<Usage>('usage');
-    const peak = await gen.call<RunResult>('run', { warmupMs, durationMs, inflight: 8 });
-    const u1 = await host.call<Usage>('usage');
-    const serverCpu = (u1.cpuUs - u0.cpuUs) / 1e6 / (peak.seconds + warmupMs / 1000 + 0.5);
-    const half = await gen.call<RunResult>('run', {
-      warmupMs: 500,
-      durationMs: ctx.quick ? 2000 : 5000,
-      rate: Math.max(100, Math.round(peak.perSecond / 2)),
-    });
+    // The server measures its own CPU over the same window as the generator's recording.
+    const [peak, win] = await Promise.all([
+      gen.call<RunResult>('run', { warmupMs, durationMs, inflight: 8 }),
+      host.call<CpuWindow>('cpuWindow', { delayMs: warmupMs, durationMs }),
+    ]);
+    const serverCpu = win.cpu;
+    const serverUsPerMsg = win.cpuUs / (peak.perSecond * win.seconds);
+    const halfMs = ctx.quick ? 2000 : 5000;
+    const [half, halfWin] = await Promise.all([
+      gen.call<RunResult>('run', {
+        warmupMs: 500,
+        durationMs: halfMs,
+        rate: Math.max(100, Math.round(peak.perSecond / 2)),
+      }),
+      host.call<CpuWindow>('cpuWindow', { delayMs: 500, durationMs: halfMs }),
+    ]);
     await gen.call('close');
     await host.call('stop');
     await host.stop();
-    const run: TargetRun = { kind, peak, half, serverCpu };
+    const run: TargetRun = { kind, peak, half, serverCpu, serverUsPerMsg, halfServerCpu: halfWin.cpu };
     if (profile) {
-      const fresh = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+      // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's loader
+      // runs in a worker with its own profile).
+      const fresh = readdirSync(dir).filter((f) => !before.has(f) && /\.0\.\d+\.cpuprofile$/.test(f));
       if (fresh[0]) run.profile = join(dir, fresh[0]);
     }
     ctx.log(
       `   ${kind}: ${Math.round(peak.perSecond)} msg/s p50 ${peak.latencyMs.p50.toFixed(2)} ms p99 ` +
         `${peak.latencyMs.p99.toFixed(2)} ms; half-load p99 ${half.latencyMs.p99.toFixed(2)} ms; ` +
-        `server cpu ${(serverCpu * 100).toFixed(0)}% loadgen cpu ${(peak.loadgenCpu * 100).toFixed(0)}%` +
+        `server cpu ${(serverCpu * 100).toFixed(0)}% (${serverUsPerMsg.toFixed(1)} us/msg) ` +
+        `loadgen cpu ${(peak.loadgenCpu * 100).toFixed(0)}%` +
         (peak.closedUnexpectedly ? ` closed=${peak.closedUnexpectedly} (${peak.lastCloseReason})` : '') +
         (peak.refused ? ` refused=${peak.refused} (${peak.lastError})` : ''),
     );
@@ -123,6 +139,12 @@ export async function relaySection(ctx: Ctx) {
       note: `${Math.round(t.half.perSecond)} msg/s open loop; p50 ${t.half.latencyMs.p50.toFixed(2)}`,
     });
     rows.push({
+      metric: `${kind}: server cpu per message`,
+      value: t.serverUsPerMsg,
+      unit: 'us/msg',
+      note: 'CPU time, less skewed by other load than msgs/s',
+    });
+    rows.push({
       metric: `${kind}: cpu server / loadgen`,
       value: `${pct(t.serverCpu)} / ${pct(t.peak.loadgenCpu)}`,
       unit: 'of 1 core',
@@ -132,18 +154,28 @@ export async function relaySection(ctx: Ctx) {
     });
   }
   const s = chosen.get('sealpeer');
+  const list = (k: TargetKind) => runs.get(k) ?? [];
+  let profileSummary: unknown;
   const ratios: Record<string, number> = {};
   for (const base of ['ws', 'peerjs'] as const) {
     const b = chosen.get(base);
     if (s && b) {
-      ratios[`sealpeer/${base}`] = s.peak.perSecond / b.peak.perSecond;
+      const r = s.peak.perSecond / b.peak.perSecond;
+      const eff = b.serverUsPerMsg / s.serverUsPerMsg;
+      ratios[`sealpeer/${base}`] = r;
+      ratios[`sealpeer/${base} cpu-normalised`] = eff;
       const target = base === 'ws' ? 1.0 : 1.2;
-      const r = ratios[`sealpeer/${base}`]!;
       rows.push({
         metric: `ratio sealpeer/${base} msgs/s`,
         value: r,
         unit: 'x',
         note: `target >= ${target.toFixed(1)}x: ${r >= target ? 'met' : 'MISSED'}`,
+      });
+      rows.push({
+        metric: `ratio sealpeer/${base} per server-CPU`,
+        value: eff,
+        unit: 'x',
+        note: `${base} us/msg / sealpeer us/msg; target >= ${target.toFixed(1)}x: ${eff >= target ? 'met' : 'MISSED'}`,
       });
     }
   }
@@ -154,9 +186,18 @@ export async function relaySection(ctx: Ctx) {
       unit: 'ms',
       note: `target < 5 ms: ${s.half.latencyMs.p99 < 5 ? 'met' : 'MISSED'}`,
     });
-    if (s.profile) rows.push({ metric: 'sealpeer cpu profile', value: s.profile });
+    if (ctx.experiment)
+      rows.push({ metric: 'sealpeer experiment', value: ctx.experiment, note: 'bench-only patch' });
+    const prof = list('sealpeer').find((r) => r.profile)?.profile;
+    if (prof) {
+      const p = summariseProfile(prof, 8);
+      rows.push({ metric: 'sealpeer cpu profile', value: prof });
+      for (const e of p.functions)
+        rows.push({ metric: `  self ${e.name}`, value: e.selfPct, unit: '%', note: e.where });
+      profileSummary = p;
+    }
   }
-  return { rows, data: { pairs, rounds, runs: Object.fromEntries(runs), ratios } };
+  return { rows, data: { pairs, rounds, runs: Object.fromEntries(runs), ratios, profileSummary } };
 }
 
 function fmt3(l: { p50: number; p99: number; p999: number }): string {
