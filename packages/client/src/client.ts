@@ -41,10 +41,8 @@ export interface ConnectOptions {
   server: string;
   /** Channel to join; omitted → a new private channel is created. */
   channelId?: string;
-  /** This device's keys (an Identity from src/identity provides them). */
+  /** This device's keys: an `Identity` (src/identity). */
   identity: LocalKeys;
-  /** Safety number of two Ed25519 identity keys (src/identity's safety numbers). */
-  safetyNumber: (localIdentityKey: Uint8Array, remoteIdentityKey: Uint8Array) => string;
   /** WebSocket constructor; browsers have one, Node passes `(await import('ws')).WebSocket`. */
   WebSocket?: WebSocketCtor;
   fetch?: FetchLike;
@@ -169,9 +167,6 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   }
   relayPublish(data: string): void {
     if (this.#relay.open) this.#relay.publish(data);
-  }
-  safetyNumber(a: Uint8Array, b: Uint8Array): string {
-    return this.#opts.safetyNumber(a, b);
   }
   checkpoint(): string | null {
     return this.#opts.checkpoint?.() ?? null;

@@ -25,7 +25,7 @@ export function issueInvite(
   const ttl = o.ttlMs ?? INVITE_TTL_MS;
   const payload: InvitePayload = {
     staticKey: host.local.staticKeyPair.publicKey,
-    identityKey: host.local.identityPublicKey,
+    identityKey: host.local.publicIdentity.ed25519,
     secret: randomBytes(32),
     expiresAt: Math.floor(((o.nowMs ?? Date.now()) + ttl) / 1000),
     channelId: host.channelId,

@@ -23,6 +23,7 @@ import {
   reasonToByte,
   SignalingIntegrityError,
 } from '../errors/integrity.ts';
+import { type SafetyNumber, safetyNumber } from '../identity/fingerprint.ts';
 import type { HandshakeState } from '../noise/index.ts';
 import { decodeConfirm, encodeConfirm } from '../pairing/confirm.ts';
 import { confirmTranscript } from '../pairing/context.ts';
@@ -78,8 +79,10 @@ export class Session extends Emitter<SessionEvents> {
   peerStaticKey: Uint8Array | undefined;
   /** Peer's keyshare checkpoint from CONFIRM (null when it sent none). */
   peerCheckpoint: string | null = null;
-  /** 60-digit safety number of this device and the peer, once open. */
+  /** 60-digit safety number of this device and the peer (same on both sides), once open. */
   safetyNumber: string | undefined;
+  /** The safety number with its display and scannable forms (src/identity), once open. */
+  safetyNumberDetails: SafetyNumber | undefined;
 
   constructor(o: {
     host: SessionHost;
@@ -318,7 +321,11 @@ export class Session extends Emitter<SessionEvents> {
     }
     this.peerIdentityKey = c.identityKey;
     this.peerCheckpoint = c.checkpoint;
-    this.safetyNumber = this.#host.safetyNumber(this.#host.local.identityPublicKey, c.identityKey);
+    this.safetyNumberDetails = safetyNumber(this.#host.local.publicIdentity, {
+      ed25519: c.identityKey,
+      x25519: rs,
+    });
+    this.safetyNumber = this.safetyNumberDetails.digits;
     this.#state = 'open';
     clearTimeout(this.#timer);
     this.#resolveOpen(this);
@@ -348,7 +355,7 @@ export class Session extends Emitter<SessionEvents> {
     this.#sendSealed({
       kind: InnerKind.CONFIRM,
       content: encodeConfirm({
-        identityKey: local.identityPublicKey,
+        identityKey: local.publicIdentity.ed25519,
         sig,
         checkpoint: this.#host.checkpoint(),
       }),

@@ -1,12 +1,13 @@
 // Types shared by the session state machine and the pairing paths.
+import type { PublicIdentity } from '../identity/public-identity.ts';
 import type { KeyPair } from '../noise/index.ts';
 
-/** What a device brings to a session: its keys (see src/identity for the persisted Identity). */
+/** What a device brings to a session: its keys. src/identity's `Identity` is one. */
 export interface LocalKeys {
   /** X25519 static key pair (the Noise `s`). */
-  staticKeyPair: KeyPair;
-  /** Ed25519 identity public key (shown in safety numbers). */
-  identityPublicKey: Uint8Array;
+  readonly staticKeyPair: KeyPair;
+  /** Public half: Ed25519 identity key and X25519 static key. */
+  readonly publicIdentity: PublicIdentity;
   /** Ed25519 signature with the identity key. */
   sign(message: Uint8Array): Uint8Array;
 }
@@ -19,8 +20,6 @@ export interface SessionHost {
   /** Relay send (direct message) and publish (channel broadcast) of a `data` string. */
   relaySend(to: string, data: string): void;
   relayPublish(data: string): void;
-  /** The safety number of this device and a peer, from their Ed25519 identity keys. */
-  safetyNumber(localIdentityKey: Uint8Array, remoteIdentityKey: Uint8Array): string;
   /** This device's latest keyshare checkpoint for the CONFIRM slot (2.6), or null. */
   checkpoint(): string | null;
   /** Milliseconds a session may spend before it is open. */

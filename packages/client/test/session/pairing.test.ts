@@ -1,0 +1,143 @@
+// The three pairing paths against a real @sealpeer/server: both sides end up with open sessions, equal
+// safety numbers, and sealed messages both ways.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Identity } from '../../src/identity/identity.ts';
+import { newClient, next, pairByInvite, text } from '../support/peers.ts';
+import { type LocalServer, startLocalServer } from '../support/server.ts';
+
+let server: LocalServer;
+beforeAll(async () => {
+  server = await startLocalServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('QR invite (Noise IKpsk2)', () => {
+  it('pairs, agrees on the safety number and exchanges sealed messages', async () => {
+    const p = await pairByInvite(server.url);
+    expect(p.a.state).toBe('open');
+    expect(p.b.state).toBe('open');
+    expect(p.a.safetyNumber).toMatch(/^\d{60}$/);
+    expect(p.a.safetyNumber).toBe(p.b.safetyNumber);
+    const got = next<[Uint8Array]>(p.a, 'message');
+    p.b.send('hello inviter');
+    expect(text((await got)[0])).toBe('hello inviter');
+    const got2 = next<[Uint8Array]>(p.b, 'message');
+    p.a.send(new Uint8Array([1, 2, 3]));
+    expect([...(await got2)[0]]).toEqual([1, 2, 3]);
+    p.close();
+  });
+
+  it('the inviter learns the scanner identity and the scanner checks the invite identity', async () => {
+    const p = await pairByInvite(server.url);
+    expect(p.a.peerIdentityKey).toEqual(p.scanner.local.publicIdentity.ed25519);
+    expect(p.b.peerIdentityKey).toEqual(p.inviter.local.publicIdentity.ed25519);
+    expect(p.a.peerStaticKey).toEqual(p.scanner.local.publicIdentity.x25519);
+    p.close();
+  });
+
+  it('refuses a second use of the same invite', async () => {
+    const inviter = await newClient(server.url);
+    const inv = inviter.createInvite();
+    const s1 = await newClient(server.url, inviter.channelId);
+    const s2 = await newClient(server.url, inviter.channelId);
+    await s1.acceptInvite(inv.uri);
+    const refused = next(inviter, 'refused');
+    const err = await s2.acceptInvite(inv.uri).catch((e) => e);
+    expect(err.code).toBe('signaling_integrity');
+    expect(err.reason).toBe('peer_aborted');
+    expect(err.peerReason).toBe('invite_used');
+    expect((await refused)[0]).toBe('invite_used');
+    for (const c of [inviter, s1, s2]) c.close();
+  });
+
+  it('an expired invite is refused by the inviter', async () => {
+    const inviter = await newClient(server.url);
+    const inv = inviter.createInvite({ ttlMs: 1500 });
+    const scanner = await newClient(server.url, inviter.channelId);
+    const uri = inv.uri;
+    await new Promise((r) => setTimeout(r, 1600));
+    await expect(inv.session).rejects.toMatchObject({ code: 'session_closed' });
+    // The parser already refuses it locally:
+    expect(() => scanner.acceptInvite(uri)).toThrow(expect.objectContaining({ code: 'invite_expired' }));
+    inviter.close();
+    scanner.close();
+  });
+});
+
+describe('short code (CPace + Noise XXpsk3)', () => {
+  it('pairs with the right code', async () => {
+    const shower = await newClient(server.url);
+    const joiner = await newClient(server.url, shower.channelId);
+    const shown = shower.showCode();
+    expect(shown.code).toMatch(/^\d{3}-\d{6}$/);
+    const [a, b] = await Promise.all([shown.session, joiner.joinWithCode(shown.code)]);
+    expect(a.safetyNumber).toBe(b.safetyNumber);
+    const got = next<[Uint8Array]>(a, 'message');
+    b.send('via code');
+    expect(text((await got)[0])).toBe('via code');
+    shower.close();
+    joiner.close();
+  });
+
+  it('a wrong code fails clearly after one try and spends the code', async () => {
+    const shower = await newClient(server.url);
+    const joiner = await newClient(server.url, shower.channelId);
+    const shown = shower.showCode();
+    const [np, digits] = shown.code.split('-') as [string, string];
+    const wrong = `${np}-${String((Number(digits) + 1) % 1_000_000).padStart(6, '0')}`;
+    const [showerErr, joinerErr] = await Promise.all([
+      shown.session.catch((e) => e),
+      joiner.joinWithCode(wrong).catch((e) => e),
+    ]);
+    expect(showerErr.reason).toBe('handshake_failed');
+    expect(joinerErr.reason).toBe('peer_aborted');
+    expect(joinerErr.peerReason).toBe('handshake_failed');
+    // The right code no longer works: the nameplate is spent (nobody answers; the joiner times out).
+    const late = await newClient(server.url, shower.channelId, { handshakeTimeoutMs: 800 });
+    const lateErr = await late.joinWithCode(shown.code).catch((e) => e);
+    expect(lateErr.reason).toBe('timeout');
+    for (const c of [shower, joiner, late]) c.close();
+  });
+});
+
+describe('known contact (Noise KK)', () => {
+  it('pairs two devices that know each other, with fresh ephemerals per session', async () => {
+    const idA = Identity.generate();
+    const idB = Identity.generate();
+    const a = await newClient(server.url, undefined, { identity: idA });
+    const b = await newClient(server.url, a.channelId, { identity: idB });
+    b.acceptKnown([{ staticKey: idA.publicIdentity.x25519, identityKey: idA.publicIdentity.ed25519 }]);
+    const contact = {
+      clientId: b.clientId,
+      staticKey: idB.publicIdentity.x25519,
+      identityKey: idB.publicIdentity.ed25519,
+    };
+    const incoming = next<[import('../../src/session/session.ts').Session]>(b, 'session');
+    const s1 = await a.connectKnown(contact);
+    const [r1] = await incoming;
+    await r1.opened;
+    expect(s1.safetyNumber).toBe(r1.safetyNumber);
+    const s2 = await a.connectKnown(contact);
+    expect(s2.id).not.toBe(s1.id);
+    const got = next<[Uint8Array]>(r1, 'message');
+    s1.send('kk');
+    expect(text((await got)[0])).toBe('kk');
+    a.close();
+    b.close();
+  });
+
+  it('a device that is not a contact is refused (unknown_peer)', async () => {
+    const a = await newClient(server.url);
+    const b = await newClient(server.url, a.channelId);
+    b.acceptKnown([]);
+    const idB = b.local.publicIdentity;
+    const err = await a
+      .connectKnown({ clientId: b.clientId, staticKey: idB.x25519, identityKey: idB.ed25519 })
+      .catch((e) => e);
+    expect(err.peerReason).toBe('unknown_peer');
+    a.close();
+    b.close();
+  });
+});

@@ -1,0 +1,36 @@
+// A real @sealpeer/server on a free port with a temp data dir and silent logs, for client tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startServer } from '@sealpeer/server';
+
+export interface LocalServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalServer(): Promise<LocalServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-client-test-'));
+  const server = await startServer({
+    port: 0,
+    adminPort: -1,
+    dataDir,
+    appDir: join(dataDir, 'no-app'),
+    logLevel: 'warn',
+    logStream: new Writable({ write: (_c, _e, cb) => cb() }),
+    limits: {
+      credentialsPerMinute: 10_000,
+      channelsPerMinute: 10_000,
+      messageRate: 1000,
+      messageBurst: 2000,
+    },
+  });
+  return {
+    url: server.url,
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
