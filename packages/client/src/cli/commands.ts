@@ -1,4 +1,8 @@
 // The list of `sealpeer` subcommands. Add one line per command module.
 import { registerCommand } from '../cli.ts';
 
-void registerCommand;
+registerCommand(
+  'verify-app',
+  'check a served app against its signed release',
+  () => import('./verify-app.ts'),
+);
