@@ -1,0 +1,81 @@
+// Shared test helpers: temp data dirs, a silent keyshare on a free port, deterministic keys, records.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { keyshare } from '@sealpeer/client';
+import pino from 'pino';
+import { afterEach } from 'vitest';
+import { type KeyshareOptions, type RunningKeyshare, startKeyshare } from '../src/index.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sealpeer-ks-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function onCleanup(f: () => Promise<void> | void): void {
+  cleanups.push(f);
+}
+
+/** A keyshare on a free port with a silent logger and no read/write limits unless given. */
+export async function startTestKeyshare(opts: Partial<KeyshareOptions> = {}): Promise<RunningKeyshare> {
+  const ks = await startKeyshare({
+    dataDir: opts.dataDir ?? tempDir(),
+    port: 0,
+    logger: pino({ level: 'silent' }),
+    rateLimits: { readPerMinute: 0, writePerMinute: 0 },
+    ...opts,
+  });
+  cleanups.push(() => ks.close());
+  return ks;
+}
+
+/** Deterministic Ed25519 signer and X25519-sized key for a name (test-only derivation). */
+export function testKey(name: string): { signer: keyshare.RecordSigner; x25519Key: Uint8Array } {
+  const seed = sha256(new TextEncoder().encode(`sealpeer test identity ${name}`));
+  return {
+    signer: keyshare.ed25519RecordSigner(seed),
+    x25519Key: sha256(new TextEncoder().encode(`sealpeer test x25519 ${name}`)),
+  };
+}
+
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+  if (typeof body.error?.code !== 'string' || typeof body.error.message !== 'string') {
+    throw new Error(`not an error body: ${JSON.stringify(body)}`);
+  }
+  return body.error.code;
+}
+
+/** Builds and signs a record JSON body directly (bypassing KeyshareClient, so tests can forge). */
+export async function signedRecord(
+  r: keyshare.KeyRecord,
+  signer: keyshare.RecordSigner,
+  prevSigner?: keyshare.RecordSigner,
+): Promise<keyshare.RecordJson> {
+  const bytes = keyshare.recordSigningBytes(r);
+  return keyshare.recordToJson({
+    ...r,
+    signature: await signer.sign(bytes),
+    prevSignature: prevSigner ? await prevSigner.sign(bytes) : null,
+  });
+}
