@@ -3,12 +3,14 @@
 // '@sealpeer/client' resolves to packages/client/src through the npm workspace link.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { sealpeerRelease } from './build/index.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   root: here('.'),
   base: '/',
+  plugins: [sealpeerRelease()],
   publicDir: here('public'),
   build: {
     outDir: here('dist'),
