@@ -7,6 +7,10 @@ import { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import { type RunningServer, type StartOptions, startServer } from '../src/index.ts';
 
+/** Replies and frames are checked field by field by the tests' assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: the one loose type of the test helpers
+export type Loose = any;
+
 export interface TestServer extends RunningServer {
   dataDir: string;
   /** Parsed JSON log lines so far. */
@@ -50,7 +54,7 @@ export async function start(opts: StartOptions = {}): Promise<TestServer> {
 export interface Reply {
   status: number;
   headers: Headers;
-  body: any;
+  body: Loose;
   text: string;
 }
 
@@ -78,7 +82,12 @@ export async function http(
 }
 
 export async function createChannel(s: { url: string }, pub = false, name?: string): Promise<string> {
-  const r = await http(s.url, 'POST', '/api/channels', name === undefined ? { public: pub } : { public: pub, name });
+  const r = await http(
+    s.url,
+    'POST',
+    '/api/channels',
+    name === undefined ? { public: pub } : { public: pub, name },
+  );
   if (r.status !== 201) throw new Error(`createChannel: ${r.status} ${r.text}`);
   return r.body.channelId;
 }
@@ -91,7 +100,11 @@ export interface Cred {
   expiresAt: string;
 }
 
-export async function credential(s: { url: string }, channelId: string, sessionId = randomUUID()): Promise<Cred> {
+export async function credential(
+  s: { url: string },
+  channelId: string,
+  sessionId: string = randomUUID(),
+): Promise<Cred> {
   const r = await http(s.url, 'POST', `/api/channels/${channelId}/sessions`, { sessionId });
   if (r.status !== 200) throw new Error(`credential: ${r.status} ${r.text}`);
   return { channelId, sessionId, ...r.body };
@@ -104,7 +117,7 @@ export interface Closed {
 
 /** A ws client that queues every frame it receives and remembers how it closed. */
 export class Client {
-  readonly frames: any[] = [];
+  readonly frames: Loose[] = [];
   readonly raw: string[] = [];
   private waiters: Array<() => void> = [];
   readonly closed: Promise<Closed>;
@@ -142,7 +155,9 @@ export class Client {
           body += d.toString();
         });
         res.on('end', () =>
-          reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body })),
+          reject(
+            Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body }),
+          ),
         );
       });
       ws.once('error', reject);
@@ -154,7 +169,7 @@ export class Client {
   }
 
   /** The next frame not yet taken (in order), waiting up to `ms`. */
-  async next(ms = 3000): Promise<any> {
+  async next(ms = 3000): Promise<Loose> {
     const deadline = Date.now() + ms;
     while (this.frames.length === 0) {
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed with no frame left');
@@ -186,7 +201,7 @@ export class Client {
 export async function refusedUpgrade(
   wsUrl: string,
   options: { origin?: string } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Loose }> {
   try {
     const c = await Client.open(wsUrl, options);
     c.close();

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel, credential, http, start, type TestServer } from './helpers.ts';
+import { createChannel, credential, http, type Loose, start, type TestServer } from './helpers.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await start({ limits: { maxClientsPerChannel: 3, credentialsPerMinute: 1000, channelsPerMinute: 1000 } });
+  s = await start({
+    limits: { maxClientsPerChannel: 3, credentialsPerMinute: 1000, channelsPerMinute: 1000 },
+  });
 });
 afterAll(() => s.stop());
 
-function expectError(r: { status: number; body: any }, status: number, code: string): void {
+function expectError(r: { status: number; body: Loose }, status: number, code: string): void {
   expect(r.status).toBe(status);
   expect(r.body).toEqual({ error: { code, message: expect.any(String) } });
 }
@@ -67,12 +69,22 @@ describe('POST /api/channels', () => {
   });
 
   it('refuses a body over 16 KiB with 413', async () => {
-    const r = await http(s.url, 'POST', '/api/channels', { public: true, name: 'x', pad: 'y'.repeat(17 * 1024) });
+    const r = await http(s.url, 'POST', '/api/channels', {
+      public: true,
+      name: 'x',
+      pad: 'y'.repeat(17 * 1024),
+    });
     expectError(r, 413, 'payload_too_large');
   });
 
   it('refuses a browser request from a foreign Origin with 403', async () => {
-    const r = await http(s.url, 'POST', '/api/channels', { public: true }, { origin: 'https://evil.example' });
+    const r = await http(
+      s.url,
+      'POST',
+      '/api/channels',
+      { public: true },
+      { origin: 'https://evil.example' },
+    );
     expectError(r, 403, 'origin_not_allowed');
     const own = await http(s.url, 'POST', '/api/channels', { public: true }, { origin: s.url });
     expect(own.status).toBe(201);
@@ -106,7 +118,11 @@ describe('GET /api/channels/:channelId', () => {
   it('404 channel_not_found for an unknown id, 400 for a non-UUID', async () => {
     expectError(await http(s.url, 'GET', `/api/channels/${randomUUID()}`), 404, 'channel_not_found');
     for (const bad of ['abc', '1234', `urn:uuid:${randomUUID()}`, `${randomUUID()}x`, '%00'])
-      expectError(await http(s.url, 'GET', `/api/channels/${encodeURIComponent(bad)}`), 400, 'invalid_request');
+      expectError(
+        await http(s.url, 'GET', `/api/channels/${encodeURIComponent(bad)}`),
+        400,
+        'invalid_request',
+      );
   });
 });
 
@@ -130,10 +146,20 @@ describe('POST /api/channels/:channelId/sessions', () => {
     const path = `/api/channels/${ch}/sessions`;
     for (const body of [{ sessionId: 'nope' }, { sessionId: 5 }, {}, { sessionId: randomUUID(), x: 1 }, []])
       expectError(await http(s.url, 'POST', path, body), 400, 'invalid_request');
-    expectError(await http(s.url, 'POST', '/api/channels/zzz/sessions', { sessionId: randomUUID() }), 400, 'invalid_request');
-    const unknown = await http(s.url, 'POST', `/api/channels/${randomUUID()}/sessions`, { sessionId: randomUUID() });
+    expectError(
+      await http(s.url, 'POST', '/api/channels/zzz/sessions', { sessionId: randomUUID() }),
+      400,
+      'invalid_request',
+    );
+    const unknown = await http(s.url, 'POST', `/api/channels/${randomUUID()}/sessions`, {
+      sessionId: randomUUID(),
+    });
     expectError(unknown, 404, 'channel_not_found');
-    expectError(await http(s.url, 'POST', path, 'sessionId', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+    expectError(
+      await http(s.url, 'POST', path, 'sessionId', { 'content-type': 'text/plain' }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('409 channel_full beyond the client limit, while existing sessions still refresh', async () => {

@@ -3,7 +3,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../src/errors.ts';
-import { Client, createChannel, credential, type Cred, http, login, start, type TestServer } from './helpers.ts';
+import {
+  Client,
+  type Cred,
+  createChannel,
+  credential,
+  http,
+  login,
+  start,
+  type TestServer,
+} from './helpers.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -26,7 +35,14 @@ const frameArb = fc.oneof(
   fc
     .dictionary(
       fc.constantFrom(...KEYS),
-      fc.oneof(fc.constantFrom(...TYPES), fc.string({ maxLength: 80 }), fc.integer(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 })),
+      fc.oneof(
+        fc.constantFrom(...TYPES),
+        fc.string({ maxLength: 80 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.jsonValue({ maxDepth: 3 }),
+      ),
       { maxKeys: 6 },
     )
     .map((o) => JSON.stringify(o)),
@@ -55,36 +71,40 @@ describe('random frames', () => {
     const { a, b, other, aCred, bCred } = await bystanders();
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.array(frameArb, { minLength: 1, maxLength: 8 }), async (loggedIn, frames) => {
-        runs++;
-        const attacker = loggedIn
-          ? await login(s, await credential(s, aCred.channelId))
-          : await Client.open(s.wsUrl);
-        for (const f of frames) attacker.ws.send(f, { binary: f instanceof Uint8Array });
-        attacker.send({ type: 'echo', id: 'end', data: 'end' });
-        // Wait until the server has processed everything (the echo) or closed the socket.
-        for (;;) {
-          const got = await attacker.next(2000).catch(() => undefined);
-          if (!got || got.ref === 'end') break;
-        }
-        for (const f of attacker.frames) {
-          expect(serverTypes.has(f.type)).toBe(true);
-          if (f.type === 'error') expect(documentedCodes.has(f.code)).toBe(true);
-        }
-        attacker.close();
-        await attacker.closed;
-        // Bystanders: the only thing they may have seen is the attacker's own presence/publish/message.
-        for (const c of [a, b, other]) {
-          for (const f of c.frames.splice(0)) {
-            expect(c).not.toBe(other);
-            expect(['presence', 'publish', 'message']).toContain(f.type);
-            expect(typeof f.from === 'string' || f.type === 'presence').toBe(true);
-            expect([aCred.clientId, bCred.clientId]).not.toContain(f.from ?? f.clientId);
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(frameArb, { minLength: 1, maxLength: 8 }),
+        async (loggedIn, frames) => {
+          runs++;
+          const attacker = loggedIn
+            ? await login(s, await credential(s, aCred.channelId))
+            : await Client.open(s.wsUrl);
+          for (const f of frames) attacker.ws.send(f, { binary: f instanceof Uint8Array });
+          attacker.send({ type: 'echo', id: 'end', data: 'end' });
+          // Wait until the server has processed everything (the echo) or closed the socket.
+          for (;;) {
+            const got = await attacker.next(2000).catch(() => undefined);
+            if (!got || got.ref === 'end') break;
           }
-        }
-        a.send({ type: 'send', id: 'chk', to: bCred.clientId, data: 'still' });
-        expect(await b.next()).toEqual({ type: 'message', from: aCred.clientId, data: 'still' });
-      }),
+          for (const f of attacker.frames) {
+            expect(serverTypes.has(f.type)).toBe(true);
+            if (f.type === 'error') expect(documentedCodes.has(f.code)).toBe(true);
+          }
+          attacker.close();
+          await attacker.closed;
+          // Bystanders: the only thing they may have seen is the attacker's own presence/publish/message.
+          for (const c of [a, b, other]) {
+            for (const f of c.frames.splice(0)) {
+              expect(c).not.toBe(other);
+              expect(['presence', 'publish', 'message']).toContain(f.type);
+              expect(typeof f.from === 'string' || f.type === 'presence').toBe(true);
+              expect([aCred.clientId, bCred.clientId]).not.toContain(f.from ?? f.clientId);
+            }
+          }
+          a.send({ type: 'send', id: 'chk', to: bCred.clientId, data: 'still' });
+          expect(await b.next()).toEqual({ type: 'message', from: aCred.clientId, data: 'still' });
+        },
+      ),
       { numRuns: 60 },
     );
     console.log(`property runs: ${runs}`);

@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, createChannel, credential, http, joined, login, refusedUpgrade, start, type TestServer } from './helpers.ts';
+import {
+  Client,
+  createChannel,
+  credential,
+  http,
+  joined,
+  login,
+  refusedUpgrade,
+  start,
+  type TestServer,
+} from './helpers.ts';
 
 let s: TestServer | undefined;
 afterEach(async () => {
@@ -81,7 +91,9 @@ describe('upgrade checks', () => {
     for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, 'https://app.example'])
       (await Client.open(s.wsUrl, { origin })).close();
     (await Client.open(s.wsUrl)).close();
-    expect((await refusedUpgrade(s.wsUrl, { origin: `http://localhost:${Number(port) + 1}` })).status).toBe(403);
+    expect((await refusedUpgrade(s.wsUrl, { origin: `http://localhost:${Number(port) + 1}` })).status).toBe(
+      403,
+    );
   });
 
   it("'*' allows any Origin", async () => {
@@ -121,7 +133,9 @@ describe('liveness and back-pressure', () => {
   });
 
   it('closes a socket that stops reading with 1013 once its send queue is over the bound', async () => {
-    s = await start({ limits: { maxBufferedBytes: 256 * 1024, messageRate: 100_000, messageBurst: 100_000 } });
+    s = await start({
+      limits: { maxBufferedBytes: 256 * 1024, messageRate: 100_000, messageBurst: 100_000 },
+    });
     const ch = await createChannel(s);
     const fast = await login(s, await credential(s, ch));
     const slowCred = await credential(s, ch);
@@ -142,8 +156,8 @@ describe('liveness and back-pressure', () => {
       if (/sealpeer_rejected_frames_total\{code="send_queue_full"\} [1-9]/.test(m)) break;
     }
     fast.send({ type: 'send', id: 'after', to: slowCred.clientId, data: 'x' });
-    let f: { ref?: string; code?: string } | undefined;
-    while ((f = await fast.next())?.ref !== 'after') {}
+    let f = await fast.next();
+    while (f.ref !== 'after') f = await fast.next();
     expect(f).toMatchObject({ code: 'peer_not_found' });
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     await slow.closed;

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, createChannel, credential, login, refusedUpgrade, start, type TestServer } from './helpers.ts';
+import {
+  Client,
+  createChannel,
+  credential,
+  login,
+  refusedUpgrade,
+  start,
+  type TestServer,
+} from './helpers.ts';
 
 let s: TestServer | undefined;
 afterEach(async () => {
@@ -20,7 +28,13 @@ describe('login', () => {
     const ch = await createChannel(s);
     const cred = await credential(s, ch);
     const c = await Client.open(s.wsUrl);
-    c.send({ type: 'login', id: 'l1', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send({
+      type: 'login',
+      id: 'l1',
+      clientId: cred.clientId,
+      password: cred.password,
+      sessionId: cred.sessionId,
+    });
     expect(await c.next()).toEqual({ type: 'login_ok', clientId: cred.clientId, channelId: ch, ref: 'l1' });
     c.close();
   });
@@ -110,7 +124,13 @@ describe('login', () => {
     s = await start();
     const cred = await credential(s, await createChannel(s));
     const c = await login(s, cred);
-    c.send({ type: 'login', id: 'again', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send({
+      type: 'login',
+      id: 'again',
+      clientId: cred.clientId,
+      password: cred.password,
+      sessionId: cred.sessionId,
+    });
     expect(await c.next()).toMatchObject({ type: 'error', code: 'unsupported_type', ref: 'again' });
     c.send({ type: 'echo', data: 'still here' });
     expect(await c.next()).toEqual({ type: 'echo', data: 'still here' });

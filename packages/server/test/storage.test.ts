@@ -71,7 +71,10 @@ describe('SQLite storage', () => {
     await s.stop();
     now += 2000;
     s = await start({ dataDir, credentialTtlMs: 1000, now: () => now });
-    expect((await http(s.adminUrl!, 'GET', '/admin/stats')).body).toMatchObject({ channels: 1, credentials: 0 });
+    expect((await http(s.adminUrl!, 'GET', '/admin/stats')).body).toMatchObject({
+      channels: 1,
+      credentials: 0,
+    });
   });
 
   it('an expired credential no longer counts towards the channel limit', async () => {
@@ -79,7 +82,9 @@ describe('SQLite storage', () => {
     s = await start({ credentialTtlMs: 1000, limits: { maxClientsPerChannel: 1 }, now: () => now });
     const ch = await createChannel(s);
     const first = await credential(s, ch);
-    expect((await http(s.url, 'POST', `/api/channels/${ch}/sessions`, { sessionId: crypto.randomUUID() })).status).toBe(409);
+    expect(
+      (await http(s.url, 'POST', `/api/channels/${ch}/sessions`, { sessionId: crypto.randomUUID() })).status,
+    ).toBe(409);
     now += 1001;
     const second = await credential(s, ch);
     expect(second.clientId).not.toBe(first.clientId);

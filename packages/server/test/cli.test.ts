@@ -1,0 +1,152 @@
+// The real `sealpeer-server` binary and `npm start`'s script, as child processes on free ports.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OPTIONS } from '../src/config.ts';
+import { Client, tempDir } from './helpers.ts';
+
+const pkg = join(fileURLToPath(import.meta.url), '../..');
+const bin = join(pkg, 'bin/sealpeer-server.js');
+const startScript = join(pkg, '../../scripts/start.mjs');
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(file: string, args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [file, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function listening(r: Run, timeoutMs = 20_000): Promise<{ url: string; adminUrl?: string }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const line of r.stdout().split('\n')) {
+      if (!line.includes('"msg":"listening"')) continue;
+      const parsed = JSON.parse(line);
+      // The server's line (npm start also runs the keyshare, which logs its own).
+      if (parsed.url && parsed.wsUrl) return parsed;
+    }
+    if (r.child.exitCode !== null) throw new Error(`exited early: ${r.stderr()}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`no "listening" line: ${r.stdout()} ${r.stderr()}`);
+}
+
+describe('sealpeer-server CLI', () => {
+  it('--help lists every flag with its env var', async () => {
+    const r = run(bin, ['--help']);
+    expect(await r.exited).toBe(0);
+    for (const o of OPTIONS) {
+      expect(r.stdout()).toContain(o.flag);
+      expect(r.stdout()).toContain(o.env);
+    }
+    for (const flag of [
+      '--host',
+      '--port',
+      '--data-dir',
+      '--admin-port',
+      '--public-url',
+      '--tls-cert',
+      '--tls-key',
+    ])
+      expect(r.stdout()).toContain(flag);
+    for (const flag of [
+      '--trust-proxy',
+      '--allowed-origins',
+      '--credential-ttl',
+      '--log-level',
+      '--turn-ttl',
+    ])
+      expect(r.stdout()).toContain(flag);
+  });
+
+  it('bad usage exits 2 with a message that says what is wrong (flags and env vars)', async () => {
+    // Each parse rule has an in-process test in config.test.ts; here the exit code and stderr path.
+    const cases: Array<{ args: string[]; env: Record<string, string>; pattern: RegExp }> = [
+      { args: ['--bogus'], env: {}, pattern: /unknown option '--bogus'/ },
+      { args: [], env: { SEALPEER_PORT: '99999' }, pattern: /SEALPEER_PORT: --port wants/ },
+    ];
+    const runs = cases.map((c) => run(bin, c.args, c.env));
+    for (const [i, r] of runs.entries()) {
+      expect(await r.exited).toBe(2);
+      expect(r.stderr()).toMatch(cases[i]!.pattern);
+    }
+  });
+
+  it('logs one JSON "listening" line with the bound url; SIGTERM closes sockets 1001 and exits 0', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const r = run(bin, ['--port', '0', '--data-dir', dataDir, '--log-level', 'info'], {
+      SEALPEER_ADMIN_PORT: '0',
+    });
+    const line = await listening(r);
+    expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(line.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${line.url}/healthz`).then((x) => x.json());
+    expect(health).toEqual({ ok: true });
+    const client = await Client.open(`${line.url.replace('http', 'ws')}/ws`);
+    r.child.kill('SIGTERM');
+    expect((await client.closed).code).toBe(1001);
+    expect(await r.exited).toBe(0);
+    for (const l of r.stdout().trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow();
+    expect(r.stdout()).toContain('"event":"stopped"');
+  });
+
+  it('a taken port exits 1 with a hint', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const first = run(bin, ['--port', '0', '--admin-port', '-1', '--data-dir', dataDir]);
+    const { url } = await listening(first);
+    const port = new URL(url).port;
+    const second = run(bin, ['--port', port, '--admin-port', '-1', '--data-dir', dataDir]);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toMatch(/port is taken/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+});
+
+describe('npm start (scripts/start.mjs)', () => {
+  it('starts the server, which answers /healthz, and stops cleanly on SIGTERM', async () => {
+    const data = tempDir();
+    dirs.push(data);
+    const r = run(startScript, [], {
+      SEALPEER_PORT: '0',
+      SEALPEER_ADMIN_PORT: '0',
+      SEALPEER_DATA_DIR: join(data, 'server'),
+      SEALPEER_KEYSHARE_DATA_DIR: join(data, 'keyshare'),
+      SEALPEER_KEYSHARE_PORT: '0',
+    });
+    const line = await listening(r);
+    const health = await fetch(`${line.url}/healthz`).then((x) => x.json());
+    expect(health).toEqual({ ok: true });
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
+  });
+});

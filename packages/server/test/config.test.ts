@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseArgs, UsageError } from '../src/args.ts';
+import { DEFAULT_LIMITS, OPTIONS } from '../src/config.ts';
+import { parseDuration } from '../src/parse.ts';
+
+function config(argv: string[], env: Record<string, string> = {}) {
+  const r = parseArgs(argv, env);
+  if (r.help) throw new Error('help');
+  return r.config;
+}
+
+describe('configuration', () => {
+  it('defaults match the documented ones', () => {
+    const c = config([]);
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      adminPort: 9090,
+      dataDir: './data',
+      trustProxy: false,
+      credentialTtlMs: 14 * 86_400_000,
+      keyshareUrls: ['http://127.0.0.1:8090'],
+      turnTtlMs: 3_600_000,
+      logLevel: 'info',
+    });
+    expect(c.limits).toEqual(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS).toMatchObject({
+      maxClientsPerChannel: 256,
+      credentialsPerMinute: 30,
+      messageRate: 50,
+      messageBurst: 100,
+      maxConnectionsPerIp: 20,
+      lockoutFailures: 5,
+      lockoutWindowMs: 600_000,
+      lockoutMs: 600_000,
+      loginTimeoutMs: 10_000,
+      pingIntervalMs: 25_000,
+      maxFrameBytes: 65_536,
+      maxDataBytes: 49_152,
+    });
+  });
+
+  it('every flag has a SEALPEER_* env var; flags win over env', () => {
+    for (const o of OPTIONS) expect(o.env).toMatch(/^SEALPEER_[A-Z_]+$/);
+    expect(config([], { SEALPEER_PORT: '1234' }).port).toBe(1234);
+    expect(config(['--port', '99'], { SEALPEER_PORT: '1234' }).port).toBe(99);
+    expect(config(['--port=0']).port).toBe(0);
+    expect(config([], { SEALPEER_LOGIN_TIMEOUT: '2s' }).limits.loginTimeoutMs).toBe(2000);
+  });
+
+  it('lists: repeatable and comma-separated; the first --keyshare-url replaces the default', () => {
+    const c = config([
+      '--keyshare-url',
+      'https://k1.example/',
+      '--keyshare-url',
+      'https://k2.example,https://k3.example',
+    ]);
+    expect(c.keyshareUrls).toEqual(['https://k1.example', 'https://k2.example', 'https://k3.example']);
+    expect(config(['--allowed-origins', 'https://a.example/path,*']).allowedOrigins).toEqual([
+      'https://a.example',
+      '*',
+    ]);
+    expect(config(['--trust-proxy', 'true']).trustProxy).toBe(true);
+    expect(config(['--trust-proxy', '1']).trustProxy).toBe(1);
+    expect(config(['--trust-proxy', '127.0.0.1,10.0.0.0/8']).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+  });
+
+  it('durations', () => {
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('10s')).toBe(10_000);
+    expect(parseDuration('10')).toBe(10_000);
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('14d')).toBe(14 * 86_400_000);
+    for (const bad of ['', 'x', '10y', '-1s', '1e9', '10 s m']) expect(parseDuration(bad)).toBeUndefined();
+  });
+
+  it.each([
+    [['--bogus']],
+    [['--port']],
+    [['--port', 'x']],
+    [['--port', '70000']],
+    [['--admin-port', '-2']],
+    [['--credential-ttl', '0s']],
+    [['--turn-ttl', '2h']],
+    [['--log-level', 'loud']],
+    [['--tls-cert', 'a.pem']],
+    [['--public-url', 'not a url']],
+    [['--keyshare-url', 'nope']],
+    [['--ice-servers', '{"urls":1}']],
+    [['--ice-servers', '[{"urls":"http://x"}]']],
+    [['--ice-servers', '[{"urls":"stun:x","extra":1}]']],
+    [['--ice-servers', 'not json']],
+    [['--message-rate', '0']],
+  ])('refuses %j with a UsageError', (argv) => {
+    expect(() => parseArgs(argv, {})).toThrow(UsageError);
+  });
+
+  it('accepts ICE servers in RTCIceServer form', () => {
+    const ice = [
+      { urls: ['stun:stun.example:3478', 'turns:turn.example:5349'], username: 'u', credential: 'c' },
+    ];
+    expect(config(['--ice-servers', JSON.stringify(ice)]).iceServers).toEqual(ice);
+  });
+
+  it('help text has one line per option, with its default', () => {
+    const text = helpText();
+    expect(parseArgs(['--help'], {})).toEqual({ help: true });
+    for (const o of OPTIONS) expect(text).toContain(`${o.flag} ${o.arg}`);
+    expect(text).toContain('default: 8080');
+  });
+});
