@@ -19,7 +19,7 @@ export type Lie = (
 export const honest: Lie = (_req, upstream) => upstream();
 
 export interface LyingDouble {
-  readonly url: string;
+  url: string;
   /** Upstream keyshare URL (switch it to serve another log). */
   upstream: string;
   lie: Lie;

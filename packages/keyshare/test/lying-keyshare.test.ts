@@ -75,12 +75,11 @@ describe('lying keyshare', () => {
 
   it('serves a bad inclusion proof (flipped bit, truncated, wrong index): inclusion_failed', async () => {
     const lies = [
-      (p: string[]) => [
-        Buffer.from(p[0]!, 'base64')
-          .map((x, i) => (i === 0 ? x ^ 1 : x))
-          .toString('base64'),
-        ...p.slice(1),
-      ],
+      (p: string[]) => {
+        const first = Buffer.from(p[0]!, 'base64');
+        first[0] = first[0]! ^ 1;
+        return [first.toString('base64'), ...p.slice(1)];
+      },
       (p: string[]) => p.slice(1),
       (p: string[]) => [...p, p[0]!],
     ];
