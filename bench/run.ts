@@ -6,11 +6,15 @@ import { writeFileSync } from 'node:fs';
 import { machineInfo } from './lib/machine.ts';
 import { type Ctx, runSection, type Section, type SectionResult } from './lib/section.ts';
 import { renderMarkdown, renderTable } from './lib/table.ts';
+import { connectionsSection } from './sections/connections.ts';
 import { cryptoSection } from './sections/crypto.ts';
+import { httpSection } from './sections/http.ts';
 import { relaySection } from './sections/relay.ts';
 
 const SECTIONS: Record<string, Section> = {
   relay: relaySection,
+  connections: connectionsSection,
+  http: httpSection,
   crypto: cryptoSection,
 };
 

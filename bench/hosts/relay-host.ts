@@ -8,22 +8,28 @@ import { join } from 'node:path';
 import { startWsForwarder } from '../baselines/ws-forwarder.ts';
 import { serve, usage } from '../lib/child.ts';
 import { applyExperiment } from './experiments.ts';
+import { type Prefilled, prefill } from './prefill.ts';
 import { sealpeerServerOptions } from './sealpeer-options.ts';
 
 interface Started {
   url: string;
   httpUrl: string;
   adminUrl?: string;
+  prefilled?: Prefilled;
 }
 
 let closeFn: (() => Promise<void>) | undefined;
 let dataDir: string | undefined;
 
-async function startSealpeer(extra: Record<string, unknown>): Promise<Started> {
+async function startSealpeer(
+  extra: Record<string, unknown>,
+  fill?: { credentials: number; emptyChannels: number },
+): Promise<Started> {
   const mod: Record<string, unknown> = await import('@sealpeer/server');
   const startServer = mod.startServer;
   if (typeof startServer !== 'function') throw new Error('skipped: @sealpeer/server has no startServer yet');
   dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-bench-'));
+  const prefilled = fill ? await prefill(dataDir, fill.credentials, fill.emptyChannels) : undefined;
   const s = (await startServer(sealpeerServerOptions(dataDir, extra))) as {
     url: string;
     wsUrl?: string;
@@ -33,9 +39,10 @@ async function startSealpeer(extra: Record<string, unknown>): Promise<Started> {
   closeFn = () => s.close();
   const httpUrl = s.url.replace(/\/$/, '');
   return {
-    url: `${httpUrl.replace(/^http/, 'ws')}/ws`,
+    url: s.wsUrl ?? `${httpUrl.replace(/^http/, 'ws')}/ws`,
     httpUrl,
     ...(s.adminUrl ? { adminUrl: s.adminUrl } : {}),
+    ...(prefilled ? { prefilled } : {}),
   };
 }
 
@@ -52,10 +59,11 @@ async function startPeerjs(): Promise<Started> {
 }
 
 async function start(args: unknown): Promise<Started> {
-  const { kind, options, experiment } = args as {
+  const { kind, options, experiment, fill } = args as {
     kind: string;
     options?: Record<string, unknown>;
     experiment?: string;
+    fill?: { credentials: number; emptyChannels: number };
   };
   applyExperiment(experiment);
   if (kind === 'ws') {
@@ -64,7 +72,7 @@ async function start(args: unknown): Promise<Started> {
     return { url: f.url, httpUrl: f.url.replace(/^ws/, 'http') };
   }
   if (kind === 'peerjs') return startPeerjs();
-  return startSealpeer(options ?? {});
+  return startSealpeer(options ?? {}, fill);
 }
 
 /** CPU use of this process (fraction of one core) over a window starting `delayMs` from now. */
