@@ -12,6 +12,7 @@ import { deviceScreen } from './screens/device.ts';
 import { homeScreen } from './screens/home.ts';
 import { joinScreen } from './screens/join.ts';
 import { scanScreen } from './screens/scan.ts';
+import { loadServerOrigin, startAppIntegrity } from './sw/index.ts';
 import { h } from './ui/dom.ts';
 import { Layout } from './ui/layout.ts';
 import { hashOf, parseHash } from './ui/router.ts';
@@ -45,6 +46,8 @@ function screenFor(
 
 async function boot(root: HTMLElement): Promise<void> {
   const layout = new Layout(root);
+  // App pinning (release-signed builds only) and the "version X, release key K" panel.
+  startAppIntegrity();
   // Read (and then drop) an invite in the fragment of /p before anything else can observe the URL.
   let pendingInvite: string | undefined;
   if (/^\/p\/?$/.test(location.pathname) && location.hash.length > 1) {
@@ -54,7 +57,7 @@ async function boot(root: HTMLElement): Promise<void> {
   let ctx: AppContext;
   let engine: Engine;
   try {
-    const config = await loadConfig(location.origin);
+    const config = await loadConfig(await loadServerOrigin());
     engine = await createEngine(config, layout.alerts);
     ctx = {
       config,

@@ -70,12 +70,14 @@ async function check(): Promise<IntegrityStatus> {
   }
 }
 
-/** Which pinned file answers a request for `path` (navigations map `dir/` and `dir` to `dir/index.html`). */
+/** Which pinned file answers a request for `path` (navigations: `dir` -> `dir/index.html`, else index.html). */
 function pinnedFile(p: PinnedRelease, path: string, navigate: boolean): string | undefined {
   if (p.files[path] !== undefined) return path;
   if (!navigate) return undefined;
   const dir = `${path.replace(/\/index\.html$/, '')}/index.html`;
   if (p.files[dir] !== undefined) return dir;
+  // Like the relay server's app fallback: other extension-less app paths get index.html.
+  if (!/\.[A-Za-z0-9]+$/.test(path) && p.files['index.html'] !== undefined) return 'index.html';
   return undefined;
 }
 
