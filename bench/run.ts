@@ -9,6 +9,7 @@ import { renderMarkdown, renderTable } from './lib/table.ts';
 import { connectionsSection } from './sections/connections.ts';
 import { cryptoSection } from './sections/crypto.ts';
 import { httpSection } from './sections/http.ts';
+import { keyshareSection } from './sections/keyshare.ts';
 import { relaySection } from './sections/relay.ts';
 
 const SECTIONS: Record<string, Section> = {
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, Section> = {
   connections: connectionsSection,
   http: httpSection,
   crypto: cryptoSection,
+  keyshare: keyshareSection,
 };
 
 function parseArgs(argv: string[]) {
