@@ -10,7 +10,7 @@ import {
   PairingPath,
   SID_BYTES,
 } from './envelope/index.ts';
-import { type RelayError, SessionError } from './errors/client-errors.ts';
+import { InviteError, type RelayError, SessionError } from './errors/client-errors.ts';
 import type { IntegrityReason } from './errors/integrity.ts';
 import { reasonToByte } from './errors/integrity.ts';
 import { type InvitePayload, parseInviteUri } from './invite/payload.ts';
@@ -109,6 +109,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   readonly #invites = new Map<string, IssuedInvite & Pending<Session>>();
   readonly #codes = new Map<number, ShortCode & Pending<Session>>();
   #contacts: readonly KnownPeer[] = [];
+  #closing = false;
   /** Peers present in the channel (from subscribe + presence). */
   readonly peers = new Set<string>();
 
@@ -124,7 +125,12 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     relay.on('presence', (ev, id) => (ev === 'join' ? this.peers.add(id) : this.peers.delete(id)));
     relay.on('close', (err) => {
       for (const s of this.#sessions.values()) if (!s.terminal && s.state !== 'open') s._fail('closed');
-      this.emit('close', err);
+      for (const key of [...this.#invites.keys()]) this.#dropInvite(key, 'closed');
+      for (const [np, c] of [...this.#codes]) {
+        this.#codes.delete(np);
+        c.reject(err);
+      }
+      if (!this.#closing) this.emit('close', err);
     });
   }
 
@@ -196,7 +202,12 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     const inv = this.#invites.get(key);
     if (!inv) return;
     this.#invites.delete(key);
-    if (!inv.used) inv.reject(new SessionError('session_closed', `invite ended: ${reason}`));
+    if (inv.used) return;
+    inv.reject(
+      reason === 'invite_expired'
+        ? new InviteError('invite_expired', 'the invite expired before anyone used it')
+        : new SessionError('session_closed', `invite ended: ${reason}`),
+    );
   }
 
   /** Path 1, scanner: pairs with the inviter named by `uri` (this client must be in its channel). */
@@ -244,7 +255,9 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     return [...this.#sessions.values()];
   }
 
+  /** Closes every session (BYE) and the relay connection; no 'close' event for this. */
   close(): void {
+    this.#closing = true;
     for (const s of this.#sessions.values()) s.close();
     this.#relay.close();
   }

@@ -6,3 +6,9 @@ registerCommand(
   'check a served app against its signed release',
   () => import('./verify-app.ts'),
 );
+registerCommand(
+  'invite',
+  'create a private channel and a one-time QR invite, pair, exchange texts',
+  () => import('./invite.ts'),
+);
+registerCommand('join', 'pair with an invite URI and exchange texts', () => import('./join.ts'));

@@ -58,7 +58,7 @@ describe('QR invite (Noise IKpsk2)', () => {
     const scanner = await newClient(server.url, inviter.channelId);
     const uri = inv.uri;
     await new Promise((r) => setTimeout(r, 1600));
-    await expect(inv.session).rejects.toMatchObject({ code: 'session_closed' });
+    await expect(inv.session).rejects.toMatchObject({ code: 'invite_expired' });
     // The parser already refuses it locally:
     expect(() => scanner.acceptInvite(uri)).toThrow(expect.objectContaining({ code: 'invite_expired' }));
     inviter.close();

@@ -1,0 +1,60 @@
+// `sealpeer join URI`: pairs with the inviter named by an invite URI (Noise IKpsk2 with the invite's
+// secret as psk), then exchanges texts over the sealed session.
+import { SealpeerClient } from '../client.ts';
+import { InviteError } from '../errors/client-errors.ts';
+import { parseInviteUri } from '../invite/payload.ts';
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  commonOptions,
+  EXIT,
+  emit,
+  exchangeTexts,
+  hint,
+  loadIdentity,
+  NodeWebSocket,
+  parse,
+  report,
+  UsageError,
+} from './pairing-common.ts';
+
+const HELP = `Usage: sealpeer join URI [--send TEXT] [--json] [options]
+
+Pairs with the device that ran \`sealpeer invite\` (URI is its invite, https://host/p#...), checks the
+inviter's keys against the invite, and exchanges texts sealed end to end.
+
+${COMMON_HELP}
+`;
+
+export async function main(argv: string[], env = process.env): Promise<number> {
+  let client: SealpeerClient | undefined;
+  try {
+    const { values, positionals } = parse(argv, COMMON_OPTIONS);
+    if (values.help) {
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError('expected exactly one invite URI');
+    const o = commonOptions(values, env);
+    const uri = positionals[0]!;
+    try {
+      parseInviteUri(uri);
+    } catch (e) {
+      if (e instanceof InviteError && e.code !== 'invite_expired')
+        throw new UsageError(`${e.message} (${e.code})`);
+      throw e;
+    }
+    const identity = await loadIdentity(o.identityPath);
+    const joined = await SealpeerClient.joinInvite(uri, { identity, WebSocket: NodeWebSocket });
+    client = joined.client;
+    client.on('close', (err) => emit({ event: 'error', code: err.code, message: err.message }));
+    const session = await joined.session;
+    emit({ event: 'paired', safetyNumber: session.safetyNumber });
+    hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
+    return await exchangeTexts(session, o);
+  } catch (err) {
+    return report(err);
+  } finally {
+    client?.close();
+  }
+}

@@ -1,0 +1,180 @@
+// Shared by `sealpeer invite` and `sealpeer join` (Node only): options, identity file, JSON event output,
+// and the text exchange after pairing. Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 integrity failure.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { WebSocket } from 'ws';
+import { ready } from '../crypto/sodium.ts';
+import { SignalingIntegrityError } from '../errors/integrity.ts';
+import { Identity } from '../identity/identity.ts';
+import { FileIdentityStore } from '../identity/node-file.ts';
+import type { WebSocketCtor } from '../relay/connection.ts';
+import type { Session } from '../session/session.ts';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, integrity: 3 } as const;
+
+export const COMMON_HELP = `  --send TEXT       text to send, sealed, once paired (env SEALPEER_SEND)
+  --json            machine output: one JSON object per line on stdout
+  --identity FILE   identity file, created 0600 if missing (env SEALPEER_IDENTITY;
+                    default $XDG_CONFIG_HOME/sealpeer/identity.json or ~/.config/sealpeer/identity.json)
+  --ephemeral       use a throwaway identity (nothing written)
+  --timeout SEC     give up after SEC seconds once paired (default 60; env SEALPEER_TIMEOUT)
+  -h, --help        this help
+
+Output (stdout, one JSON object per line): {"event":"paired","safetyNumber":"<60 digits>"},
+{"event":"message","text":...} for each text received, {"event":"done"} once both texts crossed,
+{"event":"integrity_error","reason":...} on any refusal, {"event":"error","code":...,"message":...}.
+Exit codes: 0 both texts crossed, 1 network/timeout/other failure, 2 bad usage, 3 integrity failure.`;
+
+export const COMMON_OPTIONS = {
+  send: { type: 'string' },
+  json: { type: 'boolean' },
+  identity: { type: 'string' },
+  ephemeral: { type: 'boolean' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export class UsageError extends Error {}
+
+/** parseArgs that turns every parse problem into a UsageError. */
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true as const, strict: true as const });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export interface CommonOptions {
+  send: string | undefined;
+  json: boolean;
+  identityPath: string | undefined;
+  timeoutMs: number;
+}
+
+export function commonOptions(v: Record<string, unknown>, env = process.env): CommonOptions {
+  const timeoutText = (v.timeout as string | undefined) ?? env.SEALPEER_TIMEOUT ?? '60';
+  const timeout = Number(timeoutText);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 86_400)
+    throw new UsageError(`--timeout must be a number of seconds (got '${timeoutText}')`);
+  const send = (v.send as string | undefined) ?? env.SEALPEER_SEND;
+  if (send !== undefined && new TextEncoder().encode(send).length > 16_384)
+    throw new UsageError('--send TEXT must be at most 16 KiB');
+  const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return {
+    send,
+    json: v.json === true,
+    identityPath: v.ephemeral
+      ? undefined
+      : ((v.identity as string | undefined) ??
+        env.SEALPEER_IDENTITY ??
+        join(configHome, 'sealpeer', 'identity.json')),
+    timeoutMs: timeout * 1000,
+  };
+}
+
+export async function loadIdentity(path: string | undefined): Promise<Identity> {
+  await ready();
+  return path ? Identity.loadOrCreate(new FileIdentityStore(path)) : Identity.generate();
+}
+
+export const NodeWebSocket = WebSocket as unknown as WebSocketCtor;
+
+/** Prints one event line (JSON) on stdout. */
+export function emit(event: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+/** Human hint on stderr (only without --json). */
+export function hint(o: CommonOptions, text: string): void {
+  if (!o.json) process.stderr.write(`${text}\n`);
+}
+
+/** Maps an error to its event line and exit code. */
+export function report(err: unknown): number {
+  if (err instanceof SignalingIntegrityError) {
+    emit({ event: 'integrity_error', reason: err.reason, peerReason: err.peerReason, message: err.message });
+    return EXIT.integrity;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`sealpeer: ${err.message}\nRun with --help for usage.\n`);
+    return EXIT.usage;
+  }
+  const code = (err as { code?: unknown })?.code;
+  emit({
+    event: 'error',
+    code: typeof code === 'string' ? code : 'failed',
+    message: (err as Error)?.message,
+  });
+  return EXIT.failure;
+}
+
+// The CLI's own little protocol inside sealed APP messages (JSON): {"t":"text","text":string|null} once,
+// {"t":"ack"} for the peer's text, {"t":"ping"} every second while waiting, so a frame the relay drops
+// is noticed at the next one (counter_gap) instead of a silent wait.
+type CliMsg = { t: 'text'; text: string | null } | { t: 'ack' } | { t: 'ping' };
+
+function decodeCliMsg(b: Uint8Array): CliMsg | undefined {
+  try {
+    const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b));
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    if (o.t === 'text' && (typeof o.text === 'string' || o.text === null)) return { t: 'text', text: o.text };
+    if (o.t === 'ack' || o.t === 'ping') return { t: o.t };
+  } catch {}
+  return undefined;
+}
+
+/** After pairing: send our text, print the peer's, resolve with the exit code once both crossed. */
+export function exchangeTexts(session: Session, o: CommonOptions): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let gotText = false;
+    let gotAck = false;
+    let finished = false;
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(pinger);
+      clearTimeout(timer);
+      resolve(code);
+    };
+    const send = (m: CliMsg) => {
+      try {
+        session.send(JSON.stringify(m));
+      } catch (e) {
+        finish(report(session.error ?? e));
+      }
+    };
+    const check = () => {
+      if (gotText && gotAck) {
+        emit({ event: 'done' });
+        finish(EXIT.ok);
+      }
+    };
+    session.on('integrity-error', (err) => finish(report(err)));
+    session.on('close', (err) => {
+      if (!err && !(gotText && gotAck))
+        finish(report(Object.assign(new Error('the peer closed the session'), { code: 'closed' })));
+    });
+    session.on('message', (bytes) => {
+      const m = decodeCliMsg(bytes);
+      if (!m) {
+        emit({ event: 'message', text: new TextDecoder().decode(bytes) }); // e.g. from the browser app
+        return;
+      }
+      if (m.t === 'text' && !gotText) {
+        gotText = true;
+        if (m.text !== null) emit({ event: 'message', text: m.text });
+        send({ t: 'ack' });
+      } else if (m.t === 'ack') gotAck = true;
+      check();
+    });
+    const pinger = setInterval(() => send({ t: 'ping' }), 1000);
+    const timer = setTimeout(
+      () => finish(report(Object.assign(new Error('the peer did not answer in time'), { code: 'timeout' }))),
+      o.timeoutMs,
+    );
+    send({ t: 'text', text: o.send ?? null });
+  });
+}

@@ -1,0 +1,106 @@
+// `sealpeer invite` + `sealpeer join` as real processes against a real server, and through a relay that
+// alters one byte of one `data` field.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FrameType } from '../../src/envelope/frame.ts';
+import { armOnce } from '../support/attack.ts';
+import { runCli } from '../support/cli.ts';
+import { TamperingProxy } from '../support/proxy.ts';
+import { type LocalServer, startLocalServer } from '../support/server.ts';
+
+let server: LocalServer;
+beforeAll(async () => {
+  server = await startLocalServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function inviteAndJoin(url: string) {
+  const inviter = runCli([
+    'invite',
+    '--server',
+    url,
+    '--json',
+    '--send',
+    'hello from inviter',
+    '--timeout',
+    '20',
+  ]);
+  const { uri } = await inviter.event('invite');
+  expect(String(uri)).toMatch(/\/p#[A-Za-z0-9_-]+$/);
+  const joiner = runCli(['join', String(uri), '--json', '--send', 'hello from joiner', '--timeout', '20']);
+  return { inviter, joiner };
+}
+
+/** Replaces one character of a base64url string by another alphabet character (one byte of `data`). */
+function alterOneChar(data: string, at: number): string {
+  const i = ((at % data.length) + data.length) % data.length;
+  const c = data[i] === 'A' ? 'B' : 'A';
+  return data.slice(0, i) + c + data.slice(i + 1);
+}
+
+describe('sealpeer invite / join', () => {
+  it('pair with equal safety numbers, exchange texts and exit 0', async () => {
+    const { inviter, joiner } = await inviteAndJoin(server.url);
+    const [pi, pj] = await Promise.all([inviter.event('paired'), joiner.event('paired')]);
+    expect(pi.safetyNumber).toMatch(/^\d{60}$/);
+    expect(pi.safetyNumber).toBe(pj.safetyNumber);
+    expect(await inviter.exit).toBe(0);
+    expect(await joiner.exit).toBe(0);
+    expect(inviter.events).toContainEqual({ event: 'message', text: 'hello from joiner' });
+    expect(joiner.events).toContainEqual({ event: 'message', text: 'hello from inviter' });
+  });
+
+  for (const [what, type, at] of [
+    ['a sealed message to the inviter (middle of data)', FrameType.SEALED, 40],
+    ['a sealed message to the inviter (last character of data)', FrameType.SEALED, -1],
+    ['the handshake HELLO to the inviter', FrameType.HELLO, 60],
+  ] as const) {
+    it(`one altered byte in ${what} → both exit 3 with integrity_error`, async () => {
+      const proxy = await TamperingProxy.start(server.url);
+      try {
+        const { inviter, joiner } = await inviteAndJoin(proxy.url);
+        const inviterId = await new Promise<string>((r) => {
+          const t = setInterval(() => {
+            const c = proxy.clients();
+            if (c.length > 0) {
+              clearInterval(t);
+              r(c[0]!);
+            }
+          }, 20);
+        });
+        armOnce(
+          proxy,
+          inviterId,
+          (f) => f.type === type,
+          (f) => [{ ...f.frame, data: alterOneChar(String(f.frame.data), at) }],
+        );
+        expect(await inviter.exit).toBe(3);
+        expect(await joiner.exit).toBe(3);
+        const ei = inviter.events.find((e) => e.event === 'integrity_error');
+        const ej = joiner.events.find((e) => e.event === 'integrity_error');
+        expect(ei?.reason).toMatch(
+          /^(bad_tag|malformed|handshake_failed|wrong_session|counter_gap|bad_version)$/,
+        );
+        expect(ej?.reason).toBeTypeOf('string');
+        expect(inviter.events.find((e) => e.event === 'done')).toBeUndefined();
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+
+  it('the bin answers --help with exit 0 and bad usage with exit 2', async () => {
+    const h = runCli(['invite', '--help']);
+    const bad = runCli(['join']);
+    expect(await h.exit).toBe(0);
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toMatch(/--help/);
+  });
+
+  it('an unreachable server exits 1 with an error event', async () => {
+    const r = runCli(['invite', '--server', 'http://127.0.0.1:1', '--json', '--ephemeral']);
+    expect(await r.exit).toBe(1);
+    expect(r.events[0]).toMatchObject({ event: 'error', code: 'relay_unreachable' });
+  });
+});
