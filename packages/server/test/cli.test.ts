@@ -59,8 +59,18 @@ async function listening(r: Run, timeoutMs = 20_000): Promise<{ url: string; adm
 }
 
 describe('sealpeer-server CLI', () => {
-  it('--help lists every flag with its env var', async () => {
+  it('--help lists every flag with its env var; bad usage exits 2 with a message that says what is wrong', async () => {
+    // Each parse rule has an in-process test in config.test.ts; here the exit code and stderr path.
+    const cases: Array<{ args: string[]; env: Record<string, string>; pattern: RegExp }> = [
+      { args: ['--bogus'], env: {}, pattern: /unknown option '--bogus'/ },
+      { args: [], env: { SEALPEER_PORT: '99999' }, pattern: /SEALPEER_PORT: --port wants/ },
+    ];
+    const runs = cases.map((c) => run(bin, c.args, c.env));
     const r = run(bin, ['--help']);
+    for (const [i, bad] of runs.entries()) {
+      expect(await bad.exited).toBe(2);
+      expect(bad.stderr()).toMatch(cases[i]!.pattern);
+    }
     expect(await r.exited).toBe(0);
     for (const o of OPTIONS) {
       expect(r.stdout()).toContain(o.flag);
@@ -86,20 +96,7 @@ describe('sealpeer-server CLI', () => {
       expect(r.stdout()).toContain(flag);
   });
 
-  it('bad usage exits 2 with a message that says what is wrong (flags and env vars)', async () => {
-    // Each parse rule has an in-process test in config.test.ts; here the exit code and stderr path.
-    const cases: Array<{ args: string[]; env: Record<string, string>; pattern: RegExp }> = [
-      { args: ['--bogus'], env: {}, pattern: /unknown option '--bogus'/ },
-      { args: [], env: { SEALPEER_PORT: '99999' }, pattern: /SEALPEER_PORT: --port wants/ },
-    ];
-    const runs = cases.map((c) => run(bin, c.args, c.env));
-    for (const [i, r] of runs.entries()) {
-      expect(await r.exited).toBe(2);
-      expect(r.stderr()).toMatch(cases[i]!.pattern);
-    }
-  });
-
-  it('logs one JSON "listening" line with the bound url; SIGTERM closes sockets 1001 and exits 0', async () => {
+  it('logs one JSON "listening" line with the bound url; a taken port exits 1; SIGTERM closes sockets 1001 and exits 0', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
     const r = run(bin, ['--port', '0', '--data-dir', dataDir, '--log-level', 'info'], {
@@ -110,25 +107,17 @@ describe('sealpeer-server CLI', () => {
     expect(line.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${line.url}/healthz`).then((x) => x.json());
     expect(health).toEqual({ ok: true });
+    const otherDir = tempDir();
+    dirs.push(otherDir);
+    const taken = run(bin, ['--port', new URL(line.url).port, '--admin-port', '-1', '--data-dir', otherDir]);
+    expect(await taken.exited).toBe(1);
+    expect(taken.stderr()).toMatch(/port is taken/);
     const client = await Client.open(`${line.url.replace('http', 'ws')}/ws`);
     r.child.kill('SIGTERM');
     expect((await client.closed).code).toBe(1001);
     expect(await r.exited).toBe(0);
     for (const l of r.stdout().trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow();
     expect(r.stdout()).toContain('"event":"stopped"');
-  });
-
-  it('a taken port exits 1 with a hint', async () => {
-    const dataDir = tempDir();
-    dirs.push(dataDir);
-    const first = run(bin, ['--port', '0', '--admin-port', '-1', '--data-dir', dataDir]);
-    const { url } = await listening(first);
-    const port = new URL(url).port;
-    const second = run(bin, ['--port', port, '--admin-port', '-1', '--data-dir', dataDir]);
-    expect(await second.exited).toBe(1);
-    expect(second.stderr()).toMatch(/port is taken/);
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
   });
 });
 

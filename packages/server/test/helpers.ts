@@ -144,7 +144,10 @@ export class Client {
     for (const f of w) f();
   }
 
-  static open(wsUrl: string, options: { origin?: string; autoPong?: boolean } = {}): Promise<Client> {
+  static open(
+    wsUrl: string,
+    options: { origin?: string; autoPong?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Client> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(wsUrl, { ...options, perMessageDeflate: false });
       const c = new Client(ws);

@@ -101,6 +101,30 @@ describe('upgrade checks', () => {
     (await Client.open(s.wsUrl, { origin: 'https://anything.example' })).close();
   });
 
+  it('takes the client IP from X-Forwarded-For only with --trust-proxy', async () => {
+    const failFrom = async (headers: Record<string, string>): Promise<unknown> => {
+      const cred = await credential(s!, await createChannel(s!));
+      const c = await Client.open(s!.wsUrl, { headers });
+      c.send({ type: 'login', clientId: cred.clientId, password: 'wrong', sessionId: cred.sessionId });
+      await c.closed;
+      return s!.logs.filter((l) => l.event === 'auth_failed').at(-1)?.ip;
+    };
+    s = await start();
+    expect(await failFrom({ 'x-forwarded-for': '203.0.113.7' })).toBe('127.0.0.1');
+    await s.stop();
+    s = await start({ trustProxy: ['127.0.0.1'] });
+    // nginx appends the peer it saw; a value the client wrote further left is not trusted.
+    expect(await failFrom({ 'x-forwarded-for': '198.51.100.1, 203.0.113.7' })).toBe('203.0.113.7');
+    const r = await http(
+      s.url,
+      'POST',
+      '/api/channels',
+      { public: false },
+      { 'x-forwarded-for': '203.0.113.8' },
+    );
+    expect(r.status).toBe(201);
+  });
+
   it('other paths are not upgraded', async () => {
     s = await start();
     const r = await refusedUpgrade(s.wsUrl.replace(/\/ws$/, '/socket'));
