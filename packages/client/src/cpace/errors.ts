@@ -1,3 +1,5 @@
+import { CodedError } from '../crypto/errors.ts';
+
 /**
  * Error codes of the CPace layer.
  * - bad_input: a local argument (PRS, CI, sid, AD, role, label, scalar) is missing or malformed
@@ -8,11 +10,6 @@
  */
 export type CpaceErrorCode = 'bad_input' | 'bad_message' | 'invalid_point' | 'bad_state';
 
-export class CpaceError extends Error {
+export class CpaceError extends CodedError<CpaceErrorCode> {
   override readonly name = 'CpaceError';
-  readonly code: CpaceErrorCode;
-  constructor(code: CpaceErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

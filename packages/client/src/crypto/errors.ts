@@ -1,3 +1,16 @@
+/**
+ * Base of the crypto core's typed errors (CryptoError, NoiseError, CpaceError, IdentityError,
+ * TrustError): a stable string `code` for programs, a `message` for humans. The full list of codes with
+ * their meaning is ERROR_CODES in ./error-codes.ts.
+ */
+export class CodedError<C extends string> extends Error {
+  readonly code: C;
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 /** Error codes raised by the primitive wrappers in src/crypto. */
 export type CryptoErrorCode =
   | 'not_ready' // ready() was not awaited before a primitive was used
@@ -5,12 +18,7 @@ export type CryptoErrorCode =
   | 'bad_key' // a DH output was all-zero (low-order or zero public key) or a key is unusable
   | 'decrypt_failed'; // AEAD tag did not verify (wrong key, nonce, associated data or tampered data)
 
-/** Typed error of the crypto layer; `code` is stable and documented, `message` is for humans. */
-export class CryptoError extends Error {
+/** Typed error of the crypto layer. */
+export class CryptoError extends CodedError<CryptoErrorCode> {
   override readonly name = 'CryptoError';
-  readonly code: CryptoErrorCode;
-  constructor(code: CryptoErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -1,5 +1,12 @@
 export { concatBytes, fromHex, toHex, utf8 } from './bytes.ts';
-export { CryptoError, type CryptoErrorCode } from './errors.ts';
+export {
+  CPACE_ERROR_CODES,
+  CRYPTO_ERROR_CODES,
+  IDENTITY_ERROR_CODES,
+  NOISE_ERROR_CODES,
+  TRUST_ERROR_CODES,
+} from './error-codes.ts';
+export { CodedError, CryptoError, type CryptoErrorCode } from './errors.ts';
 export { BLAKE2b, type HashFunction, hkdf, hmac, SHA256, SHA512 } from './hash.ts';
 export {
   blake2b,

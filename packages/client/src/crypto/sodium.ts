@@ -69,64 +69,53 @@ export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Arra
   }
 }
 
-function aeadArgs(key: Uint8Array, nonce: Uint8Array, nonceLen: number): void {
-  checkLength('AEAD key', key, AEAD_KEY_BYTES);
-  checkLength('AEAD nonce', nonce, nonceLen);
+type Seal = (pt: Uint8Array, ad: Uint8Array, nsec: null, nonce: Uint8Array, key: Uint8Array) => Uint8Array;
+type Open = (nsec: null, ct: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array) => Uint8Array;
+
+/** An IETF AEAD of libsodium with length checks and typed errors; returns/accepts ciphertext || tag. */
+function aead(name: string, nonceLen: number, seal: () => Seal, open: () => Open) {
+  const args = (key: Uint8Array, nonce: Uint8Array) => {
+    checkLength(`${name} key`, key, AEAD_KEY_BYTES);
+    checkLength(`${name} nonce`, nonce, nonceLen);
+  };
+  return {
+    encrypt(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+      args(key, nonce);
+      return seal()(plaintext, ad, null, nonce, key);
+    },
+    decrypt(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+      args(key, nonce);
+      if (ciphertext.length < AEAD_TAG_BYTES) throw new CryptoError('decrypt_failed', 'ciphertext too short');
+      try {
+        return open()(null, ciphertext, ad, nonce, key);
+      } catch {
+        throw new CryptoError('decrypt_failed', `${name} authentication failed`);
+      }
+    },
+  };
 }
 
-/** ChaCha20-Poly1305 IETF (RFC 8439 §2.8): returns ciphertext || 16-byte tag. */
-export function chacha20poly1305Encrypt(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  ad: Uint8Array,
-  plaintext: Uint8Array,
-): Uint8Array {
-  aeadArgs(key, nonce, CHACHA_NONCE_BYTES);
-  return sodium().crypto_aead_chacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
-}
+const chacha = aead(
+  'ChaCha20-Poly1305',
+  CHACHA_NONCE_BYTES,
+  () => sodium().crypto_aead_chacha20poly1305_ietf_encrypt,
+  () => sodium().crypto_aead_chacha20poly1305_ietf_decrypt,
+);
+const xchacha = aead(
+  'XChaCha20-Poly1305',
+  XCHACHA_NONCE_BYTES,
+  () => sodium().crypto_aead_xchacha20poly1305_ietf_encrypt,
+  () => sodium().crypto_aead_xchacha20poly1305_ietf_decrypt,
+);
 
+/** ChaCha20-Poly1305 IETF (RFC 8439 §2.8), 12-byte nonce: returns ciphertext || 16-byte tag. */
+export const chacha20poly1305Encrypt = chacha.encrypt;
 /** ChaCha20-Poly1305 IETF open; throws `decrypt_failed` when the tag does not verify. */
-export function chacha20poly1305Decrypt(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  ad: Uint8Array,
-  ciphertext: Uint8Array,
-): Uint8Array {
-  aeadArgs(key, nonce, CHACHA_NONCE_BYTES);
-  if (ciphertext.length < AEAD_TAG_BYTES) throw new CryptoError('decrypt_failed', 'ciphertext too short');
-  try {
-    return sodium().crypto_aead_chacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key);
-  } catch {
-    throw new CryptoError('decrypt_failed', 'ChaCha20-Poly1305 authentication failed');
-  }
-}
-
-/** XChaCha20-Poly1305 IETF (draft-irtf-cfrg-xchacha): 24-byte nonce; returns ciphertext || tag. */
-export function xchacha20poly1305Encrypt(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  ad: Uint8Array,
-  plaintext: Uint8Array,
-): Uint8Array {
-  aeadArgs(key, nonce, XCHACHA_NONCE_BYTES);
-  return sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
-}
-
+export const chacha20poly1305Decrypt = chacha.decrypt;
+/** XChaCha20-Poly1305 IETF (draft-irtf-cfrg-xchacha), 24-byte nonce: returns ciphertext || tag. */
+export const xchacha20poly1305Encrypt = xchacha.encrypt;
 /** XChaCha20-Poly1305 IETF open; throws `decrypt_failed` when the tag does not verify. */
-export function xchacha20poly1305Decrypt(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  ad: Uint8Array,
-  ciphertext: Uint8Array,
-): Uint8Array {
-  aeadArgs(key, nonce, XCHACHA_NONCE_BYTES);
-  if (ciphertext.length < AEAD_TAG_BYTES) throw new CryptoError('decrypt_failed', 'ciphertext too short');
-  try {
-    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key);
-  } catch {
-    throw new CryptoError('decrypt_failed', 'XChaCha20-Poly1305 authentication failed');
-  }
-}
+export const xchacha20poly1305Decrypt = xchacha.decrypt;
 
 /**
  * BLAKE2b (RFC 7693) of the concatenation of `parts`, `outLen` bytes (1..64), optionally keyed

@@ -1,3 +1,5 @@
+import { CodedError } from '../crypto/errors.ts';
+
 /**
  * Error codes of the identity layer.
  * IdentityError:
@@ -26,20 +28,10 @@ export type TrustErrorCode =
   | 'corrupt_record'
   | 'bad_input';
 
-export class IdentityError extends Error {
+export class IdentityError extends CodedError<IdentityErrorCode> {
   override readonly name = 'IdentityError';
-  readonly code: IdentityErrorCode;
-  constructor(code: IdentityErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
-export class TrustError extends Error {
+export class TrustError extends CodedError<TrustErrorCode> {
   override readonly name = 'TrustError';
-  readonly code: TrustErrorCode;
-  constructor(code: TrustErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -281,40 +281,41 @@ export class TrustStore {
 
   /** The user accepts the new key: it is pinned as 'unverified' (verify again to get 'verified'). */
   async acceptKeyChange(contactId: string): Promise<ContactRecord> {
-    const id = checkContactId(contactId);
-    return this.#serial(async () => {
-      const r = await this.#read(id);
-      if (!r) throw new TrustError('unknown_contact', `${id} is not a known contact`);
-      if (r.state !== 'key-changed') throw new TrustError('bad_input', `${id} has no pending key change`);
-      const next: ContactRecord = {
-        contactId: id,
-        key: r.pendingKey!,
-        state: 'unverified',
-        firstSeen: r.firstSeen,
-      };
-      await this.#storage.put(id, toStored(next));
-      this.#emit('key-accepted', { contactId: id, key: next.key });
-      return next;
-    });
+    const next = await this.#resolveKeyChange(contactId, (r) => ({
+      contactId: r.contactId,
+      key: r.pendingKey!,
+      state: 'unverified',
+      firstSeen: r.firstSeen,
+    }));
+    this.#emit('key-accepted', { contactId: next.contactId, key: next.key });
+    return next;
   }
 
   /** The user refuses the new key: the old key stays pinned with its previous state. */
   async rejectKeyChange(contactId: string): Promise<ContactRecord> {
+    return this.#resolveKeyChange(contactId, (r) => {
+      const next: ContactRecord = {
+        contactId: r.contactId,
+        key: r.key,
+        state: r.previousState!,
+        firstSeen: r.firstSeen,
+      };
+      if (r.previousState === 'verified')
+        Object.assign(next, { verifiedAt: r.verifiedAt, verifiedBy: r.verifiedBy });
+      return next;
+    });
+  }
+
+  async #resolveKeyChange(
+    contactId: string,
+    decide: (r: ContactRecord) => ContactRecord,
+  ): Promise<ContactRecord> {
     const id = checkContactId(contactId);
     return this.#serial(async () => {
       const r = await this.#read(id);
       if (!r) throw new TrustError('unknown_contact', `${id} is not a known contact`);
       if (r.state !== 'key-changed') throw new TrustError('bad_input', `${id} has no pending key change`);
-      const next: ContactRecord = {
-        contactId: id,
-        key: r.key,
-        state: r.previousState!,
-        firstSeen: r.firstSeen,
-      };
-      if (r.verifiedAt !== undefined && r.previousState === 'verified') {
-        next.verifiedAt = r.verifiedAt;
-        next.verifiedBy = r.verifiedBy;
-      }
+      const next = decide(r);
       await this.#storage.put(id, toStored(next));
       return next;
     });

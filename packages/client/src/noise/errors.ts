@@ -1,3 +1,5 @@
+import { CodedError } from '../crypto/errors.ts';
+
 /**
  * Error codes of the Noise layer (docs/errors.md lists them with the rest of the client's codes).
  * - bad_protocol: the protocol name or pattern is not supported
@@ -19,11 +21,6 @@ export type NoiseErrorCode =
   | 'nonce_exhausted'
   | 'bad_state';
 
-export class NoiseError extends Error {
+export class NoiseError extends CodedError<NoiseErrorCode> {
   override readonly name = 'NoiseError';
-  readonly code: NoiseErrorCode;
-  constructor(code: NoiseErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -2,7 +2,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CPACE_MAX_AD,
-  CpaceError,
   type CpaceOptions,
   cpaceInit,
   deriveNoisePsk,
@@ -14,19 +13,11 @@ import {
 } from '../../src/cpace/index.ts';
 import { concatBytes, fromHex, toHex, utf8 } from '../../src/crypto/bytes.ts';
 import { ready } from '../../src/crypto/sodium.ts';
+import { codeOf } from '../crypto/error-code.ts';
 
 beforeAll(async () => {
   await ready();
 });
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return err instanceof CpaceError ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
-}
 
 const base = (over: Partial<CpaceOptions> = {}): CpaceOptions => ({
   prs: utf8('493817'),

@@ -4,7 +4,6 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVectorJson } from '../../../../test-support/vectors.ts';
 import {
-  CpaceError,
   calculateGenerator,
   cpaceInit,
   generatorString,
@@ -14,6 +13,7 @@ import {
 import { fromHex, toHex } from '../../src/crypto/bytes.ts';
 import { SHA512 } from '../../src/crypto/hash.ts';
 import { ready } from '../../src/crypto/sodium.ts';
+import { codeOf } from '../crypto/error-code.ts';
 
 const doc = loadVectorJson('cpace', 'testvectors.json') as Record<string, unknown>;
 
@@ -51,15 +51,6 @@ const same = (got: Uint8Array, want: Uint8Array, what: string) => {
   expect(toHex(got), what).toBe(toHex(want));
   checks++;
 };
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return err instanceof CpaceError ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
-}
 
 describe('CPace ristretto255 / SHA-512 vectors (draft -21)', () => {
   beforeAll(async () => {

@@ -2,7 +2,6 @@ import { blake2b as nobleBlake2b } from '@noble/hashes/blake2.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../../src/crypto/bytes.ts';
-import { CryptoError } from '../../src/crypto/errors.ts';
 import { BLAKE2b, hkdf, hmac, SHA256 } from '../../src/crypto/hash.ts';
 import {
   blake2b,
@@ -18,15 +17,7 @@ import {
   x25519,
   x25519KeyPair,
 } from '../../src/crypto/sodium.ts';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (err) {
-    return err instanceof CryptoError ? err.code : `other: ${String(err)}`;
-  }
-}
+import { codeOf } from './error-code.ts';
 
 describe('crypto/sodium', () => {
   // Runs first in this file (its own process): nothing has called ready() yet.

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVectorJson } from '../../../../test-support/vectors.ts';
 import { fromHex, toHex, utf8 } from '../../src/crypto/bytes.ts';
 import { ready } from '../../src/crypto/sodium.ts';
-import { IdentityError } from '../../src/identity/errors.ts';
 import {
   compareScannable,
   FINGERPRINT_ITERATIONS,
@@ -11,6 +10,7 @@ import {
   signalSafetyNumber,
 } from '../../src/identity/fingerprint.ts';
 import { Identity } from '../../src/identity/identity.ts';
+import { codeOf } from '../crypto/error-code.ts';
 
 const raw = loadVectorJson('signal', 'fingerprint.json') as Record<string, unknown>;
 function party(name: string): { key: Uint8Array; stableId: Uint8Array } {
@@ -23,15 +23,6 @@ if (typeof raw.display !== 'string' || typeof raw.scannable_v1_alice_view_hex !=
   throw new Error('signal fingerprint vector incomplete');
 const display = raw.display;
 const scannableAlice = raw.scannable_v1_alice_view_hex;
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return err instanceof IdentityError ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
-}
 
 beforeAll(async () => {
   await ready();

@@ -5,21 +5,12 @@ import {
   decodePublicIdentity,
   encodePublicIdentity,
   Identity,
-  IdentityError,
   MemoryIdentityStore,
   toBase64Url,
 } from '../../src/identity/index.ts';
+import { codeOf } from '../crypto/error-code.ts';
 
 await ready();
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return err instanceof IdentityError ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
-}
 
 describe('Identity', () => {
   it('generates distinct identities with a 65-byte public layout and working signatures', () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/crypto/bytes.ts';
 import { ready } from '../../src/crypto/sodium.ts';
-import { Identity, IdentityError, TrustError, TrustStore } from '../../src/identity/index.ts';
+import { Identity, IdentityError, TrustStore } from '../../src/identity/index.ts';
 import { FileIdentityStore, FileTrustStorage } from '../../src/identity/node-file.ts';
+import { codeOfAsync as codeOf } from '../crypto/error-code.ts';
 
 await ready();
 
@@ -18,15 +19,6 @@ async function tempDir(): Promise<string> {
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return err instanceof IdentityError || err instanceof TrustError ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
-}
 
 describe('FileIdentityStore', () => {
   it('writes the identity 0600 in a 0700 folder, atomically, and loads the same keys', async () => {

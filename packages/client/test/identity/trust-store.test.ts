@@ -8,12 +8,12 @@ import {
   type KeyChangedEvent,
   MemoryTrustStorage,
   type PublicIdentity,
-  TrustError,
   type TrustStorage,
   TrustStore,
   toBase64Url,
 } from '../../src/identity/index.ts';
 import { FileTrustStorage } from '../../src/identity/node-file.ts';
+import { codeOfAsync as codeOf } from '../crypto/error-code.ts';
 
 await ready();
 
@@ -26,15 +26,6 @@ async function fileStorage(): Promise<TrustStorage> {
   const dir = await mkdtemp(join(tmpdir(), 'sealpeer-trust-'));
   dirs.push(dir);
   return new FileTrustStorage(join(dir, 'sub', 'trust.json'));
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return err instanceof TrustError ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
 }
 
 const key = (): PublicIdentity => Identity.generate().publicIdentity;

@@ -4,7 +4,6 @@ import {
   type HandshakeOptions,
   HandshakeState,
   type KeyPair,
-  NoiseError,
 } from '../../src/noise/index.ts';
 
 export const proto = (p: string) => `Noise_${p}_25519_ChaChaPoly_BLAKE2b`;
@@ -64,12 +63,4 @@ export function handshake(
   return { init, resp, messages };
 }
 
-export function noiseCode(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof NoiseError) return err.code;
-    return `not a NoiseError: ${String(err)}`;
-  }
-  return 'no error';
-}
+export { codeOf as noiseCode } from '../crypto/error-code.ts';
