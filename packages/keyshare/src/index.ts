@@ -7,6 +7,7 @@ import { buildApp } from './http/app.ts';
 import { createMetrics, startAdminServer } from './http/metrics.ts';
 import type { RateLimits } from './http/rate-limit.ts';
 import { loadOrCreateLogKey } from './keys.ts';
+import { nodeHashChildren } from './log/node-hash.ts';
 import { KeyshareService } from './service.ts';
 import { openDb } from './store/db.ts';
 import { LogStore } from './store/log-store.ts';
@@ -67,7 +68,7 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
   const db = openDb(join(options.dataDir, 'keyshare.sqlite'));
   let store: LogStore;
   try {
-    store = new LogStore(db, signer);
+    store = new LogStore(db, signer, nodeHashChildren);
   } catch (err) {
     db.close();
     throw err;

@@ -57,11 +57,28 @@ export class KeyshareService {
     };
   }
 
-  lookup(handle: string): RecordAnswerJson {
+  #latest(handle: string): { index: number; recordJson: string } {
     if (!keyshare.HANDLE_RE.test(handle)) throw new ApiError('handle_invalid');
     const cur = this.#store.latest(handle);
     if (!cur) throw new ApiError('not_found', `no record for ${handle}`);
+    return cur;
+  }
+
+  lookup(handle: string): RecordAnswerJson {
+    const cur = this.#latest(handle);
     return this.#answer(cur.index, cur.recordJson);
+  }
+
+  /**
+   * The lookup answer already serialised (the hot path: no parse/re-serialise of the stored record).
+   * `record_json` is written only by publish(), from a validated record, so it is safe to embed.
+   */
+  lookupJson(handle: string): string {
+    const cur = this.#latest(handle);
+    const proof = this.#store.tree.inclusionProof(cur.index, this.#store.size);
+    let proofJson = '[';
+    for (let i = 0; i < proof.length; i++) proofJson += `${i ? ',' : ''}"${b64(proof[i]!)}"`;
+    return `{"record":${cur.recordJson},"leafIndex":${cur.index},"inclusionProof":${proofJson}],"checkpoint":${JSON.stringify(this.#store.checkpoint)}}`;
   }
 
   /** Validates and appends a record. Throws ApiError with the refusal code; nothing is stored then. */

@@ -32,6 +32,7 @@ export function recordRoutes(app: FastifyInstance, service: KeyshareService, met
         response: { 200: recordAnswerSchema, ...errorReplies },
       },
     },
-    async (req) => service.lookup(req.params.handle),
+    async (req, reply) =>
+      reply.type('application/json; charset=utf-8').send(service.lookupJson(req.params.handle)),
   );
 }
