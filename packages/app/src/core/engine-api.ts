@@ -24,6 +24,8 @@ export interface ShownCode {
 export interface Engine {
   readonly changed: Signal;
   device(): DeviceInfo;
+  /** Replaces this device's identity with a new one and reloads (contacts will see a key change). */
+  replaceIdentity(): Promise<void>;
   /** Connects this device to a channel's relay (idempotent) so peers can reach it. */
   enterChannel(channelId: string): Promise<void>;
   /** Peers of a channel, newest first. */

@@ -4,4 +4,7 @@ import QRCode from 'qrcode';
 
 export async function drawQr(canvas: HTMLCanvasElement, text: string): Promise<void> {
   await QRCode.toCanvas(canvas, text, { errorCorrectionLevel: 'M', margin: 4, width: 600 });
+  // qrcode sizes the element through its style; the stylesheet decides the displayed size instead.
+  canvas.style.removeProperty('width');
+  canvas.style.removeProperty('height');
 }

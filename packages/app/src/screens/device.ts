@@ -33,3 +33,31 @@ export function deviceScreen(engine: Engine): HTMLElement {
     ),
   );
 }
+
+function replaceSection(engine: Engine): HTMLElement {
+  const confirm = h(
+    'button',
+    { class: 'danger hidden', testid: 'replace-identity-confirm' },
+    'Yes, replace my identity',
+  );
+  const ask = h('button', { class: 'secondary', testid: 'replace-identity' }, 'Replace identity…');
+  ask.addEventListener('click', () => {
+    confirm.classList.remove('hidden');
+    confirm.focus();
+  });
+  confirm.addEventListener('click', () => {
+    confirm.disabled = true;
+    void engine.replaceIdentity();
+  });
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'New identity'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Makes a new key pair for this browser. Everyone you paired with will see a key change and must accept it.',
+    ),
+    h('div', { class: 'row' }, ask, confirm),
+  );
+}

@@ -41,8 +41,15 @@ export async function openPage(browser: Browser, viewport = { width: 1000, heigh
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    // HTTP failures are recorded with their URL below; the console line for them carries none.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+      problems.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('response', (res) => {
+    // config.json is optional operator configuration (src/sw/server-origin.ts): its 404 is expected.
+    if (res.status() >= 400 && new URL(res.url()).pathname !== '/config.json')
+      problems.push(`http ${res.status()}: ${res.url()}`);
+  });
   return { context, page, problems };
 }
