@@ -128,7 +128,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       throw err;
     }
   }
-  const purgeTimer = setInterval(purge, config.purgeIntervalMs);
+  const purgeTimer = setInterval(() => {
+    purge();
+    lockout.sweep(now());
+  }, config.purgeIntervalMs);
   purgeTimer.unref();
   log.info({ url, wsUrl: live.wsUrl, adminUrl: admin?.url, dataDir: config.dataDir }, 'listening');
 

@@ -20,6 +20,11 @@ export class TokenBucket {
     return true;
   }
 
+  /** True when the bucket has refilled completely (it can be forgotten). */
+  isFull(now: number): boolean {
+    return this.tokens + ((now - this.last) * this.rate) / 1000 >= this.burst;
+  }
+
   /** Milliseconds until one token is available. */
   waitMs(now: number): number {
     const t = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
@@ -47,7 +52,6 @@ export class KeyedRateLimiter {
   }
 
   sweep(now: number): void {
-    const fullAfterMs = 60_000;
-    for (const [k, b] of this.buckets) if (b.waitMs(now - fullAfterMs) === 0) this.buckets.delete(k);
+    for (const [k, b] of this.buckets) if (b.isFull(now)) this.buckets.delete(k);
   }
 }

@@ -25,6 +25,8 @@ export interface RelayContext {
 
 type State = 'awaiting_login' | 'ready' | 'closed';
 
+const TEXT = { binary: false } as const;
+
 export class Connection {
   state: State = 'awaiting_login';
   clientId = '';
@@ -176,7 +178,7 @@ export class Connection {
       this.end(closeCodeOf('send_queue_full'), 'send_queue_full');
       return;
     }
-    this.ws.send(frame, { binary: false });
+    this.ws.send(frame, TEXT);
   }
 
   private invalidFrame(ref: string | undefined): void {
