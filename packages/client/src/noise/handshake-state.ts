@@ -8,7 +8,7 @@ import { CryptoError } from '../crypto/errors.ts';
 import { BLAKE2b, type HashFunction, SHA256, SHA512 } from '../crypto/hash.ts';
 import { constantTimeEqual, type KeyPair, x25519, x25519KeyPair, x25519PublicKey } from '../crypto/sodium.ts';
 import { CipherState, NOISE_MAX_MESSAGE } from './cipher-state.ts';
-import { NoiseError } from './errors.ts';
+import { NoiseError, type NoiseErrorCode } from './errors.ts';
 import { type HandshakePattern, parseProtocolName, type Token } from './patterns.ts';
 import { SymmetricState } from './symmetric-state.ts';
 
@@ -61,9 +61,9 @@ export interface SplitResult {
 
 type Phase = 'handshake' | 'complete' | 'split' | 'failed';
 
-function bytesOf(what: string, v: unknown, len?: number): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw new NoiseError('bad_key', `${what} must be a Uint8Array`);
-  if (len !== undefined && v.length !== len) throw new NoiseError('bad_key', `${what} must be ${len} bytes`);
+function bytesOf(what: string, v: unknown, len?: number, code: NoiseErrorCode = 'bad_key'): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new NoiseError(code, `${what} must be a Uint8Array`);
+  if (len !== undefined && v.length !== len) throw new NoiseError(code, `${what} must be ${len} bytes`);
   return v.slice();
 }
 
@@ -109,7 +109,7 @@ export class HandshakeState {
     this.protocolName = o.protocolName;
     this.initiator = o.initiator;
     this.#pattern = p;
-    const prologue = bytesOf('prologue', o.prologue);
+    const prologue = bytesOf('prologue', o.prologue, undefined, 'bad_protocol');
     this.#s = o.s === undefined ? undefined : checkKeyPair('s', o.s);
     this.#e = o.e === undefined ? undefined : checkKeyPair('e', o.e);
     this.#rs = o.rs === undefined ? undefined : bytesOf('rs', o.rs, DHLEN);
@@ -184,7 +184,7 @@ export class HandshakeState {
   /** WriteMessage(payload, message_buffer) (§5.3). Returns the handshake message. */
   writeMessage(payload: Uint8Array): Uint8Array {
     return this.#guard(true, () => {
-      const pt = bytesOf('payload', payload);
+      const pt = bytesOf('payload', payload, undefined, 'bad_message');
       const m = this.#pattern.messages[this.#msgIndex]!;
       const out: Uint8Array[] = [];
       for (const t of m.tokens) {

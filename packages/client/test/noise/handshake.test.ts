@@ -221,7 +221,10 @@ describe('Noise limits and call order', () => {
       ),
     ).toBe('bad_key');
     expect(noiseCode(() => new HandshakeState({ ...io, prologue: 'text' as unknown as Uint8Array }))).toBe(
-      'bad_key',
+      'bad_protocol',
+    );
+    expect(noiseCode(() => new HandshakeState(io).writeMessage('hi' as unknown as Uint8Array))).toBe(
+      'bad_message',
     );
   });
 });
