@@ -26,13 +26,21 @@ CREATE TABLE IF NOT EXISTS meta (
 `;
 
 export function openDb(path: string): Db {
-  const db = new Database(path);
+  const db = new Database(path, { timeout: 1000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   // One writer process per data dir: a second keyshare on the same files would fork the log.
   db.pragma('locking_mode = EXCLUSIVE');
-  db.exec(SCHEMA);
-  db.exec('BEGIN IMMEDIATE; COMMIT;'); // take the exclusive lock now, not at the first write
+  try {
+    db.exec(SCHEMA);
+    db.exec('BEGIN IMMEDIATE; COMMIT;'); // take the exclusive lock now, not at the first write
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new Error(`${path} is locked: another keyshare is using this data dir`);
+    }
+    throw err;
+  }
   return db;
 }
