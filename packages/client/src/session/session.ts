@@ -29,6 +29,7 @@ import { decodeConfirm, encodeConfirm } from '../pairing/confirm.ts';
 import { confirmTranscript } from '../pairing/context.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Emitter } from '../util/emitter.ts';
+import { connectWebRTC, type WebRTCLink, type WebRTCOptions } from '../webrtc/connect.ts';
 import type { Role, SessionHost, SessionState } from './types.ts';
 
 export type SessionEvents = {
@@ -147,6 +148,14 @@ export class Session extends Emitter<SessionEvents> {
     if (this.terminal) throw new SessionError('session_closed', 'the session is closed');
     if (this.#state !== 'open') throw new SessionError('session_not_open', 'wait for session.opened first');
     this.#sendSealed({ kind, content });
+  }
+
+  /**
+   * Starts WebRTC over this session (docs/protocol.md Part 2, 2.10): SDP and ICE travel sealed, and the
+   * DTLS fingerprint the connection saw is checked against the sealed SDP once connected.
+   */
+  connectWebRTC(config?: unknown, options?: WebRTCOptions): WebRTCLink {
+    return connectWebRTC(this, config, options);
   }
 
   /** Ends the session: sends BYE and moves to `closed`. */

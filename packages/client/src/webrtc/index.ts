@@ -1,0 +1,3 @@
+export * from './connect.ts';
+export * from './fingerprint.ts';
+export * from './signals.ts';
