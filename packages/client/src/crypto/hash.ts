@@ -1,11 +1,11 @@
 // Hash functions behind one small interface, plus HMAC (RFC 2104) and HKDF (RFC 5869) built on it.
-// BLAKE2b comes from libsodium; SHA-256 / SHA-512 from @noble/hashes (libsodium-wrappers' standard build
+// BLAKE2b and SHA-512 come from libsodium; SHA-256 from @noble/hashes (libsodium-wrappers' standard build
 // has no SHA-256). HMAC and HKDF are the generic constructions the Noise spec (§4.3) defines over HASH;
 // test/crypto checks them against Wycheproof HMAC-SHA256 / HKDF-SHA256 and @noble/hashes' HMAC-BLAKE2b.
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from './bytes.ts';
 import { CryptoError } from './errors.ts';
-import { blake2b } from './sodium.ts';
+import { blake2b, sodium } from './sodium.ts';
 
 export interface HashFunction {
   /** Name as it appears in a Noise protocol name. */
@@ -45,12 +45,12 @@ export const SHA256: HashFunction = {
   digest: (...parts) => nobleDigest(() => sha256.create(), parts),
 };
 
-/** SHA-512 (FIPS 180-4) via @noble/hashes. */
+/** SHA-512 (FIPS 180-4) via libsodium's crypto_hash (which is SHA-512). */
 export const SHA512: HashFunction = {
   name: 'SHA512',
   outputLen: 64,
   blockLen: 128,
-  digest: (...parts) => nobleDigest(() => sha512.create(), parts),
+  digest: (...parts) => sodium().crypto_hash(parts.length === 1 ? parts[0]! : concatBytes(...parts)),
 };
 
 /** HMAC (RFC 2104 §2) over `hash`. */

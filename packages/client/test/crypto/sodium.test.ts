@@ -123,3 +123,16 @@ describe('crypto/sodium', () => {
     expect(toHex(fromHex('00FFa0'))).toBe('00ffa0');
   });
 });
+
+describe('SHA-512 via libsodium', () => {
+  it('matches @noble/hashes over split and whole inputs', async () => {
+    await ready();
+    const { sha512 } = await import('@noble/hashes/sha2.js');
+    const { SHA512 } = await import('../../src/crypto/hash.ts');
+    for (const len of [0, 1, 111, 112, 127, 128, 129, 1000]) {
+      const d = randomBytes(len);
+      expect(toHex(SHA512.digest(d))).toBe(toHex(sha512(d)));
+      expect(toHex(SHA512.digest(d.slice(0, 5), d.slice(5)))).toBe(toHex(sha512(d)));
+    }
+  });
+});
