@@ -173,8 +173,11 @@ describe('POST /api/channels/:channelId/sessions', () => {
 });
 
 describe('errors and headers on every response', () => {
-  it('unknown routes answer JSON 404 not_found', async () => {
+  it('unknown routes answer JSON 404 not_found; a malformed URL is 400 invalid_request', async () => {
     expectError(await http(s.url, 'GET', '/api/nothing'), 404, 'not_found');
+    const bad = await http(s.url, 'GET', '/api/channels/%zz');
+    expectError(bad, 400, 'invalid_request');
+    expect(bad.headers.get('content-security-policy')).toContain("default-src 'self'");
     expectError(await http(s.url, 'DELETE', '/api/channels'), 404, 'not_found');
   });
 

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { turnCredential } from '../src/turn.ts';
@@ -9,6 +10,21 @@ afterEach(async () => {
   await s?.stop();
   s = undefined;
 });
+
+/** GET with the path sent exactly as given (fetch would normalise `..`). */
+function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/`, { path }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const basic = (id: string, pw: string) => ({
   authorization: `Basic ${Buffer.from(`${id}:${pw}`).toString('base64')}`,
@@ -100,6 +116,11 @@ describe('serving the browser app', () => {
     expect(js.headers.get('x-content-type-options')).toBe('nosniff');
     for (const p of ['/assets/missing.js', '/api/nope', '/metrics', '/admin/stats', '/ws'])
       expect((await http(s.url, 'GET', p)).body?.error?.code, p).toBe('not_found');
+    for (const p of ['/../../etc/passwd', '/assets/../../index.html', '/%2e%2e/%2e%2e/etc/passwd']) {
+      const r = await rawGet(s.url, p);
+      expect(r.status, p).toBe(404);
+      expect(r.body, p).not.toContain('root:');
+    }
     const cfg = await http(s.url, 'GET', '/api/config');
     expect(cfg.body.keyshareUrls).toEqual(['https://keys.example:8443']);
     expect(cfg.body.iceServers).toEqual([{ urls: 'stun:stun.example:3478' }]);

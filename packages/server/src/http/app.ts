@@ -1,7 +1,13 @@
 // The public fastify instance: JSON-only API with strict schemas, one error shape
 // {"error":{"code","message"}} for every failure, security headers on every response, the web app.
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { type ErrorCode, errorBody, statusOf } from '../errors.ts';
 import { trustFunction } from '../net/client-ip.ts';
 import { appConfigRoutes } from './app-config.ts';
@@ -18,6 +24,7 @@ function codeFor(err: FastifyError): ErrorCode {
   switch (err.statusCode) {
     case 400:
       return 'invalid_request';
+    case 403: // @fastify/static: a path outside the app dir. Not there, as far as the client knows.
     case 404:
       return 'not_found';
     case 413:
@@ -43,6 +50,11 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
     https,
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Errors fastify raises before routing (a malformed URL such as /%zz) get the same JSON shape.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const code = err.statusCode === 400 ? 'invalid_request' : 'internal_error';
+      reply.code(statusOf(code)).headers(ctx.securityHeaders()).send(errorBody(code));
+    },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
