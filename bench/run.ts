@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { machineInfo } from './lib/machine.ts';
 import { type Ctx, runSection, type Section, type SectionResult } from './lib/section.ts';
 import { renderMarkdown, renderTable } from './lib/table.ts';
+import { browserSection } from './sections/browser.ts';
 import { connectionsSection } from './sections/connections.ts';
 import { cryptoSection } from './sections/crypto.ts';
 import { httpSection } from './sections/http.ts';
@@ -18,6 +19,7 @@ const SECTIONS: Record<string, Section> = {
   http: httpSection,
   crypto: cryptoSection,
   keyshare: keyshareSection,
+  browser: browserSection,
 };
 
 function parseArgs(argv: string[]) {

@@ -1,5 +1,6 @@
 // The shape every bench section returns, and the guard that turns a failure into a "skipped" row so
 // that one missing package never stops the whole run.
+import { loadavg } from 'node:os';
 
 export interface Row {
   metric: string;
@@ -16,6 +17,8 @@ export interface SectionResult {
   /** Raw figures for bench/results.json. */
   data?: unknown;
   seconds?: number;
+  /** 1-minute load average when the section started and ended (2 cores: above 2 means contention). */
+  load?: [number, number];
 }
 
 export interface Ctx {
@@ -52,12 +55,15 @@ export async function hasExports(specifier: string, names: string[]): Promise<st
   }
 }
 
+const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 10) / 10;
+
 export async function runSection(name: string, fn: Section, ctx: Ctx): Promise<SectionResult> {
   const start = performance.now();
+  const loadStart = load1();
   ctx.log(`== ${name}`);
   try {
     const r = await fn(ctx);
-    return { name, ...r, seconds: (performance.now() - start) / 1000 };
+    return { name, ...r, seconds: (performance.now() - start) / 1000, load: [loadStart, load1()] };
   } catch (e) {
     const reason = skipReason(e);
     const msg = reason ?? `error: ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).slice(0, 600)}`;
@@ -69,6 +75,7 @@ export async function runSection(name: string, fn: Section, ctx: Ctx): Promise<S
       ],
       skipped: msg,
       seconds: (performance.now() - start) / 1000,
+      load: [loadStart, load1()],
     };
   }
 }

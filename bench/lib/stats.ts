@@ -82,3 +82,19 @@ export async function asyncOpsPerSecond(fn: () => Promise<unknown>, ms: number):
   }
   return (ops * 1000) / (now - start);
 }
+
+/**
+ * Measures several functions in alternating short slices and keeps each one's best slice: on a shared
+ * machine, other processes only ever slow a slice down, so the best slice is the least disturbed, and
+ * alternating keeps a burst of outside load from landing on one side of a comparison only.
+ */
+export function bestOfInterleaved(fns: (() => void)[], totalMs: number, rounds = 5): number[] {
+  const best = fns.map(() => 0);
+  const slice = totalMs / rounds / fns.length;
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      best[i] = Math.max(best[i]!, opsPerSecond(fn, slice));
+    });
+  }
+  return best;
+}

@@ -24,7 +24,12 @@ export function renderTable(sections: SectionResult[]): string {
       .trimEnd(),
   );
   out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('-|-') + '-|------');
+  out.push('', `load average (1 min) at start/end of each section, 2 cores: ${loadLine(sections)}`);
   return out.join('\n');
+}
+
+function loadLine(sections: SectionResult[]): string {
+  return sections.map((s) => `${s.name} ${s.load ? s.load.join('/') : '?'}`).join(', ');
 }
 
 /** The same rows as a Markdown table (pasted into docs/performance.md). */
@@ -38,5 +43,6 @@ export function renderMarkdown(sections: SectionResult[]): string {
       out.push(`| ${cells.join(' | ')} |`);
     }
   }
+  out.push('', `Load average (1 min) at start/end of each section, 2 cores: ${loadLine(sections)}.`);
   return out.join('\n');
 }

@@ -1,10 +1,11 @@
 // Crypto costs of the project's layers, each beside the raw libsodium calls it cannot avoid, measured
 // in the same run: Noise handshakes per pattern vs the X25519 operations that pattern needs, and
 // sealing + opening a 3 KiB SDP (pad, AEAD, frame, base64url and back) vs one XChaCha20-Poly1305
-// encrypt + decrypt of the padded size.
+// encrypt + decrypt of the padded size. Layer and raw run in alternating slices, best slice of each
+// (bench/lib/stats.ts bestOfInterleaved), because this machine is shared.
 
 import { type Ctx, type Row, Skip } from '../lib/section.ts';
-import { opsPerSecond } from '../lib/stats.ts';
+import { bestOfInterleaved } from '../lib/stats.ts';
 
 type Mod = Record<string, unknown>;
 
@@ -72,6 +73,7 @@ export async function cryptoSection(ctx: Ctx) {
   const sodium = (await import('libsodium-wrappers')).default;
   await sodium.ready;
   const ms = ctx.quick ? 600 : 2000;
+  const rounds = ctx.quick ? 3 : 6;
   const rows: Row[] = [];
   const data: Record<string, unknown> = {};
 
@@ -111,14 +113,14 @@ export async function cryptoSection(ctx: Ctx) {
       i.split();
       r.split();
     };
-    const perSec = opsPerSecond(handshake, ms);
     const ops = x25519Ops(pattern);
     const pub = si.publicKey;
     const priv = si.privateKey;
-    const raw = opsPerSecond(() => {
+    const rawX25519 = () => {
       for (let k = 0; k < ops.keygens; k++) sodium.crypto_box_keypair();
       for (let k = 0; k < ops.dhs; k++) sodium.crypto_scalarmult(priv, pub);
-    }, ms);
+    };
+    const [perSec = 0, raw = 0] = bestOfInterleaved([handshake, rawX25519], ms * 2, rounds);
     data[`handshake ${name}`] = { perSec, rawX25519PerSec: raw, ...ops };
     rows.push({
       metric: `Noise ${name} handshakes/s`,
@@ -152,19 +154,20 @@ export async function cryptoSection(ctx: Ctx) {
     const inner = { kind: 0x03, content: sdp };
     let counter = 0n;
     let failures = 0;
-    const perSec = opsPerSecond(() => {
+    const sealOpen = () => {
       counter++;
       const d = frameToData(seal(sc, counter, inner));
       if (!open(sc, dataToFrame(d)).ok) failures++;
-    }, ms);
-    if (failures) throw new Error(`seal/open round trip failed ${failures} times`);
+    };
     const padded = new Uint8Array(4096);
     const ad = new Uint8Array(26 + 2 + sc.from.length + sc.to.length);
     const nonce = sodium.randombytes_buf(24);
-    const raw = opsPerSecond(() => {
+    const rawAead = () => {
       const c = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, ad, null, nonce, key);
       sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, c, ad, nonce, key);
-    }, ms);
+    };
+    const [perSec = 0, raw = 0] = bestOfInterleaved([sealOpen, rawAead], ms * 2, rounds);
+    if (failures) throw new Error(`seal/open round trip failed ${failures} times`);
     data.sealOpen = { perSec, rawAeadPerSec: raw, sdpBytes: sdp.length, paddedBytes: 4096 };
     rows.push({
       metric: 'seal+open 3 KiB SDP/s',
