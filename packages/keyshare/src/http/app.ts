@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { KeyshareService } from '../service.ts';
 import { installCors } from './cors.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { instrument, type Metrics } from './metrics.ts';
 import { installRateLimit, type RateLimits } from './rate-limit.ts';
 import { logRoutes } from './routes/log.ts';
@@ -29,6 +29,7 @@ export async function buildApp(service: KeyshareService, opts: HttpOptions): Pro
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 128 },
+    frameworkErrors,
   });
   // Only JSON bodies: drop fastify's default text/plain parser so anything else is a 415.
   app.removeContentTypeParser('text/plain');

@@ -1,5 +1,5 @@
 // Maps every failure to the error shape {"error":{"code","message"}} with a registered code.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 
 function classify(err: FastifyError): ApiError {
@@ -16,6 +16,9 @@ function classify(err: FastifyError): ApiError {
     );
   }
   const byFastifyCode: Record<string, ErrorCode> = {
+    // The only route with a URL param is /v1/records/:handle.
+    FST_ERR_MAX_PARAM_LENGTH: 'handle_invalid',
+    FST_ERR_BAD_URL: 'invalid_request',
     FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
@@ -31,6 +34,12 @@ function classify(err: FastifyError): ApiError {
   if (err.statusCode === 413) return new ApiError('body_too_large');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ApiError('invalid_request');
   return new ApiError('internal_error');
+}
+
+/** For fastify's `frameworkErrors` option (errors raised before routing, e.g. overlong params). */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const api = classify(err);
+  void reply.code(api.status).send({ error: { code: api.code, message: api.message } });
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
