@@ -1,7 +1,7 @@
 // Subresource Integrity (W3C SRI, https://www.w3.org/TR/SRI/) for index.html: computing integrity
 // values, finding the scripts and stylesheets a page loads, and checking them against the bytes served.
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { toBase64 } from './base64.ts';
+import { toBase64 } from '../keyshare/encoding.ts';
 import { ReleaseError } from './errors.ts';
 
 /** The integrity value the build writes: `sha384-<base64>` (SRI section 3.1). */
