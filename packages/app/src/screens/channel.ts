@@ -51,9 +51,14 @@ export function channelScreen(
     render();
   }
 
+  let newest: string | undefined;
   function render(): void {
     const peers = engine.peers(channelId);
-    if (!selected && peers[0]) selected = peers[0].id;
+    // A newly paired peer becomes the selected one (the list is newest first).
+    if (peers[0] && peers[0].id !== newest) {
+      newest = peers[0].id;
+      if (!selectedPeer || selected !== selectedPeer) selected = newest;
+    }
     replace(list, ...peers.map((p) => peerItem(p, p.id === selected, () => select(p.id))));
     if (peers.length === 0)
       replace(list, h('li', { class: 'muted' }, 'Nobody paired yet. Invite someone above.'));

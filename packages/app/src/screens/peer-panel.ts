@@ -136,7 +136,11 @@ export class PeerPanel {
     this.input.disabled = !canTalk;
     this.sendBtn.disabled = !canTalk;
     this.callBtn.disabled = !canTalk;
-    this.callBtn.textContent = peer.localStream ? 'End call' : 'Start audio/video call';
+    this.callBtn.textContent = peer.localStream
+      ? 'End call'
+      : peer.remoteStream
+        ? 'Answer call (turn on your camera and microphone)'
+        : 'Start audio/video call';
     this.rtcState.textContent = peer.link === 'open' ? RTC_TEXT[peer.rtc] : `session ${peer.link}`;
     this.rtcState.dataset.state = peer.rtc;
     for (const line of peer.messages.slice(this.renderedLines)) {

@@ -76,10 +76,9 @@ describe('pairing by QR in Chromium', () => {
     await a.page.locator(`${tid('peer-panel')} ${tid('peer-trust', '[data-state="verified"]')}`).waitFor();
   });
 
-  it('an audio/video call brings the other side’s video', async () => {
-    await a.page.locator(tid('call-start')).click();
-    for (const p of [a.page, b.page]) {
-      await p.waitForFunction(
+  it('an audio/video call: A calls, B sees A’s video and answers, A sees B’s video', async () => {
+    const remoteVideoPlays = (p: TestPage['page']) =>
+      p.waitForFunction(
         (sel) => {
           const v = document.querySelector(sel) as HTMLVideoElement | null;
           return v !== null && v.videoWidth > 0;
@@ -87,7 +86,12 @@ describe('pairing by QR in Chromium', () => {
         tid('remote-video'),
         { timeout: 20_000 },
       );
-    }
+    await a.page.locator(tid('call-start')).click();
+    await remoteVideoPlays(b.page);
+    expect(await b.page.locator(tid('call-start')).textContent()).toMatch(/Answer/);
+    await b.page.locator(tid('call-start')).click();
+    await remoteVideoPlays(a.page);
+    await screenshot(a.page, 'pair-4-call');
   });
 
   it('the relay saw only sealed frames and no request carried the invite secret', () => {

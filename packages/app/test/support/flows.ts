@@ -63,11 +63,34 @@ export async function chat(from: Page, to: Page, text: string): Promise<void> {
   );
 }
 
-/** Counts RTCPeerConnections the page creates (installed before any page script runs). */
+/** Counts RTCPeerConnections the page creates and data channels that open (before any page script). */
 export const COUNT_PEER_CONNECTIONS = `(() => {
   const Orig = window.RTCPeerConnection;
   window.__sealpeerPcs = 0;
+  window.__sealpeerOpenChannels = 0;
+  const watch = (dc) => dc.addEventListener('open', () => { window.__sealpeerOpenChannels += 1; });
   window.RTCPeerConnection = class extends Orig {
-    constructor(...args) { super(...args); window.__sealpeerPcs += 1; }
+    constructor(...args) {
+      super(...args);
+      window.__sealpeerPcs += 1;
+      this.addEventListener('datachannel', (ev) => watch(ev.channel));
+    }
+    createDataChannel(...args) {
+      const dc = super.createDataChannel(...args);
+      watch(dc);
+      return dc;
+    }
   };
 })();`;
+
+export interface RtcCounts {
+  pcs: number;
+  openChannels: number;
+}
+
+export function rtcCounts(page: Page): Promise<RtcCounts> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __sealpeerPcs: number; __sealpeerOpenChannels: number };
+    return { pcs: w.__sealpeerPcs, openChannels: w.__sealpeerOpenChannels };
+  });
+}
