@@ -139,6 +139,11 @@ export class Identity {
     return id;
   }
 
+  /** The identity saved in `store`, or undefined when there is none yet. */
+  static async load(store: IdentityStore): Promise<Identity | undefined> {
+    return store.load();
+  }
+
   /** The identity from `store`, or a new one that is saved there first ("generated once and persisted"). */
   static async loadOrCreate(store: IdentityStore): Promise<Identity> {
     const existing = await store.load();

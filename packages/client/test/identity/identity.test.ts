@@ -43,8 +43,9 @@ describe('Identity', () => {
 
   it('loadOrCreate generates once and then keeps loading the same identity', async () => {
     const store = new MemoryIdentityStore();
-    expect(await store.load()).toBeUndefined();
+    expect(await Identity.load(store)).toBeUndefined();
     const a = await Identity.loadOrCreate(store);
+    expect(toHex((await Identity.load(store))!.publicKey)).toBe(toHex(a.publicKey));
     const b = await Identity.loadOrCreate(store);
     expect(toHex(b.publicKey)).toBe(toHex(a.publicKey));
   });
