@@ -9,8 +9,10 @@ export interface Metrics {
   frames: Counter<'type'>;
   rejected: Counter<'code'>;
   relayLatency: Histogram;
-  /** Cached children of `frames` for the hot path. */
-  frameCounter(type: string): { inc(): void };
+  /** Counts an accepted frame of this type (cached label children: this runs on every frame). */
+  frame(type: string): void;
+  /** Counts a refused frame or connection by error code. */
+  reject(code: string): void;
 }
 
 export function createMetrics(): Metrics {
@@ -45,7 +47,17 @@ export function createMetrics(): Metrics {
     buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
     registers: [registry],
   });
-  const children = new Map<string, { inc(): void }>();
+  const cached = (counter: Counter<'type'> | Counter<'code'>) => {
+    const children = new Map<string, { inc(): void }>();
+    return (label: string): void => {
+      let c = children.get(label);
+      if (!c) {
+        c = counter.labels(label);
+        children.set(label, c);
+      }
+      c.inc();
+    };
+  };
   return {
     registry,
     connections,
@@ -53,13 +65,7 @@ export function createMetrics(): Metrics {
     frames,
     rejected,
     relayLatency,
-    frameCounter(type) {
-      let c = children.get(type);
-      if (!c) {
-        c = frames.labels(type);
-        children.set(type, c);
-      }
-      return c;
-    },
+    frame: cached(frames),
+    reject: cached(rejected),
   };
 }

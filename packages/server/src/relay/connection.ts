@@ -54,7 +54,7 @@ export class Connection {
     if (this.state === 'closed') return;
     const { metrics } = this.ctx;
     if (!this.bucket.take(this.ctx.now())) {
-      metrics.rejected.labels('rate_limited').inc();
+      metrics.reject('rate_limited');
       this.sendRaw(out.error('rate_limited'));
       return;
     }
@@ -68,7 +68,7 @@ export class Connection {
         this.invalidFrame(r.ref);
         return;
       }
-      metrics.rejected.labels(r.code).inc();
+      metrics.reject(r.code);
       if (this.state === 'awaiting_login') {
         this.refuse('login_required', r.ref);
         return;
@@ -77,7 +77,7 @@ export class Connection {
       return;
     }
     const f = r.frame;
-    metrics.frameCounter(f.type).inc();
+    metrics.frame(f.type);
     if (this.state === 'awaiting_login') {
       if (f.type === 'login') this.login(f);
       else this.refuse('login_required', f.id);
@@ -101,7 +101,7 @@ export class Connection {
       }
       case 'login':
         // After login, only echo/subscribe/publish/send exist.
-        metrics.rejected.labels('unsupported_type').inc();
+        metrics.reject('unsupported_type');
         this.sendRaw(out.error('unsupported_type', f.id));
     }
   }
@@ -154,7 +154,7 @@ export class Connection {
     const target = this.ctx.registry.find(this.channelId, to);
     // Same answer whether `to` is unknown, offline, or online in another channel.
     if (target?.state !== 'ready') {
-      this.ctx.metrics.rejected.labels('peer_not_found').inc();
+      this.ctx.metrics.reject('peer_not_found');
       this.sendRaw(out.error('peer_not_found', ref));
       return;
     }
@@ -174,7 +174,7 @@ export class Connection {
   sendRaw(frame: string | Buffer): void {
     if (this.state === 'closed' || this.ws.readyState !== 1) return;
     if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
-      this.ctx.metrics.rejected.labels('send_queue_full').inc();
+      this.ctx.metrics.reject('send_queue_full');
       this.end(closeCodeOf('send_queue_full'), 'send_queue_full');
       return;
     }
@@ -182,7 +182,7 @@ export class Connection {
   }
 
   private invalidFrame(ref: string | undefined): void {
-    this.ctx.metrics.rejected.labels('invalid_message').inc();
+    this.ctx.metrics.reject('invalid_message');
     this.sendRaw(out.error('invalid_message', ref));
     if (++this.invalid >= this.ctx.limits.maxInvalidFrames)
       this.end(closeCodeOf('invalid_message'), 'invalid_message');
@@ -191,7 +191,7 @@ export class Connection {
   /** Error frame, then close with the code's close code: the terminal refusal state. */
   refuse(code: ErrorCode, ref?: string): void {
     if (this.state === 'closed') return;
-    this.ctx.metrics.rejected.labels(code).inc();
+    this.ctx.metrics.reject(code);
     this.sendRaw(out.error(code, ref));
     this.end(closeCodeOf(code), code);
   }

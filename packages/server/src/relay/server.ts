@@ -53,19 +53,19 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
       return;
     }
     if (!opts.origins().allows(req.headers.origin)) {
-      metrics.rejected.labels('origin_not_allowed').inc();
+      metrics.reject('origin_not_allowed');
       refuse(socket, 'origin_not_allowed');
       return;
     }
     const ip = clientIp(req, opts.trust);
     const lockMs = ctx.lockout.remainingMs(ip, ctx.now());
     if (lockMs > 0) {
-      metrics.rejected.labels('locked_out').inc();
+      metrics.reject('locked_out');
       refuse(socket, 'locked_out', { 'Retry-After': String(Math.ceil(lockMs / 1000)) });
       return;
     }
     if (!perIp.acquire(ip)) {
-      metrics.rejected.labels('too_many_connections').inc();
+      metrics.reject('too_many_connections');
       refuse(socket, 'too_many_connections', { 'Retry-After': '10' });
       return;
     }
@@ -81,7 +81,7 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
       ws.on('error', (err: Error & { code?: string }) => {
         // ws closes with 1009 on oversize frames and 1002/1007 on protocol errors itself.
         const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'message_too_big' : 'invalid_message';
-        metrics.rejected.labels(code).inc();
+        metrics.reject(code);
         log.debug({ event: 'ws_error', ip, code, err: err.message }, 'socket error');
       });
       ws.on('close', () => {
