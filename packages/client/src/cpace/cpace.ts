@@ -2,7 +2,7 @@
 // for the CPACE-RISTR255-SHA512 suite, as a one-shot state machine: init -> finish -> done,
 // with a terminal `failed` state.
 import { concatBytes, utf8 } from '../crypto/bytes.ts';
-import { blake2b } from '../crypto/sodium.ts';
+import { blake2b, constantTimeEqual } from '../crypto/sodium.ts';
 import { lvCat, oCat, parseLvCat } from './encoding.ts';
 import { CpaceError } from './errors.ts';
 import {
@@ -112,6 +112,9 @@ export function cpaceInit(o: CpaceOptions): CpaceSession {
       if (!(peerMessage instanceof Uint8Array)) throw new CpaceError('bad_message', 'message must be bytes');
       const [peerY, peerAd] = parseLvCat(peerMessage, 2, Math.max(ELEMENT_BYTES, CPACE_MAX_AD));
       if (peerY!.length !== ELEMENT_BYTES) throw new CpaceError('invalid_point', 'Y must be 32 bytes');
+      // A reflected share (our own Y sent back, e.g. by a relay) is refused rather than keyed.
+      if (constantTimeEqual(peerY!, Y))
+        throw new CpaceError('bad_message', 'the peer sent back our own share');
       const K = scalarMultVfy(y, peerY!);
       const t = transcript(role, message, lvCat(peerY!, peerAd!));
       const isk = hash(lvCat(DSI_ISK, sid, K), t);

@@ -86,6 +86,14 @@ describe('CPace refuses malformed peer messages', () => {
     expect(codeOf(() => s.finish(peer()))).toBe('bad_state');
   });
 
+  it('refuses its own message reflected back (any AD), in both modes', () => {
+    for (const role of ['initiator', 'symmetric'] as const) {
+      const s = cpaceInit(base({ role }));
+      const reflected = lvCat(s.message.slice(1, 33), utf8('B'));
+      expect(codeOf(() => s.finish(reflected))).toBe('bad_message');
+    }
+  });
+
   it('finish() runs once', () => {
     const a = cpaceInit(base());
     const b = cpaceInit(base({ role: 'responder' }));
