@@ -26,7 +26,7 @@ export const NOISE_ERROR_CODES: Record<NoiseErrorCode, string> = {
 
 export const CPACE_ERROR_CODES: Record<CpaceErrorCode, string> = {
   bad_input: 'CpaceError: a local argument (PRS, CI, sid, AD, role, label, scalar) is malformed',
-  bad_message: "CpaceError: the peer's message is not exactly lv_cat(Y, AD)",
+  bad_message: "CpaceError: the peer's message is not exactly lv_cat(Y, AD), or is our own share reflected",
   invalid_point: "CpaceError: the peer's Y is not a canonical ristretto255 point, or is the identity",
   bad_state: 'CpaceError: finish() called again or after a failure',
 };
