@@ -5,28 +5,20 @@ import { mountIntegrityPanel } from './panel.ts';
 import type { IntegrityStatus } from './protocol.ts';
 import { IntegrityMonitor, startIntegrity } from './register.ts';
 
+const ALARM = {
+  background: '#8b0000',
+  color: '#fff',
+  padding: '0.75rem 1rem',
+  fontWeight: 'bold',
+  fontSize: '',
+};
+const QUIET = { background: '', color: '', padding: '0.5rem 1rem', fontWeight: '', fontSize: '0.8rem' };
+
 function place(doc: Document, el: HTMLElement, s: IntegrityStatus): void {
   const alarming = s.state === 'warning' || s.state === 'failed';
-  if (alarming) {
-    doc.body.prepend(el);
-    Object.assign(el.style, {
-      background: '#8b0000',
-      color: '#fff',
-      padding: '0.75rem 1rem',
-      fontWeight: 'bold',
-      border: '3px solid #ff4d4d',
-    });
-  } else {
-    doc.body.append(el);
-    Object.assign(el.style, {
-      background: '',
-      color: '',
-      padding: '0.5rem 1rem',
-      fontWeight: '',
-      border: '',
-    });
-    el.style.fontSize = '0.8rem';
-  }
+  if (alarming) doc.body.prepend(el);
+  else doc.body.append(el);
+  Object.assign(el.style, alarming ? ALARM : QUIET);
 }
 
 export function startAppIntegrity(doc: Document = document): IntegrityMonitor {

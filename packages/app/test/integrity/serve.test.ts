@@ -90,7 +90,7 @@ describe('sealpeer-app', () => {
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(csp).toContain("worker-src 'self'");
     expect(csp).toContain(
-      "connect-src 'self' https://relay.example:8443 wss://relay.example:8443 https://keys.example",
+      "connect-src 'self' wss://relay.example:8443 https://relay.example:8443 https://keys.example",
     );
     expect(csp).not.toContain('unsafe-inline');
     expect(r.headers['referrer-policy']).toBe('no-referrer');

@@ -14,6 +14,22 @@ export type ReleaseErrorCode =
   | 'sri_mismatch' // an integrity attribute does not match the file it names
   | 'downgrade'; // a release older than (or equal in version to but different from) the pinned one
 
+/** Every release code with its meaning (for the package's error registry and docs/errors.md). */
+export const RELEASE_ERROR_CODES: Record<ReleaseErrorCode, string> = {
+  bad_key: 'ReleaseError: a release verifier or signer key string is malformed',
+  bad_note: 'ReleaseError: release.note is not a well-formed signed note',
+  unverified_note: 'ReleaseError: release.note is not signed by the pinned release key',
+  bad_release: 'ReleaseError: the signed text is not a sealpeer-app release statement',
+  bad_manifest: 'ReleaseError: manifest.json is not a valid release manifest',
+  manifest_mismatch: 'ReleaseError: manifest.json differs from the one the release note signs',
+  asset_mismatch: 'ReleaseError: a served file differs from the signed manifest (file names it)',
+  asset_missing: 'ReleaseError: a file of the release could not be fetched (file names it)',
+  sri_missing: 'ReleaseError: a script or stylesheet in index.html has no integrity/crossorigin attribute',
+  sri_mismatch:
+    'ReleaseError: an integrity attribute does not match its file, or names a file outside the app',
+  downgrade: 'ReleaseError: the offered release is not newer than the pinned one',
+};
+
 /** Typed error; `code` is stable and documented, `file` names the asset at fault when there is one. */
 export class ReleaseError extends Error {
   override readonly name = 'ReleaseError';

@@ -1,22 +1,8 @@
-// Debian's Chromium through playwright-core, with a fresh on-disk profile (so the service worker and its
-// caches persist across reloads exactly as in a user's browser). Missing Chromium fails the test with the
-// install line; it is never skipped.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// A fresh Chromium profile for the pinning tests, on the app tests' launcher (support/chromium.ts:
+// Debian's Chromium, the project's flags, a missing browser fails with the install line, never a skip).
+// One context per profile: its service worker and caches persist across reloads as in a user's browser.
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.ts';
 
 export interface Profile {
   context: BrowserContext;
@@ -24,20 +10,13 @@ export interface Profile {
 }
 
 export async function launchProfile(): Promise<Profile> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install it with: sudo apt-get install -y chromium`);
-  const dir = mkdtempSync(join(tmpdir(), 'sealpeer-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-    serviceWorkers: 'allow',
-  });
+  const browser = await launchChromium();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   return {
     context,
     async close() {
       await context.close();
-      rmSync(dir, { recursive: true, force: true });
+      await browser.close();
     },
   };
 }
