@@ -12,13 +12,19 @@ import {
   parseManifest,
   sha256Hex,
   signNote,
-  sriSha384,
 } from '@sealpeer/client/release';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer } from '../../bin/serve.ts';
 import { launchProfile, type Profile } from './support/browser.ts';
-import { buildSignedRelease, builtFile, publish, setVersion, type TestRelease } from './support/release.ts';
+import {
+  buildSignedRelease,
+  builtFile,
+  publish,
+  setVersion,
+  type TestRelease,
+  tamperMainScript,
+} from './support/release.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sealpeer-pinning-'));
 const signer = generateSigner('pin.test/app');
@@ -76,14 +82,7 @@ describe('app pinning in Chromium', () => {
 
   it('keeps running the pinned release and warns when the server serves a modified script', async () => {
     // A real attacker changes the script and the SRI attribute that would otherwise block it.
-    const mainJs = builtFile(serveDir, 'assets', /^main-.*\.js$/);
-    appendFileSync(join(serveDir, mainJs), '\n;document.documentElement.dataset.evil = "ran";\n');
-    const evilSri = sriSha384(readFileSync(join(serveDir, mainJs)));
-    const html = readFileSync(join(serveDir, 'index.html'), 'utf8');
-    writeFileSync(
-      join(serveDir, 'index.html'),
-      html.replace(/sha384-[A-Za-z0-9+/=]+(?="[^>]*><\/script>)/, evilSri),
-    );
+    const { file: mainJs, sri: evilSri } = tamperMainScript(serveDir);
     expect(await (await fetch(url)).text()).toContain(evilSri); // what an unpinned browser would now run
     const s = await visit('warning');
     expect(s.detail).toContain(`it serves a modified ${mainJs}`);

@@ -2,7 +2,7 @@
 // release key embedded, sign. Also a place to serve them from that the test can rewrite between visits.
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatVerifierKey, type NoteSigner } from '@sealpeer/client/release';
+import { formatVerifierKey, type NoteSigner, sriSha384 } from '@sealpeer/client/release';
 import { signReleaseDir } from '../../../build/sign.ts';
 import { buildApp, copyAppSources } from './build.ts';
 
@@ -42,4 +42,23 @@ export function builtFile(dir: string, sub: string, re: RegExp): string {
   const hits = readdirSync(join(dir, sub)).filter((f) => re.test(f));
   if (hits.length !== 1) throw new Error(`expected one ${re} in ${dir}/${sub}, found ${hits.length}`);
   return `${sub}/${hits[0]}`;
+}
+
+/**
+ * Plays the hostile host: appends code to the served main script and rewrites index.html's SRI for it,
+ * so that a browser without the pin would run it. Returns the script's path and the new SRI value.
+ */
+export function tamperMainScript(serveDir: string): { file: string; sri: string } {
+  const file = builtFile(serveDir, 'assets', /^main-.*\.js$/);
+  writeFileSync(
+    join(serveDir, file),
+    `${readFileSync(join(serveDir, file), 'utf8')}\n;document.documentElement.dataset.evil = "ran";\n`,
+  );
+  const sri = sriSha384(readFileSync(join(serveDir, file)));
+  const html = readFileSync(join(serveDir, 'index.html'), 'utf8');
+  writeFileSync(
+    join(serveDir, 'index.html'),
+    html.replace(/sha384-[A-Za-z0-9+/=]+(?="[^>]*><\/script>)/, sri),
+  );
+  return { file, sri };
 }
