@@ -11,6 +11,7 @@ import { LoginLockout } from './limits/ip-guard.ts';
 import { trustFunction } from './net/client-ip.ts';
 import { OriginPolicy } from './net/origins.ts';
 import type { Connection } from './relay/connection.ts';
+import { WriteBatcher } from './relay/cork.ts';
 import { ChannelRegistry } from './relay/registry.ts';
 import { attachRelay } from './relay/server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -97,7 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = await buildHttpApp(ctx);
   const relay = attachRelay(
     app.server,
-    { limits: config.limits, store, registry, metrics, lockout, log, now },
+    { limits: config.limits, batcher: new WriteBatcher(), store, registry, metrics, lockout, log, now },
     { path: '/ws', origins: () => live.origins, trust: trustFunction(config.trustProxy) },
   );
   try {

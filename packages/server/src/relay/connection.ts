@@ -1,6 +1,8 @@
 // One relay connection and its state machine (docs/protocol.md, Part 1, "Connection states"):
 //   awaiting_login --login ok--> ready --close/punt--> closed
 //   awaiting_login --anything else, bad login, timeout--> closed (terminal refusal state)
+
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Metrics } from '../admin/metrics.ts';
@@ -10,11 +12,14 @@ import { closeCodeOf, type ErrorCode } from '../errors.ts';
 import type { LoginLockout } from '../limits/ip-guard.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { Store } from '../store/types.ts';
+import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
 
 export interface RelayContext {
   limits: Limits;
+  /** Shared by all connections of one relay: one write per socket per event-loop turn. */
+  batcher: WriteBatcher;
   store: Store;
   registry: ChannelRegistry<Connection>;
   metrics: Metrics;
@@ -39,6 +44,7 @@ export class Connection {
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Duplex,
     readonly ip: string,
     private readonly ctx: RelayContext,
   ) {
@@ -178,6 +184,7 @@ export class Connection {
       this.end(closeCodeOf('send_queue_full'), 'send_queue_full');
       return;
     }
+    this.ctx.batcher.hold(this.socket);
     this.ws.send(frame, TEXT);
   }
 

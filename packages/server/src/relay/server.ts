@@ -75,7 +75,7 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
-      const conn = new Connection(ws, ip, ctx);
+      const conn = new Connection(ws, socket, ip, ctx);
       open.set(conn, ws);
       metrics.connections.inc();
       ws.on('error', (err: Error & { code?: string }) => {
