@@ -25,6 +25,22 @@ describe('echo, subscribe, presence', () => {
     client.close();
   });
 
+  it('many frames in one burst are answered in order (writes are batched per socket)', async () => {
+    const { a, b, bId } = await pair();
+    for (let i = 0; i < 40; i++) {
+      a.send({ type: 'echo', id: String(i), data: `e${i}` });
+      a.send({ type: 'send', to: bId, data: `m${i}` });
+    }
+    const echoes = [];
+    for (let i = 0; i < 40; i++) echoes.push((await a.next()).ref);
+    expect(echoes).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
+    const got = [];
+    for (let i = 0; i < 40; i++) got.push((await b.next()).data);
+    expect(got).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`));
+    a.close();
+    b.close();
+  });
+
   it('subscribe lists the other subscribers; they see join and leave', async () => {
     const { a, b, aId, bId } = await pair();
     a.send({ type: 'subscribe', id: 's' });
