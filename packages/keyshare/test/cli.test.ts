@@ -36,7 +36,7 @@ function collect(child: ChildProcess): {
   return { out: () => out, err: () => err, exit };
 }
 
-async function waitFor<T>(f: () => T | undefined, ms = 20_000): Promise<T> {
+async function waitFor<T>(f: () => T | undefined, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const v = f();
@@ -57,19 +57,20 @@ function listening(out: string): { url: string; verifierKey: string } | undefine
 
 describe('sealpeer-keyshare CLI', () => {
   it('--help exits 0; an unknown flag or bad value exits 2 with a hint', async () => {
+    // Started together: each process pays the TypeScript loader's start-up once, in parallel.
     const h = collect(run(['--help']));
+    const bad = collect(run(['--bogus']));
+    const port = collect(run(['--port', 'eighty']));
+    const key = collect(run(['key', '--data-dir', join(tempDir(), 'none')]));
     expect(await h.exit).toBe(0);
     expect(h.out()).toContain('--allowed-origins');
-    const bad = collect(run(['--bogus']));
     expect(await bad.exit).toBe(2);
     expect(bad.err()).toMatch(/--help/);
-    const port = collect(run(['--port', 'eighty']));
     expect(await port.exit).toBe(2);
     expect(port.err()).toMatch(/--port must be an integer/);
-    const key = collect(run(['key', '--data-dir', join(tempDir(), 'none')]));
     expect(await key.exit).toBe(1);
     expect(key.err()).toMatch(/start the keyshare once/);
-  });
+  }, 120_000);
 
   it('serves with env vars, prints the listening line, `key` matches, monitor follows, SIGTERM exits 0', async () => {
     const dir = join(tempDir(), 'ks');
@@ -109,9 +110,10 @@ describe('sealpeer-keyshare CLI', () => {
       run(['monitor', '--url', info.url, '--key', 'keys.test/log+00000000+AQ==', '--once']),
     );
     expect(await wrongKey.exit).toBe(1);
+    expect(wrongKey.err()).toMatch(/key/);
 
     child.kill('SIGTERM');
     expect(await io.exit).toBe(0);
     expect(io.out()).toMatch(/"msg":"stopped"/);
-  });
+  }, 120_000);
 });

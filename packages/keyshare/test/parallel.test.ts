@@ -65,5 +65,5 @@ describe('parallel publishes', () => {
     expect(events.filter((e) => e.event === 'record')).toHaveLength(1);
     expect(events.some((e) => e.event === 'alert')).toBe(false);
     expect(keyshare.HANDLE_RE.test('contested')).toBe(true);
-  });
+  }, 120_000);
 });
