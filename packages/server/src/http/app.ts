@@ -74,6 +74,19 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
     // Browsers may only change state from allowed origins (reading needs CORS, which is never granted).
     if (req.method !== 'GET' && req.method !== 'HEAD' && !ctx.origins().allows(req.headers.origin))
       return reply.code(403).send(errorBody('origin_not_allowed'));
+    // Except to the origins in --allowed-origins, for the browser app served from another origin
+    // (docs/operators/deploy.md, "Serving the app from a separate origin"); credentials are never allowed.
+    const origin = req.headers.origin;
+    if (origin && req.url.startsWith('/api/') && ctx.origins().list().includes(origin.toLowerCase())) {
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+      if (req.method === 'OPTIONS')
+        return reply
+          .code(204)
+          .header('access-control-allow-methods', 'GET, POST')
+          .header('access-control-allow-headers', 'content-type, authorization')
+          .header('access-control-max-age', '600')
+          .send();
+    }
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.headers(ctx.securityHeaders());
