@@ -184,7 +184,7 @@ export class PeerLink {
 
   sendChat(text: string): void {
     const clipped = text.slice(0, MAX_CHAT_CHARS);
-    if (!this.dc || this.dc.readyState !== 'open' || this.model.trust === 'key-changed') return;
+    if (this.dc?.readyState !== 'open' || this.model.trust === 'key-changed') return;
     this.dc.send(JSON.stringify({ t: 'chat', text: clipped }));
     this.model.messages.push({ from: 'me', text: clipped, at: Date.now() });
     this.emit();

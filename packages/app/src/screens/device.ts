@@ -31,6 +31,7 @@ export function deviceScreen(engine: Engine): HTMLElement {
       h('h2', {}, 'Identity key'),
       h('p', { class: 'mono', testid: 'device-identity-key' }, info.identityKey),
     ),
+    replaceSection(engine),
   );
 }
 

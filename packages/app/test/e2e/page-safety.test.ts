@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
-import { launchChromium, openPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, launchChromium, openPage } from '../support/chromium.ts';
 import { createChannel, tid } from '../support/flows.ts';
 import { startStack, type TestStack } from '../support/server.ts';
 
@@ -16,7 +16,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('page safety', () => {
+describe('page safety', { timeout: E2E_TEST_MS }, () => {
   let dist = '';
   let browser: Browser;
   let stack: TestStack;

@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
-import { launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
 import {
   chat,
   createChannel,
@@ -19,7 +19,7 @@ import { startStack, type TestStack } from '../support/server.ts';
 
 const SDP_OR_ICE = ['v=0', 'a=fingerprint', 'candidate:', 'ice-ufrag'];
 
-describe('pairing by QR in Chromium', () => {
+describe('pairing by QR in Chromium', { timeout: E2E_TEST_MS }, () => {
   let browser: Browser;
   let stack: TestStack;
   let a: TestPage;
@@ -78,14 +78,10 @@ describe('pairing by QR in Chromium', () => {
 
   it('an audio/video call: A calls, B sees A’s video and answers, A sees B’s video', async () => {
     const remoteVideoPlays = (p: TestPage['page']) =>
-      p.waitForFunction(
-        (sel) => {
-          const v = document.querySelector(sel) as HTMLVideoElement | null;
-          return v !== null && v.videoWidth > 0;
-        },
-        tid('remote-video'),
-        { timeout: 20_000 },
-      );
+      p.waitForFunction((sel) => {
+        const v = document.querySelector(sel) as HTMLVideoElement | null;
+        return v !== null && v.videoWidth > 0;
+      }, tid('remote-video'));
     await a.page.locator(tid('call-start')).click();
     await remoteVideoPlays(b.page);
     expect(await b.page.locator(tid('call-start')).textContent()).toMatch(/Answer/);

@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
-import { launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
 import { chat, createChannel, dataChannelOpen, safetyNumber, screenshot, tid } from '../support/flows.ts';
 import { startStack, type TestStack } from '../support/server.ts';
 
@@ -13,7 +13,7 @@ function wrongCode(code: string): string {
   return code.replace(/\d{6}$/, (d) => [...d].map((c) => String((Number(c) + 5) % 10)).join(''));
 }
 
-describe('pairing by short code in Chromium', () => {
+describe('pairing by short code in Chromium', { timeout: E2E_TEST_MS }, () => {
   let browser: Browser;
   let stack: TestStack;
   let a: TestPage;
@@ -58,7 +58,7 @@ describe('pairing by short code in Chromium', () => {
     await screenshot(a.page, 'code-1-shown');
     await typeCode(wrongCode(code));
     const status = b.page.locator(tid('code-status', '.error'));
-    await status.waitFor({ timeout: 20_000 });
+    await status.waitFor();
     expect(await status.textContent()).toMatch(/new code/i);
     expect(await a.page.locator(tid('peer-item', '[data-link="open"]')).count()).toBe(0);
   });

@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
-import { launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
 import {
   COUNT_PEER_CONNECTIONS,
   createChannel,
@@ -18,7 +18,7 @@ import { startStack, type TestStack } from '../support/server.ts';
 
 const SEALED = 0x03;
 
-describe('a relay that alters one byte of a sealed frame', () => {
+describe('a relay that alters one byte of a sealed frame', { timeout: E2E_TEST_MS }, () => {
   let browser: Browser;
   let stack: TestStack;
   let a: TestPage;
@@ -48,8 +48,8 @@ describe('a relay that alters one byte of a sealed frame', () => {
     const uri = await readInviteQr(a.page);
     await b.page.goto(uri);
     await Promise.all([
-      a.page.locator(tid('integrity-warning')).first().waitFor({ timeout: 20_000 }),
-      b.page.locator(tid('integrity-warning')).first().waitFor({ timeout: 20_000 }),
+      a.page.locator(tid('integrity-warning')).first().waitFor(),
+      b.page.locator(tid('integrity-warning')).first().waitFor(),
     ]);
     expect(tampered).toBe(1);
     // The side that read the altered frame names the integrity reason; the other learns the peer aborted.
@@ -71,5 +71,5 @@ describe('a relay that alters one byte of a sealed frame', () => {
     }
     // Whatever was negotiated before the abort stayed sealed.
     expect(stack.proxy.frames.some((f) => /v=0|a=fingerprint|candidate:|ice-ufrag/.test(f.text))).toBe(false);
-  }, 60_000);
+  });
 });

@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** Longest single wait in a browser step, and the per-test budget. */
+export const E2E_WAIT_MS = 45_000;
+export const E2E_TEST_MS = 120_000;
 
 const ARGS = [
   '--headless',
@@ -38,6 +41,8 @@ export interface TestPage {
 
 export async function openPage(browser: Browser, viewport = { width: 1000, height: 900 }): Promise<TestPage> {
   const context = await browser.newContext({ viewport });
+  // Generous: the suite shares small CI machines; each wait still ends on the first success.
+  context.setDefaultTimeout(E2E_WAIT_MS);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg) => {

@@ -48,8 +48,8 @@ export async function safetyNumber(page: Page): Promise<string> {
 }
 
 /** Waits for the peer's WebRTC data channel to be open. */
-export async function dataChannelOpen(page: Page, timeout = 20_000): Promise<void> {
-  await page.locator(tid('rtc-state', '[data-state="open"]')).waitFor({ timeout });
+export async function dataChannelOpen(page: Page): Promise<void> {
+  await page.locator(tid('rtc-state', '[data-state="open"]')).waitFor();
 }
 
 /** Sends a chat line from `from` and waits until `to` shows it as the peer's line. */

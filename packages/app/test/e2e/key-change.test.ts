@@ -1,0 +1,90 @@
+// A contact's key changes: A and B pair by QR; B replaces its identity (a new device, or an attacker
+// at B's address); when B pairs again at the same address, A shows the key-change warning and blocks
+// the peer — no WebRTC, no chat — until the user accepts the new key. Then they talk again.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAppOnce } from '../support/build.ts';
+import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import {
+  COUNT_PEER_CONNECTIONS,
+  chat,
+  createChannel,
+  dataChannelOpen,
+  readInviteQr,
+  rtcCounts,
+  safetyNumber,
+  screenshot,
+  tid,
+} from '../support/flows.ts';
+import { startStack, type TestStack } from '../support/server.ts';
+
+describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
+  let browser: Browser;
+  let stack: TestStack;
+  let a: TestPage;
+  let b: TestPage;
+  let firstNumber = '';
+  let oldFingerprint = '';
+
+  beforeAll(async () => {
+    stack = await startStack(await buildAppOnce());
+    browser = await launchChromium();
+    a = await openPage(browser);
+    b = await openPage(browser);
+    await a.context.addInitScript(COUNT_PEER_CONNECTIONS);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('A and B pair by QR', async () => {
+    await createChannel(a.page, stack.url);
+    await b.page.goto(await readInviteQr(a.page));
+    firstNumber = await safetyNumber(b.page);
+    expect(await safetyNumber(a.page)).toBe(firstNumber);
+    await Promise.all([dataChannelOpen(a.page), dataChannelOpen(b.page)]);
+  });
+
+  it('B replaces its identity (the Device screen shows a new fingerprint)', async () => {
+    await b.page.locator(tid('nav-device')).click();
+    oldFingerprint = (await b.page.locator(tid('device-fingerprint')).textContent()) ?? '';
+    expect(oldFingerprint.replace(/\D/g, '')).toMatch(/^\d{30}$/);
+    await Promise.all([
+      b.page.waitForEvent('load'),
+      b.page
+        .locator(tid('replace-identity'))
+        .click()
+        .then(() => b.page.locator(tid('replace-identity-confirm')).click()),
+    ]);
+    await b.page.locator(tid('screen-device')).waitFor();
+    const fresh = (await b.page.locator(tid('device-fingerprint')).textContent()) ?? '';
+    expect(fresh.replace(/\D/g, '')).toMatch(/^\d{30}$/);
+    expect(fresh).not.toBe(oldFingerprint);
+  });
+
+  it('when B pairs again, A warns of the key change and blocks the peer', async () => {
+    const before = await rtcCounts(a.page);
+    await b.page.goto(await readInviteQr(a.page));
+    await a.page.locator(tid('key-change-warning')).waitFor();
+    const panel = a.page.locator(tid('peer-panel'));
+    await panel.locator(tid('peer-trust', '[data-state="key-changed"]')).waitFor();
+    expect(await panel.locator(tid('accept-key-change')).count()).toBe(1);
+    // The new sealed session is open on B's side, but A starts no WebRTC with it while blocked.
+    await b.page.locator(tid('safety-number')).waitFor();
+    expect(await safetyNumber(b.page)).not.toBe(firstNumber);
+    await a.page.waitForTimeout(1500);
+    expect((await rtcCounts(a.page)).pcs).toBe(before.pcs);
+    expect(await panel.locator(tid('chat-input', ':enabled')).count()).toBe(0);
+    expect(await b.page.locator(tid('rtc-state', '[data-state="open"]')).count()).toBe(0);
+    await screenshot(a.page, 'pair-5-key-changed');
+  });
+
+  it('after A accepts the new key, the data channel opens and chat works', async () => {
+    await a.page.locator(tid('accept-key-change')).click();
+    await a.page.locator(`${tid('peer-panel')} ${tid('peer-trust', '[data-state="unverified"]')}`).waitFor();
+    await Promise.all([dataChannelOpen(a.page), dataChannelOpen(b.page)]);
+    await chat(b.page, a.page, 'new phone, same me');
+    await chat(a.page, b.page, 'accepted');
+  });
+});
