@@ -1,5 +1,16 @@
 // SealpeerClient: one relay connection in one channel, and the sealed sessions over it
 // (docs/protocol.md Part 2). Browser and Node: pass `WebSocket` from the `ws` package in Node.
+
+import {
+  type ClientEvents,
+  type ConnectOptions,
+  type ContactOptions,
+  deferred,
+  hex,
+  type Invite,
+  type Pending,
+  type ShownCode,
+} from './client/options.ts';
 import { ready } from './crypto/sodium.ts';
 import { frameToData } from './envelope/frame.ts';
 import {
@@ -10,10 +21,10 @@ import {
   PairingPath,
   SID_BYTES,
 } from './envelope/index.ts';
-import { InviteError, type RelayError, SessionError } from './errors/client-errors.ts';
+import { InviteError, SessionError } from './errors/client-errors.ts';
 import type { IntegrityReason } from './errors/integrity.ts';
 import { reasonToByte } from './errors/integrity.ts';
-import { type InvitePayload, parseInviteUri } from './invite/payload.ts';
+import { parseInviteUri } from './invite/payload.ts';
 import {
   answerPake1,
   generateCode,
@@ -30,73 +41,13 @@ import {
   startInviteScan,
 } from './pairing/invite.ts';
 import { answerKnownHello, type KnownPeer, startKnown } from './pairing/known.ts';
-import { RelayConnection, type RelayMessage, type WebSocketCtor } from './relay/connection.ts';
-import { createChannel, type FetchLike, getCredential, wsUrl } from './relay/http.ts';
+import { RelayConnection, type RelayMessage } from './relay/connection.ts';
+import { createChannel, getCredential, wsUrl } from './relay/http.ts';
 import type { Session } from './session/session.ts';
 import type { LocalKeys, SessionHost } from './session/types.ts';
 import { Emitter } from './util/emitter.ts';
 
-export interface ConnectOptions {
-  /** Server base URL, e.g. https://relay.example or http://127.0.0.1:8080. */
-  server: string;
-  /** Channel to join; omitted → a new private channel is created. */
-  channelId?: string;
-  /** This device's keys: an `Identity` (src/identity). */
-  identity: LocalKeys;
-  /** WebSocket constructor; browsers have one, Node passes `(await import('ws')).WebSocket`. */
-  WebSocket?: WebSocketCtor;
-  fetch?: FetchLike;
-  /** Relay sessionId (UUID); a fresh one by default. */
-  sessionId?: string;
-  /** Latest keyshare checkpoint to put in CONFIRM (2.6). */
-  checkpoint?: () => string | null;
-  /** Milliseconds a session may take to open (default 30 000). */
-  handshakeTimeoutMs?: number;
-}
-
-export interface Invite {
-  uri: string;
-  payload: InvitePayload;
-  expiresAt: Date;
-  /** Resolves with the open session once a scanner paired (rejects on refusal or expiry). */
-  session: Promise<Session>;
-  cancel(): void;
-}
-
-export interface ShownCode {
-  code: string;
-  /** Resolves with the open session once the joiner paired; rejects after the one try failed. */
-  session: Promise<Session>;
-  cancel(): void;
-}
-
-export type ClientEvents = {
-  /** A session a peer started with this device (invite answered, code answered, known contact). */
-  session: [Session];
-  /** A frame that belongs to no session (e.g. from another channel member), dropped. */
-  stray: [RelayMessage, string];
-  /** A pairing attempt this device refused (e.g. a second use of an invite). */
-  refused: [IntegrityReason, string];
-  close: [RelayError];
-};
-
-interface Pending<T> {
-  resolve: (v: T) => void;
-  reject: (e: Error) => void;
-}
-
-function deferred<T>(): Pending<T> & { promise: Promise<T> } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+export type { ClientEvents, ConnectOptions, ContactOptions, Invite, ShownCode } from './client/options.ts';
 
 export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost {
   readonly server: string;
@@ -106,7 +57,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   readonly #relay: RelayConnection;
   readonly #opts: ConnectOptions;
   readonly #sessions = new Map<string, Session>();
-  readonly #invites = new Map<string, IssuedInvite & Pending<Session>>();
+  readonly #invites = new Map<string, IssuedInvite & Pending<Session> & ContactOptions>();
   readonly #codes = new Map<number, ShortCode & Pending<Session>>();
   #contacts: readonly KnownPeer[] = [];
   #closing = false;
@@ -181,11 +132,11 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   // ---- pairing paths ----
 
   /** Path 1, inviter: a one-time invite for this channel (default expiry 10 min). */
-  createInvite(o: { appOrigin?: string; ttlMs?: number } = {}): Invite {
+  createInvite(o: { appOrigin?: string; ttlMs?: number } & ContactOptions = {}): Invite {
     const inv = issueInvite(this, { server: this.server, ...o });
     const d = deferred<Session>();
     const key = hex(inv.inviteId);
-    this.#invites.set(key, { ...inv, resolve: d.resolve, reject: d.reject });
+    this.#invites.set(key, { ...inv, resolve: d.resolve, reject: d.reject, contactId: o.contactId });
     const ms = inv.payload.expiresAt * 1000 - Date.now();
     const timer = setTimeout(() => this.#dropInvite(key, 'invite_expired'), Math.max(0, ms));
     d.promise.finally(() => clearTimeout(timer)).catch(() => {});
@@ -211,14 +162,14 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   }
 
   /** Path 1, scanner: pairs with the inviter named by `uri` (this client must be in its channel). */
-  acceptInvite(uri: string): Promise<Session> {
+  acceptInvite(uri: string, o: ContactOptions = {}): Promise<Session> {
     const invite = parseInviteUri(uri);
     if (invite.channelId !== this.channelId)
       throw new SessionError(
         'bad_argument',
         'the invite is for another channel: use SealpeerClient.joinInvite',
       );
-    return this.#track(startInviteScan(this, invite)).opened;
+    return this.#track(startInviteScan(this, invite), o.contactId).opened;
   }
 
   /** Path 2, shower: a short code for the other device to type (one try). */
@@ -242,7 +193,12 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   }
 
   /** Path 3, initiator: a fresh Noise KK session with a known contact. */
-  connectKnown(peer: KnownPeer & { clientId: string }): Promise<Session> {
+  async connectKnown(peer: KnownPeer & { clientId: string } & ContactOptions): Promise<Session> {
+    if (this.#opts.trustStore && peer.contactId !== undefined)
+      await this.#opts.trustStore.requireSessionAllowed(peer.contactId, {
+        ed25519: peer.identityKey,
+        x25519: peer.staticKey,
+      });
     return this.#track(startKnown(this, peer)).opened;
   }
 
@@ -262,9 +218,28 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.#relay.close();
   }
 
-  #track(s: Session): Session {
+  #track(s: Session, qrContactId?: string): Session {
     this.#sessions.set(s.id, s);
+    s.opened.then(
+      () => this.#afterOpen(s, qrContactId),
+      () => {},
+    );
     return s;
+  }
+
+  /** Trust store record (QR pairings count as verified) and the peer's keyshare checkpoint check. */
+  async #afterOpen(s: Session, qrContactId: string | undefined): Promise<void> {
+    const key = s.peerPublicIdentity!;
+    try {
+      if (this.#opts.trustStore && qrContactId !== undefined) {
+        const r = await this.#opts.trustStore.observe(qrContactId, key);
+        if (r.sessionAllowed) await this.#opts.trustStore.markVerified(qrContactId, key, 'qr');
+      }
+      if (s.peerCheckpoint !== null && this.#opts.verifyPeerCheckpoint)
+        await this.#opts.verifyPeerCheckpoint(s.peerCheckpoint, s);
+    } catch (e) {
+      s._fail('checkpoint_rejected', (e as Error).message);
+    }
   }
 
   #abort(to: string, sid: Uint8Array, reason: IntegrityReason): void {
@@ -346,7 +321,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
         return;
       }
       inv.used = true;
-      const s = this.#track(answerInviteHello(this, inv, m, frame));
+      const s = this.#track(answerInviteHello(this, inv, m, frame), inv.contactId);
       s.opened.then(inv.resolve, inv.reject);
       this.emit('session', s);
       return;

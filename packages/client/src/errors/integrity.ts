@@ -22,6 +22,7 @@ export const INTEGRITY_REASONS = [
   'timeout',
   'closed',
   'wrong_session',
+  'checkpoint_rejected',
 ] as const;
 
 export type IntegrityReason = (typeof INTEGRITY_REASONS)[number];
@@ -60,6 +61,7 @@ const MESSAGES: Record<IntegrityReason, string> = {
   timeout: 'the peer did not answer in time',
   closed: 'the connection to the relay closed during the handshake',
   wrong_session: "a frame of another sealed session arrived from this session's peer",
+  checkpoint_rejected: "the peer's keyshare checkpoint did not check out (split view or invalid)",
 };
 
 /** Typed refusal; `code` is always 'signaling_integrity', `reason` says which rule. */

@@ -1,6 +1,9 @@
 // CONFIRM content (docs/protocol.md Part 2, 2.6): JSON, validated field by field.
 import { utf8 } from '../crypto/bytes.ts';
+import { constantTimeEqual, ed25519Verify } from '../crypto/sodium.ts';
 import { decodeBase64url, encodeBase64url } from '../envelope/base64url.ts';
+import type { LocalKeys } from '../session/types.ts';
+import { confirmTranscript } from './context.ts';
 
 export interface Confirm {
   identityKey: Uint8Array;
@@ -38,4 +41,34 @@ export function decodeConfirm(b: Uint8Array): Confirm | undefined {
   const sig = decodeBase64url(o.sig);
   if (identityKey?.length !== 32 || sig?.length !== 64) return undefined;
   return { identityKey, sig, checkpoint: o.checkpoint };
+}
+
+/** This side's CONFIRM content: identity key, signature over the transcript, keyshare checkpoint. */
+export function makeConfirm(
+  local: LocalKeys,
+  senderIsInitiator: boolean,
+  handshakeHash: Uint8Array,
+  checkpoint: string | null,
+): Uint8Array {
+  const sig = local.sign(confirmTranscript(senderIsInitiator, handshakeHash, local.staticKeyPair.publicKey));
+  return encodeConfirm({ identityKey: local.publicIdentity.ed25519, sig, checkpoint });
+}
+
+export type ConfirmCheck = Confirm | { reason: 'malformed' | 'identity_mismatch'; detail: string };
+
+/** Validates the peer's CONFIRM: well-formed, signature over this handshake, expected identity (2.6). */
+export function checkConfirm(
+  content: Uint8Array,
+  senderIsInitiator: boolean,
+  handshakeHash: Uint8Array,
+  senderStatic: Uint8Array,
+  expectedIdentity: Uint8Array | undefined,
+): ConfirmCheck {
+  const c = decodeConfirm(content);
+  if (!c) return { reason: 'malformed', detail: 'CONFIRM content' };
+  if (!ed25519Verify(c.sig, confirmTranscript(senderIsInitiator, handshakeHash, senderStatic), c.identityKey))
+    return { reason: 'identity_mismatch', detail: 'CONFIRM signature does not verify' };
+  if (expectedIdentity && !constantTimeEqual(expectedIdentity, c.identityKey))
+    return { reason: 'identity_mismatch', detail: 'identity key differs from the expected one' };
+  return c;
 }

@@ -1,7 +1,6 @@
 // The sealed-session state machine (docs/protocol.md Part 2, 2.2 and 2.8). One instance per `sid`.
 // Every refusal ends in the terminal `failed` state with a SignalingIntegrityError; nothing from a
 // refused frame is delivered; there is no unsealed path.
-import { constantTimeEqual, ed25519Verify } from '../crypto/sodium.ts';
 import {
   type Direction,
   envelopeKey,
@@ -24,9 +23,9 @@ import {
   SignalingIntegrityError,
 } from '../errors/integrity.ts';
 import { type SafetyNumber, safetyNumber } from '../identity/fingerprint.ts';
+import type { PublicIdentity } from '../identity/public-identity.ts';
 import type { HandshakeState } from '../noise/index.ts';
-import { decodeConfirm, encodeConfirm } from '../pairing/confirm.ts';
-import { confirmTranscript } from '../pairing/context.ts';
+import { checkConfirm, makeConfirm } from '../pairing/confirm.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Emitter } from '../util/emitter.ts';
 import { connectWebRTC, type WebRTCLink, type WebRTCOptions } from '../webrtc/connect.ts';
@@ -123,6 +122,12 @@ export class Session extends Emitter<SessionEvents> {
   }
   get peerClientId(): string | undefined {
     return this.#peer;
+  }
+  /** The peer's public identity (Ed25519 + X25519), once open. */
+  get peerPublicIdentity(): PublicIdentity | undefined {
+    return this.peerIdentityKey && this.peerStaticKey
+      ? { ed25519: this.peerIdentityKey, x25519: this.peerStaticKey }
+      : undefined;
   }
   get error(): SignalingIntegrityError | undefined {
     return this.#error;
@@ -309,23 +314,10 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   #onConfirm(content: Uint8Array): void {
-    const c = decodeConfirm(content);
-    if (!c) {
-      this._fail('malformed', 'CONFIRM content');
-      return;
-    }
     const rs = this.peerStaticKey!;
-    const ok = ed25519Verify(
-      c.sig,
-      confirmTranscript(this.role === 'responder', this.#hsHash!, rs),
-      c.identityKey,
-    );
-    if (!ok) {
-      this._fail('identity_mismatch', 'CONFIRM signature does not verify');
-      return;
-    }
-    if (this.#expectedIdentity && !constantTimeEqual(this.#expectedIdentity, c.identityKey)) {
-      this._fail('identity_mismatch', 'identity key differs from the expected one');
+    const c = checkConfirm(content, this.role === 'responder', this.#hsHash!, rs, this.#expectedIdentity);
+    if ('reason' in c) {
+      this._fail(c.reason, c.detail);
       return;
     }
     this.peerIdentityKey = c.identityKey;
@@ -357,17 +349,14 @@ export class Session extends Emitter<SessionEvents> {
     sendKey.fill(0);
     recvKey.fill(0);
     this.#state = 'confirming';
-    const local = this.#host.local;
-    const sig = local.sign(
-      confirmTranscript(this.role === 'initiator', this.#hsHash, local.staticKeyPair.publicKey),
-    );
     this.#sendSealed({
       kind: InnerKind.CONFIRM,
-      content: encodeConfirm({
-        identityKey: local.publicIdentity.ed25519,
-        sig,
-        checkpoint: this.#host.checkpoint(),
-      }),
+      content: makeConfirm(
+        this.#host.local,
+        this.role === 'initiator',
+        this.#hsHash,
+        this.#host.checkpoint(),
+      ),
     });
   }
 

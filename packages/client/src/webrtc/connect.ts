@@ -60,7 +60,10 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
   const offerer = session.role === 'initiator';
   let remoteFps: Fingerprint[] = [];
   let haveRemote = false;
-  const queued: Cand[] = [];
+  // Candidates (undefined = end-of-candidates) that arrived before the remote description.
+  const queued: Array<Cand | undefined> = [];
+  // Signals are applied one at a time, in the order they were sealed.
+  let chain: Promise<void> = Promise.resolve();
   let settle!: { resolve: (c: DtlsCheck) => void; reject: (e: Error) => void };
   const connected = new Promise<DtlsCheck>((resolve, reject) => {
     settle = { resolve, reject };
@@ -79,7 +82,7 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
     remoteFps = sdpFingerprints(sdp);
     await pc.setRemoteDescription({ type, sdp });
     haveRemote = true;
-    for (const c of queued.splice(0)) await pc.addIceCandidate(c);
+    for (const c of queued.splice(0)) await (c ? pc.addIceCandidate(c) : pc.addIceCandidate());
   };
   const offer = async (kind: 'offer' | 'renegotiate') => {
     const d = await pc.createOffer();
@@ -90,7 +93,7 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
   const offSignal = session.on('signal', (kind, content) => {
     const s = decodeSignal(kind, content);
     if (!s) return fail('malformed', 'WebRTC signal content');
-    const task = (async () => {
+    const task = async () => {
       if (s.kind === 'offer' || s.kind === 'renegotiate') {
         if (offerer) return fail('unexpected_type', 'the session initiator does not take offers');
         await setRemote('offer', s.sdp);
@@ -105,8 +108,9 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
         if (haveRemote) await pc.addIceCandidate(c);
         else queued.push(c);
       } else if (haveRemote) await pc.addIceCandidate();
-    })();
-    task.catch((e: Error) => settle.reject(e));
+      else queued.push(undefined);
+    };
+    chain = chain.then(task).catch((e: Error) => settle.reject(e));
   });
 
   pc.addEventListener('icecandidate', (ev) => {

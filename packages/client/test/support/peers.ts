@@ -1,6 +1,6 @@
 // Client-side test helpers: real SealpeerClients (ws WebSocket, fresh identities) and pairing shortcuts.
 import { WebSocket } from 'ws';
-import { SealpeerClient } from '../../src/client.ts';
+import { type ConnectOptions, SealpeerClient } from '../../src/client.ts';
 import { ready } from '../../src/crypto/sodium.ts';
 import { Identity } from '../../src/identity/identity.ts';
 import type { Session } from '../../src/session/session.ts';
@@ -8,15 +8,16 @@ import type { Session } from '../../src/session/session.ts';
 export async function newClient(
   server: string,
   channelId?: string,
-  extra: { handshakeTimeoutMs?: number; identity?: Identity } = {},
+  extra: Partial<Omit<ConnectOptions, 'server' | 'channelId'>> = {},
 ): Promise<SealpeerClient> {
   await ready();
   return SealpeerClient.connect({
+    WebSocket: WebSocket as never,
+    handshakeTimeoutMs: 5000,
+    ...extra,
+    identity: extra.identity ?? Identity.generate(),
     server,
     channelId,
-    identity: extra.identity ?? Identity.generate(),
-    WebSocket: WebSocket as never,
-    handshakeTimeoutMs: extra.handshakeTimeoutMs ?? 5000,
   });
 }
 

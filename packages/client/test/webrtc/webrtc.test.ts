@@ -1,6 +1,6 @@
 // WebRTC glue over a sealed session (docs/protocol.md Part 2, 2.10). Node has no RTCPeerConnection, so
 // the peer connection is a stand-in (test/support/fake-rtc.ts); sessions, relay and server are real.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InnerKind } from '../../src/envelope/inner.ts';
 import { compareFingerprints, sdpFingerprints } from '../../src/webrtc/fingerprint.ts';
 import { decodeSignal } from '../../src/webrtc/signals.ts';
@@ -72,7 +72,16 @@ describe('connectWebRTC over a sealed session', () => {
     expect(await lb.connected).toBe('verified');
     const [pa, pb] = FakeRTCPeerConnection.seen as [FakeRTCPeerConnection, FakeRTCPeerConnection];
     expect(pb.remoteDescription?.sdp).toContain(pa.fingerprint);
-    expect(pa.candidates.length + pb.candidates.length).toBeGreaterThanOrEqual(2);
+    // Each side gets the other's candidate and its end-of-candidates, sealed.
+    await vi.waitFor(() => {
+      expect(pa.candidates).toHaveLength(2);
+      expect(pb.candidates).toHaveLength(2);
+    });
+    expect(pa.candidates[0]).toMatchObject({
+      candidate: expect.stringMatching(/^candidate:1 1 udp/),
+      sdpMid: '0',
+    });
+    expect(pa.candidates[1]).toBe('end-of-candidates');
     const all = proxy.record.join('\n');
     for (const m of LEAK_MARKERS) expect(all).not.toContain(m);
     p.close();

@@ -1,0 +1,88 @@
+// Options, results and events of SealpeerClient (src/client.ts), and a small deferred-promise helper.
+
+import type { RelayError } from '../errors/client-errors.ts';
+import type { IntegrityReason } from '../errors/integrity.ts';
+import type { TrustStore } from '../identity/trust-store.ts';
+import type { InvitePayload } from '../invite/payload.ts';
+import type { RelayMessage, WebSocketCtor } from '../relay/connection.ts';
+import type { FetchLike } from '../relay/http.ts';
+import type { Session } from '../session/session.ts';
+import type { LocalKeys } from '../session/types.ts';
+
+export interface ConnectOptions {
+  /** Server base URL, e.g. https://relay.example or http://127.0.0.1:8080. */
+  server: string;
+  /** Channel to join; omitted → a new private channel is created. */
+  channelId?: string;
+  /** This device's keys: an `Identity` (src/identity). */
+  identity: LocalKeys;
+  /** WebSocket constructor; browsers have one, Node passes `(await import('ws')).WebSocket`. */
+  WebSocket?: WebSocketCtor;
+  fetch?: FetchLike;
+  /** Relay sessionId (UUID); a fresh one by default. */
+  sessionId?: string;
+  /** Latest keyshare checkpoint to put in CONFIRM (2.6). */
+  checkpoint?: () => string | null;
+  /** Milliseconds a session may take to open (default 30 000). */
+  handshakeTimeoutMs?: number;
+  /**
+   * Trust store (src/identity): known contacts are checked before a KK session (a changed key blocks it
+   * until the user accepts it) and contacts paired by QR invite are recorded as verified ('qr').
+   */
+  trustStore?: TrustStore;
+  /**
+   * Checks the peer's keyshare checkpoint from CONFIRM (e.g. with src/keyshare's checkPeerCheckpoint);
+   * a rejection ends the session with reason `checkpoint_rejected`.
+   */
+  verifyPeerCheckpoint?: (checkpoint: string, session: Session) => Promise<unknown>;
+}
+
+/** Optional naming of the peer in the trust store. */
+export interface ContactOptions {
+  /** The app's name for this contact in the trust store. */
+  contactId?: string;
+}
+
+export interface Invite {
+  uri: string;
+  payload: InvitePayload;
+  expiresAt: Date;
+  /** Resolves with the open session once a scanner paired (rejects on refusal or expiry). */
+  session: Promise<Session>;
+  cancel(): void;
+}
+
+export interface ShownCode {
+  code: string;
+  /** Resolves with the open session once the joiner paired; rejects after the one try failed. */
+  session: Promise<Session>;
+  cancel(): void;
+}
+
+export type ClientEvents = {
+  /** A session a peer started with this device (invite answered, code answered, known contact). */
+  session: [Session];
+  /** A frame that belongs to no session (e.g. from another channel member), dropped. */
+  stray: [RelayMessage, string];
+  /** A pairing attempt this device refused (e.g. a second use of an invite). */
+  refused: [IntegrityReason, string];
+  close: [RelayError];
+};
+
+export interface Pending<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+}
+
+export function deferred<T>(): Pending<T> & { promise: Promise<T> } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
