@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { generateSigner, keyLabel } from '@sealpeer/client/release';
+import { formatVerifierKey, generateSigner, keyLabel } from '@sealpeer/client/release';
 import { type RunningServer, startServer } from '@sealpeer/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main as verifyApp } from '../../../client/src/cli/verify-app.ts';
 import { launchProfile, type Profile } from './support/browser.ts';
 import { buildSignedRelease, type TestRelease, tamperMainScript } from './support/release.ts';
 
@@ -36,6 +37,20 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Runs `sealpeer verify-app` in-process; returns its exit code and stdout. */
+async function verify(url: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  try {
+    return { code: await verifyApp([url, '--key', formatVerifierKey(signer)]), out };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('app pinning with the relay server serving the app', () => {
   it('keeps the pinned release and warns once the relay host serves a modified script', async () => {
     const page = await profile.context.newPage();
@@ -46,8 +61,14 @@ describe('app pinning with the relay server serving the app', () => {
     expect(await page.locator('[data-testid="app-integrity-version"]').textContent()).toBe(
       `App version ${release.version} · release key ${keyLabel(signer)}`,
     );
+    expect((await verify(server.url)).code).toBe(0);
     const { file, sri } = tamperMainScript(release.dir);
     expect(await (await fetch(server.url)).text()).toContain(sri);
+    // sealpeer verify-app, against the real relay serving the real build, names the modified files.
+    const checked = await verify(server.url);
+    expect(checked.code).toBe(3);
+    expect(checked.out).toContain(`MISMATCH  ${file}  asset_mismatch`);
+    expect(checked.out).toContain('MISMATCH  index.html  asset_mismatch');
     await page.goto(server.url);
     await page.locator('[data-testid="app-integrity"][data-state="warning"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid="app-integrity-warning"]').textContent()).toContain(
