@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The server serves the browser app from packages/app/dist: build it when missing or stale.
+(await import('../packages/app/scripts/ensure-built.mjs')).ensureBuilt();
 const services = [
   {
     name: 'server',
