@@ -151,6 +151,15 @@ function opt(
   return { flag, env, arg, shown, help, set: (c, raw) => set(c, raw, flag), repeatable };
 }
 
+type TextKey = 'host' | 'dataDir' | 'tlsCert' | 'tlsKey' | 'appDir' | 'turnSecret';
+
+/** An option whose value is taken as given. */
+function text(flag: string, arg: string, shown: string, help: string, key: TextKey): OptionSpec {
+  return opt(flag, arg, shown, help, (c, raw) => {
+    c[key] = raw;
+  });
+}
+
 function limit(
   flag: string,
   key: keyof Limits,
@@ -168,15 +177,11 @@ const showMs = (ms: number): string =>
 const showN = (n: number): string => String(n);
 
 export const OPTIONS: readonly OptionSpec[] = [
-  opt('--host', 'ADDR', '127.0.0.1', 'address to listen on (0.0.0.0 for all)', (c, r) => {
-    c.host = r;
-  }),
+  text('--host', 'ADDR', '127.0.0.1', 'address to listen on (0.0.0.0 for all)', 'host'),
   opt('--port', 'N', '8080', 'HTTP/WebSocket port; 0 = any free port', (c, r, f) => {
     c.port = port(r, f);
   }),
-  opt('--data-dir', 'DIR', './data', 'where the SQLite database lives', (c, r) => {
-    c.dataDir = r;
-  }),
+  text('--data-dir', 'DIR', './data', 'where the SQLite database lives', 'dataDir'),
   opt(
     '--admin-port',
     'N',
@@ -195,18 +200,14 @@ export const OPTIONS: readonly OptionSpec[] = [
       c.publicUrl = new URL(r).origin;
     },
   ),
-  opt(
+  text(
     '--tls-cert',
     'FILE',
     '(none)',
     'PEM certificate: serve https/wss directly (with --tls-key)',
-    (c, r) => {
-      c.tlsCert = r;
-    },
+    'tlsCert',
   ),
-  opt('--tls-key', 'FILE', '(none)', 'PEM private key for --tls-cert', (c, r) => {
-    c.tlsKey = r;
-  }),
+  text('--tls-key', 'FILE', '(none)', 'PEM private key for --tls-cert', 'tlsKey'),
   opt(
     '--trust-proxy',
     'VALUE',
@@ -237,9 +238,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       throw new Error(`--log-level wants trace, debug, info, warn, error, fatal or silent, got '${r}'`);
     c.logLevel = r;
   }),
-  opt('--app-dir', 'DIR', 'packages/app/dist', 'built browser app served at /', (c, r) => {
-    c.appDir = r;
-  }),
+  text('--app-dir', 'DIR', 'packages/app/dist', 'built browser app served at /', 'appDir'),
   opt(
     '--keyshare-url',
     'URL',
@@ -253,9 +252,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   opt('--ice-servers', 'JSON', '[]', 'RTCIceServer list for the app, as JSON', (c, r) => {
     c.iceServers = parseIceServers(r);
   }),
-  opt('--turn-secret', 'SECRET', '(none)', 'coturn static-auth-secret: enables GET /api/turn', (c, r) => {
-    c.turnSecret = r;
-  }),
+  text('--turn-secret', 'SECRET', '(none)', 'coturn static-auth-secret: enables GET /api/turn', 'turnSecret'),
   opt('--turn-urls', 'LIST', '(none)', 'TURN URLs handed out with credentials (comma list)', (c, r) => {
     c.turnUrls = list(r);
   }),

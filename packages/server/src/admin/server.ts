@@ -2,6 +2,7 @@
 // 404 for these paths whatever headers say). /metrics for Prometheus, /admin/stats, /admin/purge.
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { purgeReply, statsReply } from '../http/schemas.ts';
 import type { Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -14,17 +15,6 @@ export interface AdminDeps {
   /** Purges expired credentials now; returns how many were deleted. */
   purge(): number;
 }
-
-const statsReply = {
-  type: 'object',
-  required: ['channels', 'credentials', 'connections'],
-  additionalProperties: false,
-  properties: {
-    channels: { type: 'integer' },
-    credentials: { type: 'integer' },
-    connections: { type: 'integer' },
-  },
-} as const;
 
 export async function startAdmin(
   deps: AdminDeps,
@@ -43,22 +33,9 @@ export async function startAdmin(
     ...deps.store.counts(),
     connections: deps.connections(),
   }));
-  app.post(
-    '/admin/purge',
-    {
-      schema: {
-        response: {
-          200: {
-            type: 'object',
-            required: ['purged'],
-            additionalProperties: false,
-            properties: { purged: { type: 'integer' } },
-          },
-        },
-      },
-    },
-    async () => ({ purged: deps.purge() }),
-  );
+  app.post('/admin/purge', { schema: { response: { 200: purgeReply } } }, async () => ({
+    purged: deps.purge(),
+  }));
   await app.listen({ host: '127.0.0.1', port });
   const addr = app.server.address();
   const bound = typeof addr === 'object' && addr ? addr.port : port;
