@@ -91,6 +91,35 @@ describe('POST /api/channels', () => {
   });
 });
 
+describe('CORS', () => {
+  it('answers /api reads and preflights for an allowed origin only, without credentials', async () => {
+    const other = await start({ allowedOrigins: ['https://app.example'] });
+    try {
+      const ok = await http(other.url, 'GET', '/api/config', undefined, { origin: 'https://app.example' });
+      expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
+      const pre = await http(other.url, 'OPTIONS', '/api/channels', undefined, {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+      });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-methods')).toBe('GET, POST');
+      const evil = await http(other.url, 'GET', '/api/config', undefined, { origin: 'https://evil.example' });
+      expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+      const evilPre = await http(other.url, 'OPTIONS', '/api/channels', undefined, {
+        origin: 'https://evil.example',
+      });
+      expect(evilPre.status).toBe(403);
+      expect(evilPre.headers.get('access-control-allow-origin')).toBeNull();
+      const metrics = await http(other.url, 'GET', '/metrics', undefined, { origin: 'https://app.example' });
+      expect(metrics.status).toBe(404);
+      expect(metrics.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
 describe('GET /api/channels', () => {
   it('lists public channels only, never a private one', async () => {
     const pub = await createChannel(s, true, 'open');

@@ -71,11 +71,12 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    // Browsers may only change state from allowed origins (reading needs CORS, which is never granted).
+    // Browsers may only change state from allowed origins; a browser page may read /api answers only
+    // from an allowed origin (CORS below, never with credentials; not for '*').
     if (req.method !== 'GET' && req.method !== 'HEAD' && !ctx.origins().allows(req.headers.origin))
       return reply.code(403).send(errorBody('origin_not_allowed'));
-    // Except to the origins in --allowed-origins, for the browser app served from another origin
-    // (docs/operators/deploy.md, "Serving the app from a separate origin"); credentials are never allowed.
+    // CORS for the browser app served from another origin listed in --allowed-origins
+    // (docs/operators/deploy.md, "Serving the app from a separate origin").
     const origin = req.headers.origin;
     if (origin && req.url.startsWith('/api/') && ctx.origins().list().includes(origin.toLowerCase())) {
       reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
