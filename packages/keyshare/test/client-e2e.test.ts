@@ -1,7 +1,5 @@
 // KeyshareClient against a real keyshare: publish / rotate / revoke, expiry, watching one's own
 // handle, and split-view detection between two peers' checkpoints.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   checkPeerCheckpoint,
   KeyshareClient,
@@ -11,7 +9,7 @@ import {
   watchOwnHandle,
 } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
-import { signedRecord, startTestKeyshare, tempDir, testKey } from './helpers.ts';
+import { forkedPair, signedRecord, startTestKeyshare, testKey } from './helpers.ts';
 
 const eq = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
@@ -101,12 +99,7 @@ describe('KeyshareClient end to end', () => {
   });
 
   it('peers exchanging checkpoints detect a split view, and accept consistent ones', async () => {
-    const honestDir = tempDir();
-    const honest = await startTestKeyshare({ dataDir: honestDir });
-    const forkDir = join(tempDir(), 'fork');
-    mkdirSync(forkDir);
-    copyFileSync(join(honestDir, 'log-key'), join(forkDir, 'log-key'));
-    const fork = await startTestKeyshare({ dataDir: forkDir });
+    const { honest, fork } = await forkedPair();
 
     const alice = new KeyshareClient({ url: honest.url, verifierKey: honest.verifierKey });
     const bob = new KeyshareClient({ url: fork.url, verifierKey: honest.verifierKey });

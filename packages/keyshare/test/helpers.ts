@@ -1,12 +1,13 @@
 // Shared test helpers: temp data dirs, a silent keyshare on a free port, deterministic keys, records.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { keyshare } from '@sealpeer/client';
+import { KeyshareIntegrityError, keyshare } from '@sealpeer/client';
 import pino from 'pino';
 import { afterEach } from 'vitest';
 import { type KeyshareOptions, type RunningKeyshare, startKeyshare } from '../src/index.ts';
+import { LogMonitor, type MonitorEvent } from '../src/monitor/monitor.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -78,4 +79,45 @@ export async function signedRecord(
     signature: await signer.sign(bytes),
     prevSignature: prevSigner ? await prevSigner.sign(bytes) : null,
   });
+}
+
+/**
+ * The code of the failure of `p`: an integrity error's reason, else a coded error's code;
+ * 'no error' when it succeeds. Other errors are rethrown.
+ */
+export async function failureOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof KeyshareIntegrityError) return err.reason;
+    if (err instanceof keyshare.CodedError) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+/** An honest keyshare and a fork of it run by the same operator with a copy of the log key. */
+export async function forkedPair(): Promise<{
+  honest: RunningKeyshare;
+  fork: RunningKeyshare;
+  verifierKey: string;
+}> {
+  const honestDir = tempDir();
+  const honest = await startTestKeyshare({ dataDir: honestDir });
+  const forkDir = join(tempDir(), 'fork');
+  mkdirSync(forkDir);
+  copyFileSync(join(honestDir, 'log-key'), join(forkDir, 'log-key'));
+  const fork = await startTestKeyshare({ dataDir: forkDir });
+  if (fork.verifierKey !== honest.verifierKey) throw new Error('fork has another key');
+  return { honest, fork, verifierKey: honest.verifierKey };
+}
+
+/** A LogMonitor that records its events. */
+export function monitorOf(
+  url: string,
+  verifierKey: string,
+  watch: string[] = [],
+): { m: LogMonitor; events: MonitorEvent[] } {
+  const events: MonitorEvent[] = [];
+  return { m: new LogMonitor({ url, verifierKey, watch, emit: (e) => events.push(e) }), events };
 }

@@ -18,27 +18,17 @@ const u64 = (n: number) => {
 };
 
 /** docs/keyshare.md §Canonical bytes, written out independently. */
-function canonical(r: {
-  kind: string;
-  handle: string;
-  seq: number;
-  createdAt: number;
-  expiresAt: number | null;
-  identityKey: string;
-  x25519Key: string;
-  prev: string;
-}): Buffer {
-  const kind = { claim: 1, rotate: 2, revoke: 3 }[r.kind]!;
+function canonical(r: Record<string, unknown>): Buffer {
+  const str = (k: string) => String(r[k]);
+  const kind = { claim: 1, rotate: 2, revoke: 3 }[str('kind')]!;
   return Buffer.concat([
     Buffer.from('sealpeer/keyshare/record\0', 'latin1'),
-    Buffer.from([1, kind, r.handle.length]),
-    Buffer.from(r.handle, 'ascii'),
-    u64(r.seq),
-    u64(r.createdAt),
-    u64(r.expiresAt ?? 0),
-    Buffer.from(r.identityKey, 'base64'),
-    Buffer.from(r.x25519Key, 'base64'),
-    Buffer.from(r.prev, 'base64'),
+    Buffer.from([1, kind, str('handle').length]),
+    Buffer.from(str('handle'), 'ascii'),
+    u64(Number(r.seq)),
+    u64(Number(r.createdAt)),
+    u64(Number(r.expiresAt ?? 0)),
+    ...['identityKey', 'x25519Key', 'prev'].map((k) => Buffer.from(str(k), 'base64')),
   ]);
 }
 

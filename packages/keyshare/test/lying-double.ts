@@ -68,3 +68,9 @@ export function rewriteJson(prefix: string, f: (body: Record<string, unknown>) =
     return { ...a, body: JSON.stringify(f(JSON.parse(a.body) as Record<string, unknown>)) };
   };
 }
+
+/** Helper: a lie that answers `path` with a fixed JSON body (e.g. an old or another handle's answer). */
+export function serveAt(path: string, body: string): Lie {
+  return async (req, upstream) =>
+    req.path === path ? { status: 200, contentType: 'application/json', body } : upstream();
+}

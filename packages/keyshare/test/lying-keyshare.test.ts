@@ -1,43 +1,21 @@
 // A lying keyshare is caught by the client in each case: a wrong key, a bad proof, a checkpoint
 // signed by another key, a stale (rolled back) checkpoint, a forked or rewritten history served with
 // the real log key, a tampered consistency proof, a record for another handle, a malformed answer.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { KeyshareClient, KeyshareIntegrityError, keyshare } from '@sealpeer/client';
+import { KeyshareClient, keyshare } from '@sealpeer/client';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { startTestKeyshare, tempDir, testKey } from './helpers.ts';
-import { type LyingDouble, rewriteJson, startLyingDouble } from './lying-double.ts';
+import { failureOf, forkedPair, testKey } from './helpers.ts';
+import { type LyingDouble, rewriteJson, serveAt, startLyingDouble } from './lying-double.ts';
 
-async function reason(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof KeyshareIntegrityError) return err.reason;
-    throw err;
-  }
-  throw new Error('expected a KeyshareIntegrityError, the lookup succeeded');
-}
+const reason = failureOf;
 
 async function publishAll(url: string, verifierKey: string, names: string[], keyPrefix = ''): Promise<void> {
   const c = new KeyshareClient({ url, verifierKey });
   for (const n of names) await c.publish(n, testKey(`${keyPrefix}${n}`));
 }
 
-/** An honest log, and a fork of it run by the same operator with a copy of the log key. */
-async function honestAndFork(): Promise<{
-  honestUrl: string;
-  forkUrl: string;
-  verifierKey: string;
-  forkDir: string;
-}> {
-  const honestDir = tempDir();
-  const h = await startTestKeyshare({ dataDir: honestDir });
-  const forkDir = join(tempDir(), 'fork');
-  mkdirSync(forkDir);
-  copyFileSync(join(honestDir, 'log-key'), join(forkDir, 'log-key'));
-  const f = await startTestKeyshare({ dataDir: forkDir });
-  expect(f.verifierKey).toBe(h.verifierKey);
-  return { honestUrl: h.url, forkUrl: f.url, verifierKey: h.verifierKey, forkDir };
+async function honestAndFork(): Promise<{ honestUrl: string; forkUrl: string; verifierKey: string }> {
+  const { honest, fork, verifierKey } = await forkedPair();
+  return { honestUrl: honest.url, forkUrl: fork.url, verifierKey };
 }
 
 describe('lying keyshare', () => {
@@ -135,10 +113,7 @@ describe('lying keyshare', () => {
     const old = await (await fetch(`${env.honestUrl}/v1/records/alice`)).text();
     await publishAll(env.honestUrl, env.verifierKey, ['dave', 'erin']);
     await victim.lookup('bob'); // victim now holds size 5
-    double.lie = async (req, upstream) =>
-      req.path === '/v1/records/alice'
-        ? { status: 200, contentType: 'application/json', body: old }
-        : upstream();
+    double.lie = serveAt('/v1/records/alice', old);
     expect(await reason(victim.lookup('alice'))).toBe('checkpoint_rollback');
   });
 
@@ -173,10 +148,7 @@ describe('lying keyshare', () => {
 
   it("serves another handle's record: handle_mismatch", async () => {
     const bob = await (await fetch(`${env.honestUrl}/v1/records/bob`)).text();
-    double.lie = async (req, upstream) =>
-      req.path === '/v1/records/alice'
-        ? { status: 200, contentType: 'application/json', body: bob }
-        : upstream();
+    double.lie = serveAt('/v1/records/alice', bob);
     expect(await reason(victim.lookup('alice'))).toBe('handle_mismatch');
   });
 

@@ -1,38 +1,31 @@
 // The log monitor: follows growth (one consistency step per new checkpoint), reports watched handles,
 // and raises an alert for a forked log, a rolled-back log, and a record that breaks the handle rules
 // (which an operator holding the log key could append by writing the database directly).
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyshareClient, keyshare } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey } from '../src/keys.ts';
-import { LogMonitor, MonitorAlert, type MonitorEvent } from '../src/monitor/monitor.ts';
+import type { LogMonitor } from '../src/monitor/monitor.ts';
 import { openDb } from '../src/store/db.ts';
 import { LogStore } from '../src/store/log-store.ts';
-import { signedRecord, startTestKeyshare, tempDir, testKey } from './helpers.ts';
+import {
+  failureOf,
+  forkedPair,
+  monitorOf,
+  signedRecord,
+  startTestKeyshare,
+  tempDir,
+  testKey,
+} from './helpers.ts';
 import { startLyingDouble } from './lying-double.ts';
 
-async function alertOf(m: LogMonitor): Promise<string> {
-  try {
-    await m.step();
-  } catch (err) {
-    if (err instanceof MonitorAlert) return err.reason;
-    throw err;
-  }
-  return 'no alert';
-}
+const alertOf = (m: LogMonitor): Promise<string> => failureOf(m.step());
 
 describe('LogMonitor', () => {
   it('follows the log, verifies each consistency step and reports watched handles', async () => {
     const ks = await startTestKeyshare({ maxLeavesPage: 2 });
     const c = new KeyshareClient({ url: ks.url, verifierKey: ks.verifierKey });
-    const events: MonitorEvent[] = [];
-    const m = new LogMonitor({
-      url: ks.url,
-      verifierKey: ks.verifierKey,
-      watch: ['alice'],
-      emit: (e) => events.push(e),
-    });
+    const { m, events } = monitorOf(ks.url, ks.verifierKey, ['alice']);
     await m.step(); // empty log
     await c.publish('alice', testKey('alice'));
     await c.publish('bob', testKey('bob'));
@@ -51,12 +44,7 @@ describe('LogMonitor', () => {
   });
 
   it('alerts on a forked log served under the same key, and on a rollback', async () => {
-    const dir = tempDir();
-    const honest = await startTestKeyshare({ dataDir: dir });
-    const forkDir = join(tempDir(), 'fork');
-    mkdirSync(forkDir);
-    copyFileSync(join(dir, 'log-key'), join(forkDir, 'log-key'));
-    const fork = await startTestKeyshare({ dataDir: forkDir });
+    const { honest, fork } = await forkedPair();
     for (const h of ['alice', 'bob'])
       await new KeyshareClient({ url: honest.url, verifierKey: honest.verifierKey }).publish(h, testKey(h));
     for (const h of ['alice', 'bob', 'carol'])
@@ -65,24 +53,13 @@ describe('LogMonitor', () => {
         testKey(`f-${h}`),
       );
     const double = await startLyingDouble(honest.url);
-    const events: MonitorEvent[] = [];
-    const m = new LogMonitor({
-      url: double.url,
-      verifierKey: honest.verifierKey,
-      watch: [],
-      emit: (e) => events.push(e),
-    });
+    const { m, events } = monitorOf(double.url, honest.verifierKey, []);
     await m.step();
     double.upstream = fork.url;
     expect(await alertOf(m)).toBe('consistency_failed');
     expect(events.at(-1)).toMatchObject({ event: 'alert', reason: 'consistency_failed' });
 
-    const m2 = new LogMonitor({
-      url: double.url,
-      verifierKey: honest.verifierKey,
-      watch: [],
-      emit: () => undefined,
-    });
+    const { m: m2 } = monitorOf(double.url, honest.verifierKey);
     await m2.step(); // sees the fork at size 3
     double.upstream = honest.url;
     expect(await alertOf(m2)).toBe('checkpoint_rollback');
@@ -136,13 +113,7 @@ describe('LogMonitor', () => {
     );
     db.close();
     const ks = await startTestKeyshare({ dataDir: dir });
-    const events: MonitorEvent[] = [];
-    const m = new LogMonitor({
-      url: ks.url,
-      verifierKey: ks.verifierKey,
-      watch: [],
-      emit: (e) => events.push(e),
-    });
+    const { m, events } = monitorOf(ks.url, ks.verifierKey, []);
     expect(await alertOf(m)).toBe('rule_violation');
     expect(events.at(-1)).toMatchObject({ event: 'alert', reason: 'rule_violation', leafIndex: 1 });
   });

@@ -2,8 +2,7 @@
 // one owner, racing rotations leave one winner, and a monitor rebuilding the tree agrees with the log.
 import { KeyshareClient, type KeyshareRequestError, keyshare } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
-import { LogMonitor, type MonitorEvent } from '../src/monitor/monitor.ts';
-import { errorCode, postJson, signedRecord, startTestKeyshare, testKey } from './helpers.ts';
+import { errorCode, monitorOf, postJson, signedRecord, startTestKeyshare, testKey } from './helpers.ts';
 
 describe('parallel publishes', () => {
   it('keep the log consistent', async () => {
@@ -53,13 +52,7 @@ describe('parallel publishes', () => {
       contenders.some((k) => Buffer.from(testKey(k).signer.publicKey).equals(Buffer.from(owner.identityKey))),
     ).toBe(true);
     for (const h of distinct) expect((await final.lookup(h)).checkpoint.size).toBe(32);
-    const events: MonitorEvent[] = [];
-    const m = new LogMonitor({
-      url: ks.url,
-      verifierKey: ks.verifierKey,
-      watch: ['contested'],
-      emit: (e) => events.push(e),
-    });
+    const { m, events } = monitorOf(ks.url, ks.verifierKey, ['contested']);
     await m.step();
     expect(m.size).toBe(32);
     expect(events.filter((e) => e.event === 'record')).toHaveLength(1);

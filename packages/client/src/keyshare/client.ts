@@ -141,35 +141,41 @@ export class KeyshareClient {
     return cur;
   }
 
+  /** The record that follows `cur` for its handle (seq + 1, prev = its leaf hash). */
+  #followUp(
+    cur: LookupResult,
+    kind: 'rotate' | 'revoke',
+    keys: Omit<KeyRecord, 'kind' | 'handle' | 'seq' | 'createdAt' | 'prev'>,
+  ): KeyRecord {
+    return {
+      kind,
+      handle: cur.handle,
+      seq: cur.record.seq + 1,
+      createdAt: Math.max(this.#now(), cur.record.createdAt),
+      prev: recordLeafHash(cur.record),
+      ...keys,
+    };
+  }
+
   /** Rotates to new keys; signed by the current identity key (`current`) and the new one. */
   async rotate(handle: string, current: RecordSigner, next: PublishKeys): Promise<LookupResult> {
     const cur = await this.#current(handle, current);
-    const record: KeyRecord = {
-      kind: 'rotate',
-      handle,
-      seq: cur.record.seq + 1,
-      createdAt: Math.max(this.#now(), cur.record.createdAt),
+    const record = this.#followUp(cur, 'rotate', {
       expiresAt: next.expiresAt ?? null,
       identityKey: next.signer.publicKey,
       x25519Key: next.x25519Key,
-      prev: recordLeafHash(cur.record),
-    };
+    });
     return this.#submit(record, { signer: next.signer, prev: current });
   }
 
   /** Revokes the handle for good; signed by the current identity key. */
   async revoke(handle: string, current: RecordSigner): Promise<LookupResult> {
     const cur = await this.#current(handle, current);
-    const record: KeyRecord = {
-      kind: 'revoke',
-      handle,
-      seq: cur.record.seq + 1,
-      createdAt: Math.max(this.#now(), cur.record.createdAt),
+    const record = this.#followUp(cur, 'revoke', {
       expiresAt: null,
       identityKey: cur.identityKey,
       x25519Key: cur.x25519Key,
-      prev: recordLeafHash(cur.record),
-    };
+    });
     return this.#submit(record, { signer: current });
   }
 

@@ -1,3 +1,13 @@
+/** An Error with a stable string code (the base of the keyshare format and proof errors). */
+export class CodedError<C extends string> extends Error {
+  readonly code: C;
+  constructor(name: string, code: C, message: string) {
+    super(message);
+    this.name = name;
+    this.code = code;
+  }
+}
+
 // Errors raised by the keyshare client. Every error carries a stable string code, listed in
 // docs/errors.md §Keyshare (a test checks the registry against it).
 

@@ -15,6 +15,7 @@ export type {
 export { checkPeerCheckpoint, KeyshareClient } from './client.ts';
 export type { KeyshareIntegrityReason } from './errors.ts';
 export {
+  CodedError,
   KEYSHARE_CLIENT_CODES,
   KEYSHARE_INTEGRITY_REASONS,
   KeyshareIntegrityError,
@@ -54,6 +55,7 @@ export {
   HANDLE_RE,
   parseRecordLeaf,
   RECORD_DOMAIN,
+  RECORD_JSON_FIELDS,
   RECORD_VERSION,
   RecordFormatError,
   recordFromJson,

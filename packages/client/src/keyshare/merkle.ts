@@ -4,6 +4,7 @@
 // trees beyond 2^32 leaves are handled exactly.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual } from './encoding.ts';
+import { CodedError } from './errors.ts';
 
 export const HASH_SIZE = 32;
 
@@ -33,12 +34,9 @@ export type MerkleErrorCode =
   | 'empty_tree'
   | 'empty_proof';
 
-export class MerkleProofError extends Error {
-  readonly code: MerkleErrorCode;
+export class MerkleProofError extends CodedError<MerkleErrorCode> {
   constructor(code: MerkleErrorCode, message: string) {
-    super(message);
-    this.name = 'MerkleProofError';
-    this.code = code;
+    super('MerkleProofError', code, message);
   }
 }
 

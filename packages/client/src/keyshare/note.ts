@@ -7,6 +7,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesEqual, toBase64, tryBase64 } from './encoding.ts';
+import { CodedError } from './errors.ts';
 
 const ALG_ED25519 = 0x01;
 /** Verifiers SHOULD bound the number of signatures; the spec requires accepting at least 16. */
@@ -15,12 +16,9 @@ export const MAX_NOTE_BYTES = 64 * 1024;
 
 export type NoteErrorCode = 'malformed_note' | 'bad_signature' | 'no_trusted_signature' | 'bad_key';
 
-export class NoteError extends Error {
-  readonly code: NoteErrorCode;
+export class NoteError extends CodedError<NoteErrorCode> {
   constructor(code: NoteErrorCode, message: string) {
-    super(message);
-    this.name = 'NoteError';
-    this.code = code;
+    super('NoteError', code, message);
   }
 }
 

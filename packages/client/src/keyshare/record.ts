@@ -190,19 +190,12 @@ function b64Field(o: Record<string, unknown>, name: string, size: number): Uint8
   return out;
 }
 
-const JSON_KEYS = new Set([
-  'v',
-  'kind',
-  'handle',
-  'seq',
-  'createdAt',
-  'expiresAt',
-  'identityKey',
-  'x25519Key',
-  'prev',
-  'sig',
-  'prevSig',
-]);
+/** The fields of the JSON wire form; all required except `prevSig` (rotate only). */
+export const RECORD_JSON_FIELDS = [
+  ...['v', 'kind', 'handle', 'seq', 'createdAt', 'expiresAt'],
+  ...['identityKey', 'x25519Key', 'prev', 'sig', 'prevSig'],
+] as const;
+const JSON_KEYS: ReadonlySet<string> = new Set(RECORD_JSON_FIELDS);
 
 /** Validates untrusted JSON into a SignedKeyRecord (shape only; signatures are checked separately). */
 export function recordFromJson(value: unknown): SignedKeyRecord {

@@ -30,46 +30,38 @@ function outcome(f: () => void): boolean {
   }
 }
 
+/** Runs every case of one vector folder through `verify`; asserts wantErr, returns the counts. */
+function runFolder(folder: 'inclusion' | 'consistency', verify: (v: Record<string, unknown>) => void): void {
+  const cases = loadVectorTree('merkle', folder);
+  let happy = 0;
+  let corrupted = 0;
+  for (const [path, raw] of cases) {
+    const v = raw as Record<string, unknown>;
+    const wantErr = v.wantErr;
+    expect(typeof wantErr, path).toBe('boolean');
+    expect(
+      outcome(() => verify(v)),
+      `${path}: ${String(v.desc)}`,
+    ).toBe(wantErr);
+    if (wantErr) corrupted++;
+    else happy++;
+  }
+  console.log(`merkle ${folder} vectors: ${cases.length} (${happy} happy, ${corrupted} corrupted)`);
+  expect(cases.length).toBeGreaterThan(0);
+  expect(happy).toBeGreaterThan(0);
+  expect(corrupted).toBeGreaterThan(0);
+}
+
 describe('RFC 6962 proof vectors (transparency-dev/merkle testdata)', () => {
   it('inclusion: every case', () => {
-    const cases = loadVectorTree('merkle', 'inclusion');
-    let happy = 0;
-    let corrupted = 0;
-    for (const [path, raw] of cases) {
-      const v = raw as Record<string, unknown>;
-      const wantErr = v.wantErr;
-      expect(typeof wantErr, path).toBe('boolean');
-      const gotErr = outcome(() =>
-        verifyInclusion(num(v.leafIdx), num(v.treeSize), b64(v.leafHash), proofOf(v.proof), b64(v.root)),
-      );
-      expect(gotErr, `${path}: ${String(v.desc)}`).toBe(wantErr);
-      if (wantErr) corrupted++;
-      else happy++;
-    }
-    console.log(`merkle inclusion vectors: ${cases.length} (${happy} happy, ${corrupted} corrupted)`);
-    expect(cases.length).toBeGreaterThan(0);
-    expect(happy).toBeGreaterThan(0);
-    expect(corrupted).toBeGreaterThan(0);
+    runFolder('inclusion', (v) =>
+      verifyInclusion(num(v.leafIdx), num(v.treeSize), b64(v.leafHash), proofOf(v.proof), b64(v.root)),
+    );
   });
 
   it('consistency: every case', () => {
-    const cases = loadVectorTree('merkle', 'consistency');
-    let happy = 0;
-    let corrupted = 0;
-    for (const [path, raw] of cases) {
-      const v = raw as Record<string, unknown>;
-      const wantErr = v.wantErr;
-      expect(typeof wantErr, path).toBe('boolean');
-      const gotErr = outcome(() =>
-        verifyConsistency(num(v.size1), num(v.size2), proofOf(v.proof), b64(v.root1), b64(v.root2)),
-      );
-      expect(gotErr, `${path}: ${String(v.desc)}`).toBe(wantErr);
-      if (wantErr) corrupted++;
-      else happy++;
-    }
-    console.log(`merkle consistency vectors: ${cases.length} (${happy} happy, ${corrupted} corrupted)`);
-    expect(cases.length).toBeGreaterThan(0);
-    expect(happy).toBeGreaterThan(0);
-    expect(corrupted).toBeGreaterThan(0);
+    runFolder('consistency', (v) =>
+      verifyConsistency(num(v.size1), num(v.size2), proofOf(v.proof), b64(v.root1), b64(v.root2)),
+    );
   });
 });

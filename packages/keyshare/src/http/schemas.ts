@@ -1,5 +1,7 @@
 // JSON schemas of the HTTP API (docs/keyshare.md §HTTP API). Fastify validates bodies, params and
 // queries with them and serialises replies through them (unknown reply fields are dropped).
+import { keyshare } from '@sealpeer/client';
+
 const b64 = (bytes: number) => ({
   type: 'string',
   // Standard padded base64 of exactly `bytes` bytes.
@@ -15,18 +17,7 @@ const u53 = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as
 export const recordSchema = {
   type: 'object',
   additionalProperties: false,
-  required: [
-    'v',
-    'kind',
-    'handle',
-    'seq',
-    'createdAt',
-    'expiresAt',
-    'identityKey',
-    'x25519Key',
-    'prev',
-    'sig',
-  ],
+  required: keyshare.RECORD_JSON_FIELDS.filter((f) => f !== 'prevSig'),
   properties: {
     v: { type: 'integer', const: 1 },
     kind: { type: 'string', enum: ['claim', 'rotate', 'revoke'] },
@@ -72,12 +63,17 @@ export const errorReplies = {
   '5xx': errorSchema,
 } as const;
 
-export const consistencyQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['old', 'new'],
-  properties: { old: u53, new: u53 },
-} as const;
+/** A query of exactly two non-negative integers. */
+function twoIntegers<A extends string, B extends string>(a: A, b: B) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [a, b],
+    properties: { [a]: u53, [b]: u53 },
+  } as const;
+}
+
+export const consistencyQuerySchema = twoIntegers('old', 'new');
 
 export const consistencyReplySchema = {
   type: 'object',
@@ -85,12 +81,7 @@ export const consistencyReplySchema = {
   properties: { old: u53, new: u53, proof: hashList },
 } as const;
 
-export const leavesQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['start', 'end'],
-  properties: { start: u53, end: u53 },
-} as const;
+export const leavesQuerySchema = twoIntegers('start', 'end');
 
 export const leavesReplySchema = {
   type: 'object',

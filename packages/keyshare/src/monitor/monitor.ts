@@ -28,12 +28,10 @@ export interface MonitorOptions {
   readonly fetch?: keyshare.FetchLike;
 }
 
-export class MonitorAlert extends Error {
-  readonly reason: string;
+/** The log misbehaved; `code` is the alert reason (also emitted as an `alert` event). */
+export class MonitorAlert extends keyshare.CodedError<string> {
   constructor(reason: string, message: string) {
-    super(message);
-    this.name = 'MonitorAlert';
-    this.reason = reason;
+    super('MonitorAlert', reason, message);
   }
 }
 
