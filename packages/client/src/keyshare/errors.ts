@@ -38,14 +38,12 @@ export class KeyshareIntegrityError extends Error {
 }
 
 /** The keyshare refused a request (its error code, e.g. handle_taken) or could not be reached. */
-export class KeyshareRequestError extends Error {
-  readonly code: string;
+export class KeyshareRequestError extends CodedError<string> {
+  /** HTTP status of the refusal; 0 when no answer came (network_error) or the client refused. */
   readonly status: number;
   constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'KeyshareRequestError';
+    super('KeyshareRequestError', code, message);
     this.status = status;
-    this.code = code;
   }
 }
 
