@@ -7,8 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// The server serves the browser app from packages/app/dist: build it when missing or stale.
-(await import('../packages/app/scripts/ensure-built.mjs')).ensureBuilt();
+// The server serves the browser app from packages/app/dist: build it when missing or stale
+// (SEALPEER_SKIP_APP_BUILD=1 skips this, e.g. for tests that only need the services to start).
+if (process.env.SEALPEER_SKIP_APP_BUILD !== '1')
+  (await import('../packages/app/scripts/ensure-built.mjs')).ensureBuilt();
 const services = [
   {
     name: 'server',

@@ -131,6 +131,8 @@ describe('npm start (scripts/start.mjs)', () => {
       SEALPEER_DATA_DIR: join(data, 'server'),
       SEALPEER_KEYSHARE_DATA_DIR: join(data, 'keyshare'),
       SEALPEER_KEYSHARE_PORT: '0',
+      // Building the browser app is the app work's step (and its tests); here: the services start.
+      SEALPEER_SKIP_APP_BUILD: '1',
     });
     const line = await listening(r);
     const health = await fetch(`${line.url}/healthz`).then((x) => x.json());
