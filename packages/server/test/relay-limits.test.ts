@@ -19,7 +19,8 @@ afterEach(async () => {
 
 describe('per-connection message rate', () => {
   it('frames beyond the burst get rate_limited; after a pause they pass again', async () => {
-    s = await start({ limits: { messageRate: 5, messageBurst: 10 } });
+    // 1 token/s: the 20 frames below are handled long before a token refills, even on a busy machine.
+    s = await start({ limits: { messageRate: 1, messageBurst: 10 } });
     const { client } = await joined(s);
     for (let i = 0; i < 20; i++) client.send({ type: 'echo', data: String(i) });
     const got = [];
@@ -28,7 +29,7 @@ describe('per-connection message rate', () => {
     // The login spent one token of the burst of 10.
     expect(got.filter((f) => f.type === 'echo')).toHaveLength(9);
     expect(limited).toBe(11);
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 1100));
     client.send({ type: 'echo', data: 'again' });
     expect(await client.next()).toEqual({ type: 'echo', data: 'again' });
     client.close();
@@ -134,7 +135,7 @@ describe('upgrade checks', () => {
 
 describe('liveness and back-pressure', () => {
   it('drops a peer that stops answering pings', async () => {
-    s = await start({ limits: { pingIntervalMs: 100 } });
+    s = await start({ limits: { pingIntervalMs: 250 } });
     const ch = await createChannel(s);
     const watcher = await login(s, await credential(s, ch));
     watcher.send({ type: 'subscribe' });
@@ -150,7 +151,7 @@ describe('liveness and back-pressure', () => {
     expect(closed.code).toBe(1006);
     expect(await watcher.next()).toEqual({ type: 'presence', event: 'leave', clientId: cred.clientId });
     // The answering client survives many ping rounds.
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 800));
     watcher.send({ type: 'echo', data: 'alive' });
     expect(await watcher.next()).toEqual({ type: 'echo', data: 'alive' });
     watcher.close();
