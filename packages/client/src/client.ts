@@ -61,6 +61,8 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   readonly #codes = new Map<number, ShortCode & Pending<Session>>();
   #contacts: readonly KnownPeer[] = [];
   #closing = false;
+  /** Relay frame id → sealed session id, so a relay error (`ref`) reaches the session that caused it. */
+  readonly #sentBy = new Map<string, string>();
   /** Peers present in the channel (from subscribe + presence). */
   readonly peers = new Set<string>();
 
@@ -73,6 +75,11 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? 30_000;
     this.#relay = relay;
     relay.on('message', (m) => this.#onRelayMessage(m));
+    relay.on('server-error', (code, ref) => {
+      const sid = ref === undefined ? undefined : this.#sentBy.get(ref);
+      if (sid !== undefined && code === 'peer_not_found')
+        this.#sessions.get(sid)?._fail('peer_unreachable', 'the relay says the peer is not in the channel');
+    });
     relay.on('presence', (ev, id) => (ev === 'join' ? this.peers.add(id) : this.peers.delete(id)));
     relay.on('close', (err) => {
       for (const s of this.#sessions.values()) if (!s.terminal && s.state !== 'open') s._fail('closed');
@@ -119,8 +126,12 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   }
 
   // ---- SessionHost ----
-  relaySend(to: string, data: string): void {
-    if (this.#relay.open) this.#relay.send(to, data);
+  relaySend(to: string, data: string, sessionId?: string): void {
+    if (!this.#relay.open) return;
+    const ref = this.#relay.send(to, data);
+    if (sessionId === undefined) return;
+    this.#sentBy.set(ref, sessionId);
+    if (this.#sentBy.size > 1024) this.#sentBy.delete(this.#sentBy.keys().next().value!);
   }
   relayPublish(data: string): void {
     if (this.#relay.open) this.#relay.publish(data);
@@ -267,7 +278,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
         this.#onPake1(m, frame);
         return;
       }
-      this.emit('stray', m, 'broadcast frame for no session');
+      this.emit('stray', m, 'wrong_session', 'broadcast frame for no session');
       return;
     }
     if (frame.type === FrameType.HELLO) {
@@ -278,7 +289,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     // altered on the way. Only the relay can produce it (it stamps `from`), so those sessions end.
     const victims = this.#liveSessionsWith(m.from);
     if (victims.length > 0) for (const s of victims) s._fail('wrong_session', 'frame for another session');
-    else this.emit('stray', m, 'frame for no session');
+    else this.emit('stray', m, 'wrong_session', 'frame for no session');
   }
 
   /** An undecodable frame from a session peer can only be tampering: its sessions fail (2.8). */
@@ -288,7 +299,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     const bySid = sid ? this.#sessions.get(sid) : undefined;
     const victims = bySid ? [bySid] : m.via === 'message' ? this.#liveSessionsWith(m.from) : [];
     if (victims.length === 0) {
-      this.emit('stray', m, 'undecodable frame');
+      this.emit('stray', m, 'malformed', 'undecodable frame');
       return;
     }
     const reason = bytes && bytes.length >= 1 && bytes[0] !== 1 ? 'bad_version' : 'malformed';
@@ -337,17 +348,17 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
       this.emit('session', s);
       return;
     }
-    this.emit('stray', m, 'HELLO for no session');
+    this.emit('stray', m, 'unexpected_type', 'HELLO for no session');
   }
 
   #onPake1(m: RelayMessage, frame: Frame): void {
     if (frame.counter !== 0n) {
-      this.emit('stray', m, 'PAKE1 with a non-zero counter');
+      this.emit('stray', m, 'counter_gap', 'PAKE1 with a non-zero counter');
       return;
     }
     const sc = this.#codes.get(pake1Nameplate(frame));
     if (!sc) {
-      this.emit('stray', m, 'PAKE1 for another nameplate');
+      this.emit('stray', m, 'wrong_session', 'PAKE1 for another nameplate');
       return;
     }
     this.#codes.delete(sc.nameplate); // one try per code

@@ -14,6 +14,7 @@ import {
   NodeWebSocket,
   parse,
   report,
+  strayAsRefusal,
   UsageError,
 } from './pairing-common.ts';
 
@@ -52,7 +53,12 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       throw new UsageError('--ttl must be 10..86400 seconds');
     const o = commonOptions(values, env);
     const identity = await loadIdentity(o.identityPath);
-    client = await SealpeerClient.connect({ server, identity, WebSocket: NodeWebSocket });
+    client = await SealpeerClient.connect({
+      server,
+      identity,
+      WebSocket: NodeWebSocket,
+      handshakeTimeoutMs: o.timeoutMs,
+    });
     const invite = client.createInvite({
       appOrigin: values['app-origin'] ?? env.SEALPEER_APP_ORIGIN,
       ttlMs: ttl * 1000,
@@ -61,11 +67,14 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     else process.stdout.write(`${await inviteQrTerminal(invite.uri)}\n${invite.uri}\n`);
     hint(o, `Waiting for a peer (invite valid until ${invite.expiresAt.toISOString()})...`);
     client.on('refused', (reason, from) => emit({ event: 'refused', reason, from }));
+    // In the CLI's private channel nobody but the peer should send anything: a frame that fits no
+    // session is tampering (or a stranger) and ends the run like any other refusal.
+    const strayed = strayAsRefusal(client);
     client.on('close', (err) => emit({ event: 'error', code: err.code, message: err.message }));
-    const session = await invite.session;
+    const session = await Promise.race([invite.session, strayed]);
     emit({ event: 'paired', safetyNumber: session.safetyNumber });
     hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
-    return await exchangeTexts(session, o);
+    return await Promise.race([exchangeTexts(session, o), strayed.catch(report)]);
   } catch (err) {
     return report(err);
   } finally {

@@ -15,6 +15,7 @@ import {
   NodeWebSocket,
   parse,
   report,
+  strayAsRefusal,
   UsageError,
 } from './pairing-common.ts';
 
@@ -45,13 +46,20 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       throw e;
     }
     const identity = await loadIdentity(o.identityPath);
-    const joined = await SealpeerClient.joinInvite(uri, { identity, WebSocket: NodeWebSocket });
+    const joined = await SealpeerClient.joinInvite(uri, {
+      identity,
+      WebSocket: NodeWebSocket,
+      handshakeTimeoutMs: o.timeoutMs,
+    });
     client = joined.client;
     client.on('close', (err) => emit({ event: 'error', code: err.code, message: err.message }));
-    const session = await joined.session;
+    // In the CLI's private channel nobody but the peer should send anything: a frame that fits no
+    // session is tampering (or a stranger) and ends the run like any other refusal.
+    const strayed = strayAsRefusal(client);
+    const session = await Promise.race([joined.session, strayed]);
     emit({ event: 'paired', safetyNumber: session.safetyNumber });
     hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
-    return await exchangeTexts(session, o);
+    return await Promise.race([exchangeTexts(session, o), strayed.catch(report)]);
   } catch (err) {
     return report(err);
   } finally {

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import type { SealpeerClient } from '../client.ts';
 import { ready } from '../crypto/sodium.ts';
 import { SignalingIntegrityError } from '../errors/integrity.ts';
 import { Identity } from '../identity/identity.ts';
@@ -18,7 +19,8 @@ export const COMMON_HELP = `  --send TEXT       text to send, sealed, once paire
   --identity FILE   identity file, created 0600 if missing (env SEALPEER_IDENTITY;
                     default $XDG_CONFIG_HOME/sealpeer/identity.json or ~/.config/sealpeer/identity.json)
   --ephemeral       use a throwaway identity (nothing written)
-  --timeout SEC     give up after SEC seconds once paired (default 60; env SEALPEER_TIMEOUT)
+  --timeout SEC     give up when the handshake or the exchange takes longer (default 60;
+                    env SEALPEER_TIMEOUT)
   -h, --help        this help
 
 Output (stdout, one JSON object per line): {"event":"paired","safetyNumber":"<60 digits>"},
@@ -89,6 +91,15 @@ export function emit(event: Record<string, unknown>): void {
 /** Human hint on stderr (only without --json). */
 export function hint(o: CommonOptions, text: string): void {
   if (!o.json) process.stderr.write(`${text}\n`);
+}
+
+/** Rejects with a SignalingIntegrityError at the first frame that belongs to no session. */
+export function strayAsRefusal(client: SealpeerClient): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    client.on('stray', (m, reason, detail) =>
+      reject(new SignalingIntegrityError(reason, `${detail} from ${m.from}`)),
+    );
+  });
 }
 
 /** Maps an error to its event line and exit code. */

@@ -63,7 +63,7 @@ export type ClientEvents = {
   /** A session a peer started with this device (invite answered, code answered, known contact). */
   session: [Session];
   /** A frame that belongs to no session (e.g. from another channel member), dropped. */
-  stray: [RelayMessage, string];
+  stray: [RelayMessage, IntegrityReason, string];
   /** A pairing attempt this device refused (e.g. a second use of an invite). */
   refused: [IntegrityReason, string];
   close: [RelayError];

@@ -23,6 +23,7 @@ export const INTEGRITY_REASONS = [
   'closed',
   'wrong_session',
   'checkpoint_rejected',
+  'peer_unreachable',
 ] as const;
 
 export type IntegrityReason = (typeof INTEGRITY_REASONS)[number];
@@ -62,6 +63,7 @@ const MESSAGES: Record<IntegrityReason, string> = {
   closed: 'the connection to the relay closed during the handshake',
   wrong_session: "a frame of another sealed session arrived from this session's peer",
   checkpoint_rejected: "the peer's keyshare checkpoint did not check out (split view or invalid)",
+  peer_unreachable: 'the relay says the peer is not in the channel (it left, or never was)',
 };
 
 /** Typed refusal; `code` is always 'signaling_integrity', `reason` says which rule. */

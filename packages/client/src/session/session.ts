@@ -207,7 +207,7 @@ export class Session extends Emitter<SessionEvents> {
     if (reason !== 'peer_aborted' && this.#peer !== undefined) {
       try {
         this.#host.relaySend(
-          this.#peer,
+          this.#peer!,
           this.#frameData(FrameType.ABORT, new Uint8Array([reasonToByte(reason)])),
         );
       } catch {}
@@ -384,7 +384,7 @@ export class Session extends Emitter<SessionEvents> {
     if (!frame)
       throw new SessionError('message_too_large', 'message over the largest padding bucket (32 KiB)');
     this.#sendCounter++;
-    this.#host.relaySend(this.#peer!, frameToData(frame));
+    this.#host.relaySend(this.#peer!, frameToData(frame), this.id);
   }
 
   #frameData(type: FrameTypeValue, body: Uint8Array): string {
@@ -393,7 +393,7 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   #sendFrame(type: FrameTypeValue, body: Uint8Array): void {
-    this.#host.relaySend(this.#peer!, this.#frameData(type, body));
+    this.#host.relaySend(this.#peer!, this.#frameData(type, body), this.id);
   }
 
   #end(state: 'closed' | 'failed', err: SignalingIntegrityError | undefined): void {

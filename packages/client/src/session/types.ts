@@ -18,7 +18,7 @@ export interface SessionHost {
   readonly channelId: string;
   readonly local: LocalKeys;
   /** Relay send (direct message) and publish (channel broadcast) of a `data` string. */
-  relaySend(to: string, data: string): void;
+  relaySend(to: string, data: string, sessionId?: string): void;
   relayPublish(data: string): void;
   /** This device's latest keyshare checkpoint for the CONFIRM slot (2.6), or null. */
   checkpoint(): string | null;

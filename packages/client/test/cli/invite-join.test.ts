@@ -28,7 +28,7 @@ async function inviteAndJoin(url: string) {
   ]);
   const { uri } = await inviter.event('invite');
   expect(String(uri)).toMatch(/\/p#[A-Za-z0-9_-]+$/);
-  const joiner = runCli(['join', String(uri), '--json', '--send', 'hello from joiner', '--timeout', '20']);
+  const joiner = runCli(['join', String(uri), '--json', '--send', 'hello from joiner', '--timeout', '8']);
   return { inviter, joiner };
 }
 
@@ -55,6 +55,7 @@ describe('sealpeer invite / join', () => {
     ['a sealed message to the inviter (middle of data)', FrameType.SEALED, 40],
     ['a sealed message to the inviter (last character of data)', FrameType.SEALED, -1],
     ['the handshake HELLO to the inviter', FrameType.HELLO, 60],
+    ['the frame header (type byte) of the HELLO', FrameType.HELLO, 2],
   ] as const) {
     it(`one altered byte in ${what} → both exit 3 with integrity_error`, async () => {
       const proxy = await TamperingProxy.start(server.url);

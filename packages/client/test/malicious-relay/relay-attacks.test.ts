@@ -2,6 +2,7 @@
 // re-routes, drops, injects and swaps keys in sealed traffic. Every attack must end in a refusal the
 // application sees (SignalingIntegrityError with a reason), with nothing of the refused frame delivered.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cpaceInit } from '../../src/cpace/index.ts';
 import { randomBytes } from '../../src/crypto/sodium.ts';
 import { FrameType, frameToData } from '../../src/envelope/frame.ts';
 import { InnerKind } from '../../src/envelope/inner.ts';
@@ -268,6 +269,35 @@ describe('malicious relay: handshakes', () => {
     expect((await refused)[0]).toBe('unknown_peer');
     a.close();
     b.close();
+  });
+
+  it('key swap on the short-code path: the relay answers PAKE1 with its own CPace message → refused', async () => {
+    proxy = await TamperingProxy.start(server.url);
+    const shower = await newClient(proxy.url);
+    const joiner = await newClient(proxy.url, shower.channelId);
+    const shown = shower.showCode();
+    // The relay replaces the shower's PAKE2 with a CPace message of its own, for a guessed code.
+    const guess = cpaceInit({
+      prs: new TextEncoder().encode('sealpeer/1 code 000-000000'),
+      ci: new Uint8Array(0),
+      sid: new Uint8Array(16),
+      ad: new Uint8Array(0),
+      role: 'responder',
+    });
+    armOnce(
+      proxy,
+      joiner.clientId,
+      (f) => f.type === FrameType.PAKE2,
+      (f, fr) => [withFrame(f, { ...fr, body: guess.message })],
+    );
+    const [se, je] = await Promise.all([
+      shown.session.catch((e) => e),
+      joiner.joinWithCode(shown.code).catch((e) => e),
+    ]);
+    expect(se.reason).toBe('handshake_failed');
+    expect(je.reason).toBe('peer_aborted');
+    shower.close();
+    joiner.close();
   });
 
   it('replayed HELLO after pairing: the live session refuses it (replay), a new sid is invite_used', async () => {

@@ -1,7 +1,8 @@
 // The three pairing paths against a real @sealpeer/server: both sides end up with open sessions, equal
 // safety numbers, and sealed messages both ways.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Identity } from '../../src/identity/identity.ts';
+import { inviteUri, parseInviteUri } from '../../src/invite/payload.ts';
 import { newClient, next, pairByInvite, text } from '../support/peers.ts';
 import { type LocalServer, startLocalServer } from '../support/server.ts';
 
@@ -63,6 +64,51 @@ describe('QR invite (Noise IKpsk2)', () => {
     expect(() => scanner.acceptInvite(uri)).toThrow(expect.objectContaining({ code: 'invite_expired' }));
     inviter.close();
     scanner.close();
+  });
+});
+
+describe('QR invite: refusals', () => {
+  it("an invite whose identity key is not the inviter's → identity_mismatch (scanner)", async () => {
+    const inviter = await newClient(server.url);
+    const inv = inviter.createInvite();
+    const scanner = await newClient(server.url, inviter.channelId);
+    const forged = inviteUri(server.url, {
+      ...parseInviteUri(inv.uri),
+      identityKey: Identity.generate().publicIdentity.ed25519,
+    });
+    const err = await scanner.acceptInvite(forged).catch((e) => e);
+    expect(err.reason).toBe('identity_mismatch');
+    // The inviter may have opened its side already (the scanner's CONFIRM was valid); the ABORT ends it.
+    const a = await inv.session;
+    await vi.waitFor(() => expect(a.error?.reason).toBe('peer_aborted'));
+    expect(a.state).toBe('failed');
+    inviter.close();
+    scanner.close();
+  });
+
+  it('an inviter that left the channel → peer_unreachable, at once', async () => {
+    const inviter = await newClient(server.url);
+    const inv = inviter.createInvite();
+    const scanner = await newClient(server.url, inviter.channelId, { handshakeTimeoutMs: 20_000 });
+    inviter.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    const err = await scanner.acceptInvite(inv.uri).catch((e) => e);
+    expect(err.reason).toBe('peer_unreachable');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    scanner.close();
+  });
+
+  it('refuses to send before the peer confirmed, and messages over the largest bucket', async () => {
+    const p = await pairByInvite(server.url);
+    expect(() => p.a.send(new Uint8Array(32_767))).toThrow(
+      expect.objectContaining({ code: 'message_too_large' }),
+    );
+    expect(() => p.a.send(42 as never)).toThrow(expect.objectContaining({ code: 'bad_argument' }));
+    p.a.send(new Uint8Array(32_766));
+    const got = await next<[Uint8Array]>(p.b, 'message');
+    expect(got[0]).toHaveLength(32_766);
+    p.close();
   });
 });
 
