@@ -59,7 +59,7 @@ export class KeyshareService {
 
   #latest(handle: string): { index: number; recordJson: string } {
     if (!keyshare.HANDLE_RE.test(handle)) throw new ApiError('handle_invalid');
-    const cur = this.#store.latest(handle);
+    const cur = this.#store.latestJson(handle);
     if (!cur) throw new ApiError('not_found', `no record for ${handle}`);
     return cur;
   }

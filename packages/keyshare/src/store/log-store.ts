@@ -33,6 +33,9 @@ export class LogStore {
       upsertHandle: db.prepare(
         'INSERT INTO handles (handle, leaf_idx) VALUES (?, ?) ON CONFLICT(handle) DO UPDATE SET leaf_idx = excluded.leaf_idx',
       ),
+      handleJson: db.prepare<[string], { idx: number; record_json: string }>(
+        'SELECT l.idx, l.record_json FROM handles h JOIN leaves l ON l.idx = h.leaf_idx WHERE h.handle = ?',
+      ),
       handleLeaf: db.prepare<[string], { idx: number; record_json: string; leaf: Buffer }>(
         'SELECT l.idx, l.record_json, l.leaf FROM handles h JOIN leaves l ON l.idx = h.leaf_idx WHERE h.handle = ?',
       ),
@@ -57,7 +60,7 @@ export class LogStore {
       .iterate() as Iterable<[number, Buffer]>;
     for (const [idx, hash] of rows) {
       if (idx !== this.tree.size) throw new LogIntegrityError(`leaf ${this.tree.size} is missing`);
-      this.tree.append(new Uint8Array(hash));
+      this.tree.append(hash); // HashArray copies it
     }
     const saved = this.#stmts.getMeta.get('checkpoint')?.value;
     if (saved !== undefined) {
@@ -82,6 +85,12 @@ export class LogStore {
 
   get size(): number {
     return this.tree.size;
+  }
+
+  /** The handle's latest leaf index and record JSON (the lookup hot path: no leaf bytes). */
+  latestJson(handle: string): { index: number; recordJson: string } | null {
+    const row = this.#stmts.handleJson.get(handle);
+    return row ? { index: row.idx, recordJson: row.record_json } : null;
   }
 
   latest(handle: string): { index: number; recordJson: string; leaf: Uint8Array } | null {
