@@ -56,6 +56,8 @@ export function channelScreen(
     const peers = engine.peers(channelId);
     // A newly paired peer becomes the selected one (the list is newest first).
     if (peers[0] && peers[0].id !== newest) {
+      // The invite on screen was just used (or is no longer the point): put it away.
+      if (newest !== undefined || peers.length === 1) invite.close();
       newest = peers[0].id;
       if (!selectedPeer || selected !== selectedPeer) selected = newest;
     }

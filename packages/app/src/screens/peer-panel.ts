@@ -181,6 +181,11 @@ export class PeerPanel {
     }
     const digits = peer.safetyNumber;
     const half = Math.floor(digits.length / 2);
+    const mine = this.engine.device().fingerprint;
+    // Signal's layout: the pair's number is both parties' 30 digits, the smaller first; label each half.
+    const whose = (part: string): string => (part === mine ? 'This device' : 'The peer');
+    const column = (part: string, testid: string): HTMLElement =>
+      h('div', {}, h('h3', {}, whose(part)), digitsGrid(part, testid));
     const verify = h(
       'button',
       { testid: 'mark-verified', attrs: { disabled: peer.trust === 'verified' } },
@@ -193,14 +198,14 @@ export class PeerPanel {
       h(
         'p',
         { class: 'hint' },
-        'Both devices show the same 60 digits when nobody is in the middle. Compare them aloud or side by side.',
+        'Both devices show these same 60 digits, in the same order, when nobody is in the middle. ',
+        'Put the screens side by side or read them aloud, then mark the peer verified.',
       ),
-      digitsGrid(digits, 'safety-number'),
       h(
         'div',
-        { class: 'safety' },
-        h('div', {}, h('h3', {}, 'First half'), digitsGrid(digits.slice(0, half), 'safety-first')),
-        h('div', {}, h('h3', {}, 'Second half'), digitsGrid(digits.slice(half), 'safety-second')),
+        { class: 'safety', testid: 'safety-number' },
+        column(digits.slice(0, half), 'safety-first'),
+        column(digits.slice(half), 'safety-second'),
       ),
       peer.trust === 'verified' ? h('p', { testid: 'verified-note' }, 'You verified this peer.') : verify,
     );

@@ -1,6 +1,9 @@
 // A contact's key changes: A and B pair by QR; B replaces its identity (a new device, or an attacker
 // at B's address); when B pairs again at the same address, A shows the key-change warning and blocks
 // the peer — no WebRTC, no chat — until the user accepts the new key. Then they talk again.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
@@ -63,9 +66,13 @@ describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
     expect(fresh).not.toBe(oldFingerprint);
   });
 
-  it('when B pairs again, A warns of the key change and blocks the peer', async () => {
+  it('when B pairs again (scanning a picture of the QR), A warns of the key change and blocks the peer', async () => {
     const before = await rtcCounts(a.page);
-    await b.page.goto(await readInviteQr(a.page));
+    await a.page.locator(tid('show-invite')).click();
+    const picture = join(mkdtempSync(join(tmpdir(), 'sealpeer-qr-')), 'invite.png');
+    await a.page.locator(tid('invite-qr')).screenshot({ path: picture });
+    await b.page.locator(tid('nav-scan')).click();
+    await b.page.locator(tid('scan-file')).setInputFiles(picture);
     await a.page.locator(tid('key-change-warning')).waitFor();
     const panel = a.page.locator(tid('peer-panel'));
     await panel.locator(tid('peer-trust', '[data-state="key-changed"]')).waitFor();
@@ -77,7 +84,7 @@ describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
     expect((await rtcCounts(a.page)).pcs).toBe(before.pcs);
     expect(await panel.locator(tid('chat-input', ':enabled')).count()).toBe(0);
     expect(await b.page.locator(tid('rtc-state', '[data-state="open"]')).count()).toBe(0);
-    await screenshot(a.page, 'pair-5-key-changed');
+    await screenshot(a.page, 'key-change-blocked');
   });
 
   it('after A accepts the new key, the data channel opens and chat works', async () => {

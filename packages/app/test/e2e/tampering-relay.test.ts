@@ -57,7 +57,7 @@ describe('a relay that alters one byte of a sealed frame', { timeout: E2E_TEST_M
       [a, b].map((p) => p.page.locator(tid('integrity-warning-code')).first().textContent()),
     );
     expect(reasons.join(' ')).toMatch(/bad_tag/);
-    await screenshot(b.page, 'pair-4-integrity-warning');
+    await screenshot(b.page, 'tamper-integrity-warning');
     // Give a (wrongly) continuing negotiation time to show up, then check none happened.
     await a.page.waitForTimeout(1500);
     // The side that read the altered frame never starts WebRTC. The other side had already verified its
