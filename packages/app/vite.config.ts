@@ -22,8 +22,9 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
     rollupOptions: {
-      // `/p#<invite>` is the invite landing page (the fragment never reaches a server).
-      input: { main: here('index.html'), invite: here('p/index.html') },
+      // One page. `/p#<invite>` (the invite landing URL) is served index.html by the server's and
+      // sealpeer-app's fallback for extension-less paths; the fragment never reaches either.
+      input: { main: here('index.html') },
     },
   },
 });

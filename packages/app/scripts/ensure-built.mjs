@@ -13,7 +13,6 @@ const sources = [
   join(appDir, 'build'),
   join(appDir, 'public'),
   join(appDir, 'index.html'),
-  join(appDir, 'p'),
   join(appDir, 'vite.config.ts'),
   join(root, 'packages/client/src'),
 ];

@@ -13,7 +13,6 @@ const SOURCES = [
   'build',
   'public',
   'index.html',
-  'p',
   'vite.config.ts',
   '../client/src',
   '../keyshare/src',
