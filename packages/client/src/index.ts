@@ -7,6 +7,7 @@ export * from './crypto/core.ts';
 export * as keyshare from './keyshare/index.ts';
 export {
   checkPeerCheckpoint,
+  identityRecordKeys,
   jsonFileStateStore,
   KeyshareClient,
   type KeyshareClientOptions,

@@ -1,12 +1,7 @@
-/** An Error with a stable string code (the base of the keyshare format and proof errors). */
-export class CodedError<C extends string> extends Error {
-  readonly code: C;
-  constructor(name: string, code: C, message: string) {
-    super(message);
-    this.name = name;
-    this.code = code;
-  }
-}
+import { CodedError } from '../crypto/errors.ts';
+
+/** The client's one base of coded errors (crypto/errors.ts), re-exported for keyshare errors. */
+export { CodedError };
 
 // Errors raised by the keyshare client. Every error carries a stable string code, listed in
 // docs/errors.md §Keyshare (a test checks the registry against it).
@@ -27,22 +22,25 @@ export const KEYSHARE_INTEGRITY_REASONS = {
 
 export type KeyshareIntegrityReason = keyof typeof KEYSHARE_INTEGRITY_REASONS;
 
-export class KeyshareIntegrityError extends Error {
-  readonly code = 'keyshare_integrity';
+export class KeyshareIntegrityError extends CodedError<'keyshare_integrity'> {
+  override readonly name = 'KeyshareIntegrityError';
   readonly reason: KeyshareIntegrityReason;
   constructor(reason: KeyshareIntegrityReason, detail?: string) {
-    super(`keyshare integrity failure (${reason}): ${detail ?? KEYSHARE_INTEGRITY_REASONS[reason]}`);
-    this.name = 'KeyshareIntegrityError';
+    super(
+      'keyshare_integrity',
+      `keyshare integrity failure (${reason}): ${detail ?? KEYSHARE_INTEGRITY_REASONS[reason]}`,
+    );
     this.reason = reason;
   }
 }
 
 /** The keyshare refused a request (its error code, e.g. handle_taken) or could not be reached. */
 export class KeyshareRequestError extends CodedError<string> {
+  override readonly name = 'KeyshareRequestError';
   /** HTTP status of the refusal; 0 when no answer came (network_error) or the client refused. */
   readonly status: number;
   constructor(status: number, code: string, message: string) {
-    super('KeyshareRequestError', code, message);
+    super(code, message);
     this.status = status;
   }
 }

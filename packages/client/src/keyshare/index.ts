@@ -49,10 +49,18 @@ export {
   signNote,
   verifySignedNote,
 } from './note.ts';
-export type { KeyRecord, RecordJson, RecordKind, RecordSigner, SignedKeyRecord } from './record.ts';
+export type {
+  IdentityLike,
+  KeyRecord,
+  RecordJson,
+  RecordKind,
+  RecordSigner,
+  SignedKeyRecord,
+} from './record.ts';
 export {
   ed25519RecordSigner,
   HANDLE_RE,
+  identityRecordKeys,
   parseRecordLeaf,
   RECORD_DOMAIN,
   RECORD_JSON_FIELDS,

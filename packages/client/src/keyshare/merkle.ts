@@ -35,9 +35,7 @@ export type MerkleErrorCode =
   | 'empty_proof';
 
 export class MerkleProofError extends CodedError<MerkleErrorCode> {
-  constructor(code: MerkleErrorCode, message: string) {
-    super('MerkleProofError', code, message);
-  }
+  override readonly name = 'MerkleProofError';
 }
 
 function u64(n: number, what: string): bigint {

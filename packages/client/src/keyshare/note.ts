@@ -17,9 +17,7 @@ export const MAX_NOTE_BYTES = 64 * 1024;
 export type NoteErrorCode = 'malformed_note' | 'bad_signature' | 'no_trusted_signature' | 'bad_key';
 
 export class NoteError extends CodedError<NoteErrorCode> {
-  constructor(code: NoteErrorCode, message: string) {
-    super('NoteError', code, message);
-  }
+  override readonly name = 'NoteError';
 }
 
 export interface NoteVerifier {

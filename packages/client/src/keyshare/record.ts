@@ -237,6 +237,18 @@ export interface RecordSigner {
   sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
+/** What publish/rotate need from a client Identity (identity/identity.ts), structurally. */
+export interface IdentityLike {
+  readonly publicIdentity: { readonly ed25519: Uint8Array; readonly x25519: Uint8Array };
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** The record signer and X25519 key of an Identity: its Ed25519 key signs, its X25519 key is published. */
+export function identityRecordKeys(identity: IdentityLike): { signer: RecordSigner; x25519Key: Uint8Array } {
+  const pub = identity.publicIdentity;
+  return { signer: { publicKey: pub.ed25519, sign: (m) => identity.sign(m) }, x25519Key: pub.x25519 };
+}
+
 /** A RecordSigner from a raw 32-byte Ed25519 secret seed. */
 export function ed25519RecordSigner(seed: Uint8Array): RecordSigner {
   const publicKey = ed25519.getPublicKey(seed);

@@ -3,8 +3,11 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
+import { ready } from '../../src/crypto/sodium.ts';
+import { Identity } from '../../src/identity/index.ts';
 import {
   ed25519RecordSigner,
+  identityRecordKeys,
   type KeyRecord,
   parseRecordLeaf,
   RecordFormatError,
@@ -14,6 +17,7 @@ import {
   recordSigningBytes,
   recordToJson,
   type SignedKeyRecord,
+  verifyRecordSignature,
   ZERO_HASH,
 } from '../../src/keyshare/record.ts';
 import { checkTransition } from '../../src/keyshare/rules.ts';
@@ -65,6 +69,18 @@ describe('record format', () => {
   it('the signature verifies with plain @noble/curves over the canonical bytes', () => {
     const r = sign(claim);
     expect(ed25519.verify(r.signature, recordSigningBytes(claim), k1.publicKey)).toBe(true);
+  });
+
+  it('an Identity (src/identity) signs records with its Ed25519 key and publishes its X25519 key', async () => {
+    await ready();
+    const id = Identity.generate();
+    const { signer, x25519Key } = identityRecordKeys(id);
+    expect(Buffer.from(signer.publicKey).equals(Buffer.from(id.publicIdentity.ed25519))).toBe(true);
+    expect(Buffer.from(x25519Key).equals(Buffer.from(id.publicIdentity.x25519))).toBe(true);
+    const r = { ...claim, identityKey: signer.publicKey, x25519Key };
+    const signed = { ...r, signature: signer.sign(recordSigningBytes(r)) as Uint8Array, prevSignature: null };
+    expect(verifyRecordSignature(signed)).toBe(true);
+    expect(checkTransition(null, signed)).toEqual({ ok: true });
   });
 
   it('leaf bytes round-trip, JSON round-trips', () => {

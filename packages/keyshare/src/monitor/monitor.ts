@@ -30,9 +30,7 @@ export interface MonitorOptions {
 
 /** The log misbehaved; `code` is the alert reason (also emitted as an `alert` event). */
 export class MonitorAlert extends keyshare.CodedError<string> {
-  constructor(reason: string, message: string) {
-    super('MonitorAlert', reason, message);
-  }
+  override readonly name = 'MonitorAlert';
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
