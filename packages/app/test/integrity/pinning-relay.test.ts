@@ -51,13 +51,13 @@ async function verify(url: string): Promise<{ code: number; out: string }> {
   }
 }
 
-describe('app pinning with the relay server serving the app', () => {
+describe('app pinning with the relay server serving the app', { timeout: 180_000 }, () => {
   it('keeps the pinned release and warns once the relay host serves a modified script', async () => {
     const page = await profile.context.newPage();
     const csp = (await (await fetch(server.url)).headers.get('content-security-policy')) ?? '';
     expect(csp).toContain("worker-src 'self'");
     await page.goto(server.url);
-    await page.locator('[data-testid="app-integrity"][data-state="pinned"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="app-integrity"][data-state="pinned"]').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid="app-integrity-version"]').textContent()).toBe(
       `App version ${release.version} · release key ${keyLabel(signer)}`,
     );
@@ -70,7 +70,7 @@ describe('app pinning with the relay server serving the app', () => {
     expect(checked.out).toContain(`MISMATCH  ${file}  asset_mismatch`);
     expect(checked.out).toContain('MISMATCH  index.html  asset_mismatch');
     await page.goto(server.url);
-    await page.locator('[data-testid="app-integrity"][data-state="warning"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="app-integrity"][data-state="warning"]').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid="app-integrity-warning"]').textContent()).toContain(
       `it serves a modified ${file}`,
     );

@@ -41,7 +41,7 @@ const panel = '[data-testid="app-integrity"]';
 
 async function visit(state: string): Promise<{ version: string; detail: string }> {
   await page.goto(url);
-  await page.locator(`${panel}[data-state="${state}"]`).waitFor({ timeout: 30_000 });
+  await page.locator(`${panel}[data-state="${state}"]`).waitFor({ timeout: 60_000 });
   return {
     version: (await page.locator('[data-testid="app-integrity-version"]').textContent()) ?? '',
     detail: (await page.locator(`${panel} p:nth-child(2)`).textContent()) ?? '',
@@ -73,7 +73,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('app pinning in Chromium', () => {
+describe('app pinning in Chromium', { timeout: 120_000 }, () => {
   it('pins the release on first visit and shows its version and key', async () => {
     const s = await visit('pinned');
     expect(s.version).toBe(`App version ${v1.version} · release key ${key}`);
@@ -142,7 +142,7 @@ describe('app pinning in Chromium', () => {
     try {
       const p = fresh.context.pages()[0] ?? (await fresh.context.newPage());
       await p.goto(url);
-      await p.locator(`${panel}[data-state="failed"]`).waitFor({ timeout: 30_000 });
+      await p.locator(`${panel}[data-state="failed"]`).waitFor({ timeout: 60_000 });
       const warning = (await p.locator('[data-testid="app-integrity-warning"]').textContent()) ?? '';
       expect(warning).toContain(`${css} does not match the signed manifest`);
       expect(await p.evaluate(() => navigator.serviceWorker.controller)).toBeNull();

@@ -66,8 +66,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('app on a second origin', () => {
-  it('pairs two windows through the relay on the first origin and chats', { timeout: 120_000 }, async () => {
+describe('app on a second origin', { timeout: 180_000 }, () => {
+  it('pairs two windows through the relay on the first origin and chats', async () => {
     expect(new URL(relay.url).origin).not.toBe(appOrigin);
     await createChannel(a.page, appOrigin);
     const uri = await readInviteQr(a.page);
