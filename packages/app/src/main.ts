@@ -33,7 +33,7 @@ function screenFor(
     case 'code':
       return { el: codeStartScreen(ctx) };
     case 'contacts':
-      return { el: contactsScreen(ctx) };
+      return { el: contactsScreen(ctx, engine) };
     case 'join':
       return { el: joinScreen(ctx, engine, invite()) };
     case 'c':

@@ -1,5 +1,6 @@
 // The app's view of sealpeer: everything the screens may ask for. Implemented over @sealpeer/client in
 // core/engine.ts; screens depend on this interface only.
+import type { ContactBook } from './contacts.ts';
 import type { PeerModel, Signal } from './model.ts';
 
 export interface DeviceInfo {
@@ -23,6 +24,8 @@ export interface ShownCode {
 
 export interface Engine {
   readonly changed: Signal;
+  /** Contacts looked up by keyshare handle. */
+  readonly contacts: ContactBook;
   device(): DeviceInfo;
   /** Replaces this device's identity with a new one and reloads (contacts will see a key change). */
   replaceIdentity(): Promise<void>;

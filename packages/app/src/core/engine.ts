@@ -14,6 +14,7 @@ import {
 } from '@sealpeer/client';
 import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
+import { ContactBook } from './contacts.ts';
 import type { DeviceInfo, Engine, ShownCode, ShownInvite } from './engine-api.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
@@ -35,6 +36,7 @@ class AppEngine implements Engine {
   readonly changed = new Signal();
   private readonly clients = new Map<string, Promise<SealpeerClient>>();
   private readonly links = new Map<string, PeerLink>();
+  readonly contacts: ContactBook;
 
   constructor(
     private readonly config: AppConfig,
@@ -42,7 +44,9 @@ class AppEngine implements Engine {
     private readonly kv: KeyValue,
     private readonly identity: Identity,
     private readonly trust: TrustStore,
-  ) {}
+  ) {
+    this.contacts = new ContactBook(trust, kv);
+  }
 
   device(): DeviceInfo {
     return deviceFingerprint(this.identity);

@@ -17,6 +17,11 @@ function digitsOf(publicKey: Uint8Array): string {
   return fingerprintDigits(fingerprintHash(publicKey, SEALPEER_STABLE_ID));
 }
 
+/** The 30 fingerprint digits of a public identity (what that device's own Device screen shows). */
+export function deviceDigits(identity: PublicIdentity): string {
+  return digitsOf(encodePublicIdentity(identity));
+}
+
 export function deviceFingerprint(identity: Identity): DeviceInfo {
   return { identityKey: toHex(identity.publicIdentity.ed25519), fingerprint: digitsOf(identity.publicKey) };
 }

@@ -1,12 +1,107 @@
-// Contacts by keyshare handle: look a handle up in the configured keyshares and see its verification
-// state. Filled in by the keyshare client when the server configures keyshares.
-import type { AppContext } from '../core/context.ts';
-import { h } from '../ui/dom.ts';
+// Contacts by keyshare handle: pick a keyshare, pin its log verifier key (obtained out of band, e.g. from
+// the operator's page), look a handle up, and see the contact's fingerprint and verification state.
+import type { ContactView } from '../core/contacts.ts';
+import { type AppContext, describeError } from '../core/context.ts';
+import type { Engine } from '../core/engine-api.ts';
+import { groupDigits } from '../core/model.ts';
+import { h, replace } from '../ui/dom.ts';
 
-export function contactsScreen(ctx: AppContext): HTMLElement {
-  const note =
-    ctx.config.keyshareUrls.length === 0
-      ? 'This server lists no keyshare, so contacts cannot be looked up by handle here.'
-      : `Keyshares: ${ctx.config.keyshareUrls.join(', ')}`;
-  return h('div', { testid: 'screen-contacts' }, h('h1', {}, 'Contacts'), h('p', { class: 'hint' }, note));
+const STATE_TEXT: Record<ContactView['trust'], string> = {
+  unverified: 'unverified: compare this fingerprint with the one on their Device screen',
+  verified: 'verified',
+  'key-changed': 'KEY CHANGED since you last saw this handle: blocked until you accept it',
+};
+
+export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
+  const urls = ctx.config.keyshareUrls;
+  const url = h('input', {
+    testid: 'keyshare-url',
+    attrs: { type: 'url', id: 'keyshare-url', value: urls[0] ?? '', autocomplete: 'off' },
+  });
+  const verifier = h('input', {
+    testid: 'keyshare-verifier',
+    attrs: { type: 'text', id: 'keyshare-verifier', autocomplete: 'off', placeholder: 'name+hash+key' },
+  });
+  const handle = h('input', {
+    testid: 'contact-handle',
+    attrs: { type: 'text', id: 'contact-handle', autocomplete: 'off' },
+  });
+  const result = h('div', { testid: 'contact-result', attrs: { role: 'status' } });
+  const go = h('button', { testid: 'contact-lookup', attrs: { type: 'submit' } }, 'Look up');
+
+  const show = (view: ContactView): void => {
+    const badge = h(
+      'span',
+      { class: `badge ${view.trust}`, testid: 'contact-trust' },
+      STATE_TEXT[view.trust],
+    );
+    badge.dataset.state = view.trust;
+    const verify = h('button', { testid: 'contact-verify' }, 'Mark as verified');
+    verify.addEventListener('click', () => {
+      engine.contacts
+        .markVerified(view)
+        .then(show)
+        .catch((err: unknown) => replace(result, h('p', { class: 'error' }, describeError(err))));
+    });
+    replace(
+      result,
+      h('h2', {}, view.handle, ' ', badge),
+      h('p', {}, `Record status in the log: ${view.status}`),
+      h(
+        'div',
+        { class: 'digits', testid: 'contact-fingerprint' },
+        ...groupDigits(view.fingerprint).map((g) => h('span', {}, g)),
+      ),
+      view.trust === 'unverified' && view.status === 'active' ? verify : null,
+    );
+  };
+
+  void engine.contacts.pinnedVerifier(url.value).then((v) => {
+    if (v && !verifier.value) verifier.value = v;
+  });
+  const form = h(
+    'form',
+    {
+      on: {
+        submit: (ev) => {
+          ev.preventDefault();
+          go.disabled = true;
+          replace(result, h('p', {}, 'Looking up and checking the log…'));
+          engine.contacts
+            .lookup(url.value, verifier.value, handle.value)
+            .then(show)
+            .catch((err: unknown) =>
+              replace(result, h('p', { class: 'error', testid: 'contact-error' }, describeError(err))),
+            )
+            .finally(() => {
+              go.disabled = false;
+            });
+        },
+      },
+    },
+    h('label', { attrs: { for: 'keyshare-url' } }, 'Keyshare'),
+    url,
+    h(
+      'label',
+      { attrs: { for: 'keyshare-verifier' } },
+      'Its log verifier key (from its operator, pinned here after the first use)',
+    ),
+    verifier,
+    h('label', { attrs: { for: 'contact-handle' } }, 'Handle'),
+    h('div', { class: 'row' }, handle, go),
+  );
+  return h(
+    'div',
+    { testid: 'screen-contacts' },
+    h('h1', {}, 'Contacts'),
+    h(
+      'p',
+      { class: 'hint' },
+      urls.length === 0
+        ? 'This server lists no keyshare; enter one yourself.'
+        : `Keyshares of this server: ${urls.join(', ')}`,
+    ),
+    h('section', { class: 'card' }, form),
+    result,
+  );
 }

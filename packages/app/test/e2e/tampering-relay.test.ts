@@ -26,12 +26,14 @@ describe('a relay that alters one byte of a sealed frame', { timeout: E2E_TEST_M
   let tampered = 0;
 
   beforeAll(async () => {
-    stack = await startStack(await buildAppOnce(), (frame, dir) => {
-      if (tampered > 0 || dir !== 'to-client' || sealedFrameType(frame) !== SEALED) return frame;
-      const altered = flipDataByte(frame);
-      if (altered === undefined) return frame;
-      tampered += 1;
-      return altered;
+    stack = await startStack(await buildAppOnce(), {
+      tamper: (frame, dir) => {
+        if (tampered > 0 || dir !== 'to-client' || sealedFrameType(frame) !== SEALED) return frame;
+        const altered = flipDataByte(frame);
+        if (altered === undefined) return frame;
+        tampered += 1;
+        return altered;
+      },
     });
     browser = await launchChromium();
     a = await openPage(browser);

@@ -1,0 +1,77 @@
+// Contacts by keyshare handle: a device's keys are published in a real keyshare; the app looks the
+// handle up (record, inclusion proof and checkpoint checked against the pinned verifier key), shows the
+// same fingerprint that device shows for itself, and tracks its verification state. Unknown handles and
+// a wrong verifier key give readable errors.
+import {
+  fingerprintDigits,
+  fingerprintHash,
+  Identity,
+  identityRecordKeys,
+  KeyshareClient,
+  ready,
+  SEALPEER_STABLE_ID,
+} from '@sealpeer/client';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAppOnce } from '../support/build.ts';
+import { E2E_TEST_MS, launchChromium, openPage } from '../support/chromium.ts';
+import { tid } from '../support/flows.ts';
+import { startStack, type TestStack } from '../support/server.ts';
+
+describe('contacts by keyshare handle', { timeout: E2E_TEST_MS }, () => {
+  let browser: Browser;
+  let stack: TestStack;
+  let page: Page;
+  let verifierKey = '';
+  let bobDigits = '';
+
+  beforeAll(async () => {
+    stack = await startStack(await buildAppOnce(), { keyshare: true });
+    const ks = stack.keyshare!;
+    verifierKey = ks.verifierKey;
+    await ready();
+    const bob = Identity.generate();
+    await new KeyshareClient({ url: ks.url, verifierKey }).publish('bob', identityRecordKeys(bob));
+    bobDigits = fingerprintDigits(fingerprintHash(bob.publicKey, SEALPEER_STABLE_ID));
+    browser = await launchChromium();
+    page = (await openPage(browser)).page;
+    await page.goto(`${stack.url}/#/contacts`);
+    await page.locator(tid('screen-contacts')).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function lookup(handle: string, key = verifierKey): Promise<void> {
+    await page.locator(tid('keyshare-verifier')).fill(key);
+    await page.locator(tid('contact-handle')).fill(handle);
+    await page.locator(tid('contact-lookup')).click();
+  }
+
+  it('offers the server’s keyshare and finds a published handle with its fingerprint', async () => {
+    expect(await page.locator(tid('keyshare-url')).inputValue()).toBe(stack.keyshare!.url);
+    await lookup('bob');
+    const fp = page.locator(tid('contact-fingerprint'));
+    await fp.waitFor();
+    expect(((await fp.textContent()) ?? '').replace(/\D/g, '')).toBe(bobDigits);
+    await page.locator(tid('contact-trust', '[data-state="unverified"]')).waitFor();
+  });
+
+  it('marks the contact verified, and the state is kept', async () => {
+    await page.locator(tid('contact-verify')).click();
+    await page.locator(tid('contact-trust', '[data-state="verified"]')).waitFor();
+    await page.reload();
+    await lookup('bob');
+    await page.locator(tid('contact-trust', '[data-state="verified"]')).waitFor();
+  });
+
+  it('an unknown handle and a wrong verifier key give readable errors', async () => {
+    await lookup('nobody-here');
+    expect(await page.locator(tid('contact-error')).textContent()).toMatch(/not[ _]found|no record/i);
+    const other = verifierKey.replace(/\+[^+]+$/, (k) => `+${k.slice(1, -4)}AAAA`);
+    await lookup('bob', other);
+    expect(await page.locator(tid('contact-error')).textContent()).toMatch(/\S/);
+    expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
+  });
+});
