@@ -8,13 +8,12 @@ import {
   commonOptions,
   EXIT,
   emit,
-  exchangeTexts,
   hint,
   loadIdentity,
   NodeWebSocket,
+  pairAndExchange,
   parse,
   report,
-  strayAsRefusal,
   UsageError,
 } from './pairing-common.ts';
 
@@ -67,14 +66,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     else process.stdout.write(`${await inviteQrTerminal(invite.uri)}\n${invite.uri}\n`);
     hint(o, `Waiting for a peer (invite valid until ${invite.expiresAt.toISOString()})...`);
     client.on('refused', (reason, from) => emit({ event: 'refused', reason, from }));
-    // In the CLI's private channel nobody but the peer should send anything: a frame that fits no
-    // session is tampering (or a stranger) and ends the run like any other refusal.
-    const strayed = strayAsRefusal(client);
-    client.on('close', (err) => emit({ event: 'error', code: err.code, message: err.message }));
-    const session = await Promise.race([invite.session, strayed]);
-    emit({ event: 'paired', safetyNumber: session.safetyNumber });
-    hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
-    return await Promise.race([exchangeTexts(session, o), strayed.catch(report)]);
+    return await pairAndExchange(client, invite.session, o);
   } catch (err) {
     return report(err);
   } finally {

@@ -8,14 +8,11 @@ import {
   COMMON_OPTIONS,
   commonOptions,
   EXIT,
-  emit,
-  exchangeTexts,
-  hint,
   loadIdentity,
   NodeWebSocket,
+  pairAndExchange,
   parse,
   report,
-  strayAsRefusal,
   UsageError,
 } from './pairing-common.ts';
 
@@ -52,14 +49,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       handshakeTimeoutMs: o.timeoutMs,
     });
     client = joined.client;
-    client.on('close', (err) => emit({ event: 'error', code: err.code, message: err.message }));
-    // In the CLI's private channel nobody but the peer should send anything: a frame that fits no
-    // session is tampering (or a stranger) and ends the run like any other refusal.
-    const strayed = strayAsRefusal(client);
-    const session = await Promise.race([joined.session, strayed]);
-    emit({ event: 'paired', safetyNumber: session.safetyNumber });
-    hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
-    return await Promise.race([exchangeTexts(session, o), strayed.catch(report)]);
+    return await pairAndExchange(client, joined.session, o);
   } catch (err) {
     return report(err);
   } finally {

@@ -93,13 +93,22 @@ export function hint(o: CommonOptions, text: string): void {
   if (!o.json) process.stderr.write(`${text}\n`);
 }
 
-/** Rejects with a SignalingIntegrityError at the first frame that belongs to no session. */
-export function strayAsRefusal(client: SealpeerClient): Promise<never> {
-  return new Promise<never>((_, reject) => {
+/**
+ * Waits for the pairing, prints `paired`, then exchanges the texts. In the CLI's private channel nobody
+ * but the peer should send anything: a frame that fits no session is tampering (or a stranger) and ends
+ * the run like any other refusal; a closed relay connection ends it too.
+ */
+export async function pairAndExchange(client: SealpeerClient, pairing: Promise<Session>, o: CommonOptions) {
+  const ended = new Promise<never>((_, reject) => {
     client.on('stray', (m, reason, detail) =>
       reject(new SignalingIntegrityError(reason, `${detail} from ${m.from}`)),
     );
+    client.on('close', reject);
   });
+  const session = await Promise.race([pairing, ended]);
+  emit({ event: 'paired', safetyNumber: session.safetyNumber });
+  hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
+  return Promise.race([exchangeTexts(session, o), ended.catch(report)]);
 }
 
 /** Maps an error to its event line and exit code. */

@@ -1,15 +1,19 @@
 // The other typed errors of the sealed-signaling client. Each `code` is listed in ./registry.ts and in
 // docs/errors.md (section "Client").
 
-export type EnvelopeErrorCode = 'malformed' | 'bad_version';
-/** A relay `data` string that is not a well-formed frame (docs/protocol.md 2.1). */
-export class EnvelopeError extends Error {
-  override readonly name = 'EnvelopeError';
-  readonly code: EnvelopeErrorCode;
-  constructor(code: EnvelopeErrorCode, message: string) {
+/** An Error with a stable string `code`. */
+class CodedError<C extends string> extends Error {
+  readonly code: C;
+  constructor(code: C, message: string) {
     super(message);
     this.code = code;
   }
+}
+
+export type EnvelopeErrorCode = 'malformed' | 'bad_version';
+/** A relay `data` string that is not a well-formed frame (docs/protocol.md 2.1). */
+export class EnvelopeError extends CodedError<EnvelopeErrorCode> {
+  override readonly name = 'EnvelopeError';
 }
 
 export type InviteErrorCode =
@@ -19,13 +23,8 @@ export type InviteErrorCode =
   | 'invite_malformed'
   | 'invite_expired';
 /** An invite URI or payload the parser refuses (docs/protocol.md 2.9). */
-export class InviteError extends Error {
+export class InviteError extends CodedError<InviteErrorCode> {
   override readonly name = 'InviteError';
-  readonly code: InviteErrorCode;
-  constructor(code: InviteErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export type RelayErrorCode =
@@ -36,24 +35,17 @@ export type RelayErrorCode =
   | 'relay_punted'
   | 'relay_bad_frame';
 /** Transport trouble with the relay server (Part 1). `serverCode` is the server's own code, if any. */
-export class RelayError extends Error {
+export class RelayError extends CodedError<RelayErrorCode> {
   override readonly name = 'RelayError';
-  readonly code: RelayErrorCode;
   readonly serverCode: string | undefined;
   constructor(code: RelayErrorCode, message: string, serverCode?: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.serverCode = serverCode;
   }
 }
 
 export type SessionErrorCode = 'session_not_open' | 'session_closed' | 'message_too_large' | 'bad_argument';
 /** Misuse of a session or client by the application (not an attack). */
-export class SessionError extends Error {
+export class SessionError extends CodedError<SessionErrorCode> {
   override readonly name = 'SessionError';
-  readonly code: SessionErrorCode;
-  constructor(code: SessionErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

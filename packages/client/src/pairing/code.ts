@@ -8,11 +8,10 @@ import { randomBytes } from '../crypto/sodium.ts';
 import { type Frame, PairingPath } from '../envelope/frame.ts';
 import { lenPrefixed } from '../envelope/keys.ts';
 import { SessionError } from '../errors/client-errors.ts';
-import { HandshakeState } from '../noise/index.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Session } from '../session/session.ts';
 import type { SessionHost } from '../session/types.ts';
-import { PROTOCOL_NAMES, prologue } from './context.ts';
+import { pathHandshake } from './context.ts';
 
 export interface ShortCode {
   /** As shown and typed: "NNN-DDDDDD". */
@@ -58,26 +57,8 @@ function cpaceParams(host: SessionHost, code: string, sid: Uint8Array) {
   };
 }
 
-function xx(
-  host: SessionHost,
-  initiator: boolean,
-  peer: string,
-  sid: Uint8Array,
-  psk: Uint8Array,
-): HandshakeState {
-  return new HandshakeState({
-    protocolName: PROTOCOL_NAMES[PairingPath.CODE],
-    initiator,
-    prologue: prologue({
-      path: PairingPath.CODE,
-      channelId: host.channelId,
-      initiatorClientId: initiator ? host.clientId : peer,
-      responderClientId: initiator ? peer : host.clientId,
-      sid,
-    }),
-    s: host.local.staticKeyPair,
-    psks: [psk],
-  });
+function xx(host: SessionHost, initiator: boolean, peer: string, sid: Uint8Array, psk: Uint8Array) {
+  return pathHandshake(host, { path: PairingPath.CODE, initiator, peer, sid, psk });
 }
 
 /** Joiner: publishes PAKE1; the first PAKE2 on this sid binds the peer and starts XXpsk3. */

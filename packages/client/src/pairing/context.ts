@@ -3,6 +3,8 @@ import { concatBytes, utf8 } from '../crypto/bytes.ts';
 import { blake2b } from '../crypto/sodium.ts';
 import { PairingPath, type PairingPathValue } from '../envelope/frame.ts';
 import { lenPrefixed } from '../envelope/keys.ts';
+import { HandshakeState } from '../noise/index.ts';
+import type { SessionHost } from '../session/types.ts';
 
 export const PROTOCOL_NAMES: Record<PairingPathValue, string> = {
   [PairingPath.INVITE]: 'Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b',
@@ -57,4 +59,37 @@ export function confirmTranscript(
     handshakeHash,
     senderStatic,
   );
+}
+
+/**
+ * The HandshakeState of one pairing path for this device (2.3, 2.7): protocol name and prologue from the
+ * path, local static key from the host; `rs` / `psk` as the path needs them.
+ */
+export function pathHandshake(
+  host: SessionHost,
+  o: {
+    path: PairingPathValue;
+    initiator: boolean;
+    peer: string;
+    sid: Uint8Array;
+    inviteId?: Uint8Array;
+    rs?: Uint8Array;
+    psk?: Uint8Array;
+  },
+): HandshakeState {
+  return new HandshakeState({
+    protocolName: PROTOCOL_NAMES[o.path],
+    initiator: o.initiator,
+    prologue: prologue({
+      path: o.path,
+      channelId: host.channelId,
+      initiatorClientId: o.initiator ? host.clientId : o.peer,
+      responderClientId: o.initiator ? o.peer : host.clientId,
+      sid: o.sid,
+      inviteId: o.inviteId,
+    }),
+    s: host.local.staticKeyPair,
+    ...(o.rs ? { rs: o.rs } : {}),
+    ...(o.psk ? { psks: [o.psk] } : {}),
+  });
 }

@@ -4,11 +4,10 @@ import { concatBytes } from '../crypto/bytes.ts';
 import { randomBytes } from '../crypto/sodium.ts';
 import { type Frame, PairingPath } from '../envelope/frame.ts';
 import { INVITE_TTL_MS, type InvitePayload, inviteUri } from '../invite/payload.ts';
-import { HandshakeState } from '../noise/index.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Session } from '../session/session.ts';
 import type { SessionHost } from '../session/types.ts';
-import { inviteIdOf, invitePsk, PROTOCOL_NAMES, prologue } from './context.ts';
+import { inviteIdOf, invitePsk, pathHandshake } from './context.ts';
 
 /** An invite this device issued and still answers (until used or expired). */
 export interface IssuedInvite {
@@ -46,20 +45,14 @@ const HELLO_PREFIX = 1 + 16;
 export function startInviteScan(host: SessionHost, invite: InvitePayload): Session {
   const sid = randomBytes(16);
   const inviteId = inviteIdOf(invite.secret);
-  const hs = new HandshakeState({
-    protocolName: PROTOCOL_NAMES[PairingPath.INVITE],
+  const hs = pathHandshake(host, {
+    path: PairingPath.INVITE,
     initiator: true,
-    prologue: prologue({
-      path: PairingPath.INVITE,
-      channelId: host.channelId,
-      initiatorClientId: host.clientId,
-      responderClientId: invite.clientId,
-      sid,
-      inviteId,
-    }),
-    s: host.local.staticKeyPair,
+    peer: invite.clientId,
+    sid,
+    inviteId,
     rs: invite.staticKey,
-    psks: [invitePsk(invite.secret)],
+    psk: invitePsk(invite.secret),
   });
   const session = new Session({
     host,
@@ -88,19 +81,13 @@ export function answerInviteHello(
   msg: RelayMessage,
   frame: Frame,
 ): Session {
-  const hs = new HandshakeState({
-    protocolName: PROTOCOL_NAMES[PairingPath.INVITE],
+  const hs = pathHandshake(host, {
+    path: PairingPath.INVITE,
     initiator: false,
-    prologue: prologue({
-      path: PairingPath.INVITE,
-      channelId: host.channelId,
-      initiatorClientId: msg.from,
-      responderClientId: host.clientId,
-      sid: frame.sid,
-      inviteId: invite.inviteId,
-    }),
-    s: host.local.staticKeyPair,
-    psks: [invitePsk(invite.payload.secret)],
+    peer: msg.from,
+    sid: frame.sid,
+    inviteId: invite.inviteId,
+    psk: invitePsk(invite.payload.secret),
   });
   const session = new Session({
     host,

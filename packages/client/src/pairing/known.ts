@@ -3,11 +3,10 @@
 import { concatBytes } from '../crypto/bytes.ts';
 import { randomBytes } from '../crypto/sodium.ts';
 import { type Frame, PairingPath } from '../envelope/frame.ts';
-import { HandshakeState } from '../noise/index.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Session } from '../session/session.ts';
 import type { SessionHost } from '../session/types.ts';
-import { PROTOCOL_NAMES, prologue } from './context.ts';
+import { pathHandshake } from './context.ts';
 
 /** A contact whose keys this device already has (trust store or keyshare). */
 export interface KnownPeer {
@@ -19,20 +18,8 @@ export interface KnownPeer {
   identityKey: Uint8Array;
 }
 
-function kk(host: SessionHost, initiator: boolean, peerClientId: string, sid: Uint8Array, rs: Uint8Array) {
-  return new HandshakeState({
-    protocolName: PROTOCOL_NAMES[PairingPath.KNOWN],
-    initiator,
-    prologue: prologue({
-      path: PairingPath.KNOWN,
-      channelId: host.channelId,
-      initiatorClientId: initiator ? host.clientId : peerClientId,
-      responderClientId: initiator ? peerClientId : host.clientId,
-      sid,
-    }),
-    s: host.local.staticKeyPair,
-    rs,
-  });
+function kk(host: SessionHost, initiator: boolean, peer: string, sid: Uint8Array, rs: Uint8Array) {
+  return pathHandshake(host, { path: PairingPath.KNOWN, initiator, peer, sid, rs });
 }
 
 export function startKnown(host: SessionHost, peer: KnownPeer & { clientId: string }): Session {

@@ -1,19 +1,13 @@
 // `sealpeer invite` + `sealpeer join` as real processes against a real server, and through a relay that
 // alters one byte of one `data` field.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameType } from '../../src/envelope/frame.ts';
 import { armOnce } from '../support/attack.ts';
 import { runCli } from '../support/cli.ts';
 import { TamperingProxy } from '../support/proxy.ts';
-import { type LocalServer, startLocalServer } from '../support/server.ts';
+import { useLocalServer } from '../support/server.ts';
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useLocalServer();
 
 async function inviteAndJoin(url: string) {
   const inviter = runCli([

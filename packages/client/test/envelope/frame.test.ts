@@ -13,18 +13,11 @@ import {
   MAX_FRAME_BYTES,
 } from '../../src/envelope/frame.ts';
 import { EnvelopeError } from '../../src/errors/client-errors.ts';
+import { codeOf } from '../support/typed-error.ts';
 
 const sid = new Uint8Array(16).fill(7);
 const frame = (type: Frame['type'], body: Uint8Array, counter = 5n): Frame => ({ type, sid, counter, body });
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvelopeError);
-    return (e as EnvelopeError).code;
-  }
-  return 'no error';
-};
+const code = (f: () => unknown) => codeOf(EnvelopeError, f);
 
 describe('frame layout', () => {
   it('encodes version, type, sid, big-endian counter, body at the documented offsets', () => {

@@ -13,6 +13,7 @@ import {
   parseInviteUri,
 } from '../../src/invite/payload.ts';
 import { inviteQrPngDataUrl, inviteQrSvg, inviteQrTerminal } from '../../src/invite/qr.ts';
+import { codeOf } from '../support/typed-error.ts';
 
 const NOW = 1_800_000_000_000;
 let p: InvitePayload;
@@ -29,15 +30,7 @@ beforeAll(async () => {
   };
 });
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InviteError);
-    return (e as InviteError).code;
-  }
-  return 'no error';
-}
+const code = (f: () => unknown) => codeOf(InviteError, f);
 
 describe('invite payload v1', () => {
   it('has the documented layout and round-trips', () => {

@@ -1,7 +1,7 @@
 // The malicious-relay suite: a real @sealpeer/server behind a proxy that tampers with, replays, reorders,
 // re-routes, drops, injects and swaps keys in sealed traffic. Every attack must end in a refusal the
 // application sees (SignalingIntegrityError with a reason), with nothing of the refused frame delivered.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cpaceInit } from '../../src/cpace/index.ts';
 import { randomBytes } from '../../src/crypto/sodium.ts';
 import { FrameType, frameToData } from '../../src/envelope/frame.ts';
@@ -11,17 +11,11 @@ import type { Session } from '../../src/session/session.ts';
 import { armOnce, flip, withFrame } from '../support/attack.ts';
 import { newClient, next, type Pair, pairByInvite } from '../support/peers.ts';
 import { TamperingProxy } from '../support/proxy.ts';
-import { type LocalServer, startLocalServer } from '../support/server.ts';
+import { useLocalServer } from '../support/server.ts';
 
-let server: LocalServer;
+const server = useLocalServer();
 let proxy: TamperingProxy;
 let pair: Pair | undefined;
-beforeAll(async () => {
-  server = await startLocalServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
 afterEach(async () => {
   pair?.close();
   pair = undefined;

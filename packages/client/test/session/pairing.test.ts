@@ -1,18 +1,12 @@
 // The three pairing paths against a real @sealpeer/server: both sides end up with open sessions, equal
 // safety numbers, and sealed messages both ways.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Identity } from '../../src/identity/identity.ts';
 import { inviteUri, parseInviteUri } from '../../src/invite/payload.ts';
 import { newClient, next, pairByInvite, text } from '../support/peers.ts';
-import { type LocalServer, startLocalServer } from '../support/server.ts';
+import { useLocalServer } from '../support/server.ts';
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useLocalServer();
 
 describe('QR invite (Noise IKpsk2)', () => {
   it('pairs, agrees on the safety number and exchanges sealed messages', async () => {

@@ -1,18 +1,12 @@
 // Trust store and keyshare-checkpoint hooks of the client (docs/protocol.md Part 2, 2.6 and 2.7).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Identity } from '../../src/identity/identity.ts';
 import { TrustStore } from '../../src/identity/trust-store.ts';
 import type { Session } from '../../src/session/session.ts';
 import { newClient } from '../support/peers.ts';
-import { type LocalServer, startLocalServer } from '../support/server.ts';
+import { useLocalServer } from '../support/server.ts';
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useLocalServer();
 
 describe('trust store', () => {
   it('a QR pairing records each side as a verified contact (method qr)', async () => {

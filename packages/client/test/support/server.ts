@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startServer } from '@sealpeer/server';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface LocalServer {
   url: string;
@@ -31,6 +32,23 @@ export async function startLocalServer(): Promise<LocalServer> {
     async stop() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One real server for the whole test file: started before, stopped after. */
+export function useLocalServer(): { readonly url: string } {
+  let server: LocalServer | undefined;
+  beforeAll(async () => {
+    server = await startLocalServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error('server not started');
+      return server.url;
     },
   };
 }

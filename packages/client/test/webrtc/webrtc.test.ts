@@ -1,6 +1,6 @@
 // WebRTC glue over a sealed session (docs/protocol.md Part 2, 2.10). Node has no RTCPeerConnection, so
 // the peer connection is a stand-in (test/support/fake-rtc.ts); sessions, relay and server are real.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InnerKind } from '../../src/envelope/inner.ts';
 import { compareFingerprints, sdpFingerprints } from '../../src/webrtc/fingerprint.ts';
 import { decodeSignal } from '../../src/webrtc/signals.ts';
@@ -8,15 +8,9 @@ import { FakeRTCPeerConnection } from '../support/fake-rtc.ts';
 import { pairByInvite } from '../support/peers.ts';
 import { TamperingProxy } from '../support/proxy.ts';
 import { CANDIDATE, LEAK_MARKERS, OFFER_SDP } from '../support/sdp.ts';
-import { type LocalServer, startLocalServer } from '../support/server.ts';
+import { useLocalServer } from '../support/server.ts';
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useLocalServer();
 
 const Ctor = FakeRTCPeerConnection as never;
 
