@@ -117,6 +117,19 @@ describe('lying keyshare', () => {
     expect(await reason(victim.lookup('alice'))).toBe('checkpoint_rollback');
   });
 
+  it('an older answer once (out-of-order delivery) is asked again and accepted (served again, it is a rollback: stale checkpoint case)', async () => {
+    const old = await (await fetch(`${env.honestUrl}/v1/records/alice`)).text();
+    await publishAll(env.honestUrl, env.verifierKey, ['dave']);
+    await victim.lookup('bob'); // victim now holds size 4
+    let served = 0;
+    const once = serveAt('/v1/records/alice', old);
+    double.lie = (req, upstream) =>
+      req.path === '/v1/records/alice' && served++ === 0 ? once(req, upstream) : upstream();
+    const r = await victim.lookup('alice');
+    expect(served).toBe(2);
+    expect(r.checkpoint.size).toBe(4);
+  });
+
   it('serves a forked history (same log key, mallory owns alice) of a larger size: consistency_failed', async () => {
     await publishAll(env.forkUrl, env.verifierKey, ['alice', 'bob', 'carol', 'dave'], 'fork-');
     double.upstream = env.forkUrl;

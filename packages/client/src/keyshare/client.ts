@@ -3,7 +3,7 @@
 import { type FetchLike, KeyshareApi, type RecordAnswer } from './api.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
 import { bytesEqual } from './encoding.ts';
-import { KeyshareRequestError } from './errors.ts';
+import { KeyshareIntegrityError, KeyshareRequestError } from './errors.ts';
 import { checkConsistent, LogView } from './log-view.ts';
 import { type NoteVerifier, parseVerifierKey } from './note.ts';
 import {
@@ -100,9 +100,18 @@ export class KeyshareClient {
    * against the checkpoint, checkpoint signature against the pinned key, and consistency with the
    * last checkpoint seen. Throws KeyshareIntegrityError on any failure (do not use the key then),
    * KeyshareRequestError('not_found') when nothing is logged for the handle.
+   *
+   * An answer older than the stored checkpoint is asked for again once: concurrent lookups can be
+   * answered out of order by an honest log. A log that serves the older tree again is refused
+   * (`checkpoint_rollback`).
    */
   async lookup(handle: string): Promise<LookupResult> {
-    return this.#accept(await this.api.getRecord(handle), handle);
+    try {
+      return await this.#accept(await this.api.getRecord(handle), handle);
+    } catch (err) {
+      if (!(err instanceof KeyshareIntegrityError && err.reason === 'checkpoint_rollback')) throw err;
+      return this.#accept(await this.api.getRecord(handle), handle);
+    }
   }
 
   async #submit(
