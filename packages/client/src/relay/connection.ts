@@ -137,7 +137,10 @@ export class RelayConnection extends Emitter<RelayEvents> {
     switch (f.type) {
       case 'message':
       case 'publish':
-        if (isStr(f.from) && isStr(f.data)) this.emit('message', { from: f.from, data: f.data, via: f.type });
+        // A non-string `data` is passed on as '' so the sealed layer refuses it (`malformed`) instead of
+        // the frame silently vanishing.
+        if (isStr(f.from))
+          this.emit('message', { from: f.from, data: isStr(f.data) ? f.data : '', via: f.type });
         return;
       case 'peers':
         if (Array.isArray(f.peers) && f.peers.every(isStr)) this.#pendingPeers.shift()?.(f.peers);

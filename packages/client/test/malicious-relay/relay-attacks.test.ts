@@ -175,6 +175,14 @@ describe('malicious relay: sealed messages', () => {
     expect((await b.refused).reason).toBe('malformed');
   });
 
+  it('a relayed message whose data is not a string → malformed (never silently dropped)', async () => {
+    const p = await paired();
+    const b = watch(p.b);
+    armOnce(proxy, p.scanner.clientId, isSealed, (f) => [{ ...f.frame, data: 12345 }]);
+    p.a.send('x');
+    expect((await b.refused).reason).toBe('malformed');
+  });
+
   it('an injected ABORT ends the session (peer_aborted; a relay can always drop frames instead)', async () => {
     const p = await paired();
     const b = watch(p.b);
