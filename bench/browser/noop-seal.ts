@@ -5,16 +5,11 @@
 // of any real build.
 import { type Frame, FrameType } from '../../packages/client/src/envelope/frame.ts';
 import { decodeInner, encodeInner, type Inner } from '../../packages/client/src/envelope/inner.ts';
-import type { Direction } from '../../packages/client/src/envelope/keys.ts';
 import { pad, unpad } from '../../packages/client/src/envelope/padding.ts';
+// Types only (erased at build time): the same signatures as the module this one replaces.
+import type { OpenResult, SealContext } from '../../packages/client/src/envelope/seal.ts';
 
-export interface SealContext {
-  key: Uint8Array;
-  dir: Direction;
-  sid: Uint8Array;
-  from: string;
-  to: string;
-}
+export type { OpenResult, SealContext };
 
 const TAG = 16;
 
@@ -25,10 +20,6 @@ export function seal(ctx: SealContext, counter: bigint, inner: Inner): Frame | u
   body.set(padded);
   return { type: FrameType.SEALED, sid: ctx.sid, counter, body };
 }
-
-export type OpenResult =
-  | { ok: true; inner: Inner }
-  | { ok: false; reason: 'bad_tag' | 'bad_padding' | 'malformed' };
 
 export function open(_ctx: SealContext, frame: Frame): OpenResult {
   if (frame.body.length < TAG) return { ok: false, reason: 'bad_tag' };
