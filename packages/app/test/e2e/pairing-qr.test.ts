@@ -58,6 +58,8 @@ describe('pairing by QR in Chromium', { timeout: E2E_TEST_MS }, () => {
         'unverified',
       );
     }
+    // The phone-sized window shows it all without sideways scrolling.
+    expect(await b.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(b.page, 'pair-2-safety-number-phone');
   });
 
