@@ -298,11 +298,14 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     const sid = bytes && bytes.length >= 2 + SID_BYTES ? hex(bytes.slice(2, 2 + SID_BYTES)) : undefined;
     const bySid = sid ? this.#sessions.get(sid) : undefined;
     const victims = bySid ? [bySid] : m.via === 'message' ? this.#liveSessionsWith(m.from) : [];
+    const reason = bytes && bytes.length >= 1 && bytes[0] !== 1 ? 'bad_version' : 'malformed';
     if (victims.length === 0) {
-      this.emit('stray', m, 'malformed', 'undecodable frame');
+      // Tell the sender its frame was refused (it may be waiting on that sid), then report it.
+      if (bytes && bytes.length >= 2 + SID_BYTES && m.via === 'message')
+        this.#abort(m.from, bytes.slice(2, 2 + SID_BYTES), reason);
+      this.emit('stray', m, reason, 'undecodable frame');
       return;
     }
-    const reason = bytes && bytes.length >= 1 && bytes[0] !== 1 ? 'bad_version' : 'malformed';
     for (const s of victims) s._fail(m.from === s.peerClientId ? reason : 'route_mismatch');
   }
 

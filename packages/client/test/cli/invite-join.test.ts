@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameType } from '../../src/envelope/frame.ts';
 import { armOnce } from '../support/attack.ts';
 import { runCli } from '../support/cli.ts';
-import { TamperingProxy } from '../support/proxy.ts';
+import { type ProxyFrame, TamperingProxy } from '../support/proxy.ts';
 import { useLocalServer } from '../support/server.ts';
 
 const server = useLocalServer();
@@ -45,13 +45,28 @@ describe('sealpeer invite / join', () => {
     expect(joiner.events).toContainEqual({ event: 'message', text: 'hello from inviter' });
   });
 
-  for (const [what, type, at] of [
-    ['a sealed message to the inviter (middle of data)', FrameType.SEALED, 40],
-    ['a sealed message to the inviter (last character of data)', FrameType.SEALED, -1],
-    ['the handshake HELLO to the inviter', FrameType.HELLO, 60],
-    ['the frame header (type byte) of the HELLO', FrameType.HELLO, 2],
-  ] as const) {
-    it(`one altered byte in ${what} → both exit 3 with integrity_error`, async () => {
+  type Edit = (f: ProxyFrame) => Array<Record<string, unknown>>;
+  const alter =
+    (at: number): Edit =>
+    (f) => [{ ...f.frame, data: alterOneChar(String(f.frame.data), at) }];
+  const cases: Array<[string, number, Edit]> = [
+    ['one altered byte in a sealed message to the inviter (middle of data)', FrameType.SEALED, alter(40)],
+    [
+      'one altered byte in a sealed message to the inviter (last character of data)',
+      FrameType.SEALED,
+      alter(-1),
+    ],
+    ['one altered byte in the handshake HELLO to the inviter', FrameType.HELLO, alter(60)],
+    ['one altered byte in the frame header (type byte) of the HELLO', FrameType.HELLO, alter(2)],
+    ['a dropped sealed message to the inviter', FrameType.SEALED, () => []],
+    [
+      'a sealed message to the inviter stamped with another sender',
+      FrameType.SEALED,
+      (f) => [{ ...f.frame, from: 'mallory' }],
+    ],
+  ];
+  for (const [what, type, edit] of cases) {
+    it(`${what} → both exit 3 with integrity_error`, async () => {
       const proxy = await TamperingProxy.start(server.url);
       try {
         const { inviter, joiner } = await inviteAndJoin(proxy.url);
@@ -64,18 +79,13 @@ describe('sealpeer invite / join', () => {
             }
           }, 20);
         });
-        armOnce(
-          proxy,
-          inviterId,
-          (f) => f.type === type,
-          (f) => [{ ...f.frame, data: alterOneChar(String(f.frame.data), at) }],
-        );
+        armOnce(proxy, inviterId, (f) => f.type === type, edit);
         expect(await inviter.exit).toBe(3);
         expect(await joiner.exit).toBe(3);
         const ei = inviter.events.find((e) => e.event === 'integrity_error');
         const ej = joiner.events.find((e) => e.event === 'integrity_error');
         expect(ei?.reason).toMatch(
-          /^(bad_tag|malformed|handshake_failed|wrong_session|counter_gap|bad_version)$/,
+          /^(bad_tag|malformed|handshake_failed|wrong_session|counter_gap|bad_version|route_mismatch)$/,
         );
         expect(ej?.reason).toBeTypeOf('string');
         expect(inviter.events.find((e) => e.event === 'done')).toBeUndefined();
