@@ -27,6 +27,7 @@ export class KeyshareService {
   readonly #opts: ServiceOptions;
   readonly #now: () => number;
   #failed: string | null = null;
+  #cpJson: { note: string; json: string } | null = null;
 
   constructor(store: LogStore, signer: keyshare.NoteSigner, opts: ServiceOptions) {
     this.#store = store;
@@ -64,6 +65,13 @@ export class KeyshareService {
     return cur;
   }
 
+  /** JSON string of the current checkpoint note, serialised once per checkpoint. */
+  #checkpointJson(): string {
+    const note = this.#store.checkpoint;
+    if (this.#cpJson?.note !== note) this.#cpJson = { note, json: JSON.stringify(note) };
+    return this.#cpJson.json;
+  }
+
   lookup(handle: string): RecordAnswerJson {
     const cur = this.#latest(handle);
     return this.#answer(cur.index, cur.recordJson);
@@ -78,7 +86,7 @@ export class KeyshareService {
     const proof = this.#store.tree.inclusionProof(cur.index, this.#store.size);
     let proofJson = '[';
     for (let i = 0; i < proof.length; i++) proofJson += `${i ? ',' : ''}"${b64(proof[i]!)}"`;
-    return `{"record":${cur.recordJson},"leafIndex":${cur.index},"inclusionProof":${proofJson}],"checkpoint":${JSON.stringify(this.#store.checkpoint)}}`;
+    return `{"record":${cur.recordJson},"leafIndex":${cur.index},"inclusionProof":${proofJson}],"checkpoint":${this.#checkpointJson()}}`;
   }
 
   /** Validates and appends a record. Throws ApiError with the refusal code; nothing is stored then. */

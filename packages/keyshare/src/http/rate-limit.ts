@@ -48,6 +48,7 @@ export function installRateLimit(
   limits: RateLimits,
   now: () => number = Date.now,
 ): void {
+  if (limits.readPerMinute <= 0 && limits.writePerMinute <= 0) return; // both off: no hook at all
   const reads = new TokenBuckets(limits.readPerMinute);
   const writes = new TokenBuckets(limits.writePerMinute);
   app.addHook('onRequest', async (req, reply) => {
