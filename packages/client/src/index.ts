@@ -8,7 +8,6 @@ export * as keyshare from './keyshare/index.ts';
 export {
   checkPeerCheckpoint,
   identityRecordKeys,
-  jsonFileStateStore,
   KeyshareClient,
   type KeyshareClientOptions,
   KeyshareIntegrityError,

@@ -2,10 +2,12 @@
 // and key file permissions; a damaged database, a second writer, or another origin name are refused.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonFileStateStore, KeyshareClient } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+// Node-only module of the client, not exported through its browser-safe index.
+import { jsonFileStateStore } from '../../client/src/keyshare/node-file-state.ts';
 import { startKeyshare } from '../src/index.ts';
 import { startTestKeyshare, tempDir, testKey } from './helpers.ts';
 

@@ -78,7 +78,7 @@ export {
 export type { TransitionRefusal, TransitionResult } from './rules.ts';
 export { checkTransition } from './rules.ts';
 export type { KeyshareStateStore, StoredCheckpoint } from './state.ts';
-export { jsonFileStateStore, MemoryStateStore } from './state.ts';
+export { MemoryStateStore } from './state.ts';
 export type { VerifiedRecord } from './verify.ts';
 export { verifyCheckpointNote, verifyRecordAnswer } from './verify.ts';
 export type { OwnHandleWatch, WatchAlert, WatchOptions } from './watch.ts';

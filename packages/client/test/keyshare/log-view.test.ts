@@ -8,8 +8,9 @@ import { checkPeerCheckpoint } from '../../src/keyshare/client.ts';
 import { KeyshareIntegrityError } from '../../src/keyshare/errors.ts';
 import { LogView } from '../../src/keyshare/log-view.ts';
 import { emptyRoot, hashChildren, hashLeaf } from '../../src/keyshare/merkle.ts';
+import { jsonFileStateStore } from '../../src/keyshare/node-file-state.ts';
 import { generateNoteSigner } from '../../src/keyshare/note.ts';
-import { jsonFileStateStore, MemoryStateStore } from '../../src/keyshare/state.ts';
+import { MemoryStateStore } from '../../src/keyshare/state.ts';
 import { verifyCheckpointNote } from '../../src/keyshare/verify.ts';
 
 // A tiny RFC 6962 tree for the test (MTH and PROOF straight from §2.1).
@@ -88,6 +89,8 @@ describe('LogView', () => {
       note: signCheckpoint({ origin: signer.name, size: 1, rootHash: mth(leavesA.slice(0, 1)) }, other),
     };
     writeFileSync(file, JSON.stringify(state));
+    expect(await reason(restarted.latest())).toBe('state_invalid');
+    writeFileSync(file, '{"broken');
     expect(await reason(restarted.latest())).toBe('state_invalid');
   });
 });
