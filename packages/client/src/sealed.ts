@@ -1,5 +1,12 @@
 // Public API of sealed signaling (issue 4): client, sessions, pairing paths, envelope, invites, relay.
-export { type ClientEvents, type ConnectOptions, type Invite, SealpeerClient, type ShownCode } from './client.ts';
+export {
+  type ClientEvents,
+  type ConnectOptions,
+  type ContactOptions,
+  type Invite,
+  SealpeerClient,
+  type ShownCode,
+} from './client.ts';
 export * as envelope from './envelope/index.ts';
 export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
 export { INTEGRITY_REASONS, type IntegrityReason, SignalingIntegrityError } from './errors/integrity.ts';
@@ -25,3 +32,10 @@ export {
 } from './relay/index.ts';
 export { Session, type SessionEvents } from './session/session.ts';
 export type { LocalKeys, SessionState } from './session/types.ts';
+export type {
+  DtlsCheck,
+  RTCPeerConnectionCtor,
+  RTCPeerConnectionLike,
+  WebRTCLink,
+  WebRTCOptions,
+} from './webrtc/index.ts';
