@@ -26,7 +26,8 @@ export const COMMON_HELP = `  --send TEXT       text to send, sealed, once paire
 Output (stdout, one JSON object per line): {"event":"paired","safetyNumber":"<60 digits>"},
 {"event":"message","text":...} for each text received, {"event":"done"} once both texts crossed,
 {"event":"integrity_error","reason":...} on any refusal, {"event":"error","code":...,"message":...}.
-Exit codes: 0 both texts crossed, 1 network/timeout/other failure, 2 bad usage, 3 integrity failure.`;
+Exit codes: 0 both texts crossed, 1 network/timeout/other failure (also SIGINT/SIGTERM:
+{"event":"error","code":"interrupted"}), 2 bad usage, 3 integrity failure.`;
 
 export const COMMON_OPTIONS = {
   send: { type: 'string' },
@@ -99,16 +100,26 @@ export function hint(o: CommonOptions, text: string): void {
  * the run like any other refusal; a closed relay connection ends it too.
  */
 export async function pairAndExchange(client: SealpeerClient, pairing: Promise<Session>, o: CommonOptions) {
+  let onSignal: () => void = () => {};
   const ended = new Promise<never>((_, reject) => {
     client.on('stray', (m, reason, detail) =>
       reject(new SignalingIntegrityError(reason, `${detail} from ${m.from}`)),
     );
     client.on('close', reject);
+    // SIGINT / SIGTERM: stop waiting; the caller closes the client (sessions get BYE, socket closes).
+    onSignal = () => reject(Object.assign(new Error('interrupted by a signal'), { code: 'interrupted' }));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   });
-  const session = await Promise.race([pairing, ended]);
-  emit({ event: 'paired', safetyNumber: session.safetyNumber });
-  hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
-  return Promise.race([exchangeTexts(session, o), ended.catch(report)]);
+  try {
+    const session = await Promise.race([pairing, ended]);
+    emit({ event: 'paired', safetyNumber: session.safetyNumber });
+    hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
+    return await Promise.race([exchangeTexts(session, o), ended.catch(report)]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 /** Maps an error to its event line and exit code. */

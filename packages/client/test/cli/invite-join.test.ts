@@ -103,6 +103,15 @@ describe('sealpeer invite / join', () => {
     expect(bad.stderr()).toMatch(/--help/);
   });
 
+  it('SIGTERM while waiting for a peer: closes cleanly, exit 1 with an interrupted event', async () => {
+    const inviter = runCli(['invite', '--server', server.url, '--json', '--ephemeral']);
+    await inviter.event('invite');
+    await new Promise((r) => setTimeout(r, 300)); // the handler is set right after the invite is printed
+    inviter.child.kill('SIGTERM');
+    expect(await inviter.exit).toBe(1);
+    expect(inviter.events.at(-1)).toMatchObject({ event: 'error', code: 'interrupted' });
+  });
+
   it('an unreachable server exits 1 with an error event', async () => {
     const r = runCli(['invite', '--server', 'http://127.0.0.1:1', '--json', '--ephemeral']);
     expect(await r.exit).toBe(1);
