@@ -9,6 +9,7 @@ import { InnerKind } from '../../src/envelope/inner.ts';
 import type { SignalingIntegrityError } from '../../src/errors/integrity.ts';
 import type { Session } from '../../src/session/session.ts';
 import { armOnce, flip, withFrame } from '../support/attack.ts';
+import { FakeRTCPeerConnection } from '../support/fake-rtc.ts';
 import { newClient, next, type Pair, pairByInvite } from '../support/peers.ts';
 import { TamperingProxy } from '../support/proxy.ts';
 import { useLocalServer } from '../support/server.ts';
@@ -161,6 +162,29 @@ describe('malicious relay: sealed messages', () => {
     };
     q.a.send('x');
     expect((await qb.refused).reason).toBe('bad_version');
+    q.close();
+  });
+
+  it('a frame type not allowed in the state (a PAKE2 on an open session, next counter) → unexpected_type', async () => {
+    const p = await paired();
+    const b = watch(p.b);
+    armOnce(proxy, p.scanner.clientId, isSealed, (f, fr) => [
+      withFrame(f, { type: FrameType.PAKE2, sid: fr.sid, counter: fr.counter, body: new Uint8Array(34) }),
+    ]);
+    p.a.send('x');
+    expect((await b.refused).reason).toBe('unexpected_type');
+  });
+
+  it('a misbehaving peer: a second CONFIRM, or a WebRTC signal that does not parse → refused', async () => {
+    const p = await paired();
+    const b = watch(p.b);
+    p.a.sendSignal(InnerKind.CONFIRM, new Uint8Array(10));
+    expect((await b.refused).reason).toBe('unexpected_type');
+    const q = await pairByInvite(proxy.url);
+    const qa = watch(q.a);
+    q.a.connectWebRTC({}, { RTCPeerConnection: FakeRTCPeerConnection as never });
+    q.b.sendSignal(InnerKind.ANSWER, new TextEncoder().encode('{"sdp":42}'));
+    expect((await qa.refused).reason).toBe('malformed');
     q.close();
   });
 
