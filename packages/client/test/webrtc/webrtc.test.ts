@@ -97,6 +97,24 @@ describe('connectWebRTC over a sealed session', () => {
     p.close();
   });
 
+  it('renegotiation: the initiator re-offers sealed (RENEGOTIATE) and gets a fresh answer', async () => {
+    const p = await pairByInvite(server.url);
+    FakeRTCPeerConnection.seen = [];
+    const responder = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
+    const initiator = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
+    await Promise.all([responder.connected, initiator.connected]);
+    const [fr, fi] = FakeRTCPeerConnection.seen as [FakeRTCPeerConnection, FakeRTCPeerConnection];
+    const kinds: number[] = [];
+    p.a.on('signal', (k) => kinds.push(k));
+    const firstAnswer = fi.remoteDescription;
+    await initiator.renegotiate();
+    await vi.waitFor(() => expect(fi.remoteDescription).not.toBe(firstAnswer));
+    expect(kinds[0]).toBe(InnerKind.RENEGOTIATE);
+    expect(fr.remoteDescription?.sdp).toContain(fi.fingerprint);
+    await expect(responder.renegotiate()).rejects.toMatchObject({ code: 'bad_argument' });
+    p.close();
+  });
+
   it('refuses to start on a session that is not open', async () => {
     const p = await pairByInvite(server.url);
     p.a.close();
