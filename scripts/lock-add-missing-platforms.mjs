@@ -22,11 +22,20 @@ for (const [key, entry] of Object.entries(pkgs)) {
     if (!os || !cpu) continue;
     const extra = {};
     if (os === 'linux') extra.libc = [name.includes('musl') ? 'musl' : 'glibc'];
-    pkgs[slot] = { version, cpu: [cpu], ...(pkgs[key].dev ? { dev: true } : {}), ...extra, optional: true, os: [os] };
+    pkgs[slot] = {
+      version,
+      cpu: [cpu],
+      ...(pkgs[key].dev ? { dev: true } : {}),
+      ...extra,
+      optional: true,
+      os: [os],
+    };
     added++;
   }
 }
-const sorted = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+const sorted = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+);
 lock.packages = sorted;
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lock: added ${added} platform entries`);
