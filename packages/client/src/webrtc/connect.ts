@@ -1,8 +1,11 @@
 // WebRTC over a sealed session (docs/protocol.md Part 2, 2.10): offer/answer/ICE travel only as SEALED
 // frames; once connected, the DTLS fingerprint the connection saw is checked against the sealed SDP.
-// The session initiator offers (and renegotiates); the responder answers.
+// The session initiator makes the first offer. Later offers (calls, new tracks) may come from either side,
+// following the W3C "perfect negotiation" pattern (webrtc-pc §10.7): the session initiator is the
+// impolite peer (ignores a colliding offer), the responder the polite one (rolls back and answers).
 import { SessionError } from '../errors/client-errors.ts';
 import type { Session } from '../session/session.ts';
+import type { SignalBuffer } from './early.ts';
 import {
   compareFingerprints,
   type DtlsCheck,
@@ -19,6 +22,8 @@ type Cand = { candidate: string; sdpMid: string | null; sdpMLineIndex: number | 
 export interface RTCPeerConnectionLike {
   readonly localDescription: Desc | null;
   readonly connectionState: string;
+  /** Browsers have it; when absent the glue tracks its own offers. */
+  readonly signalingState?: string;
   createOffer(): Promise<Desc>;
   createAnswer(): Promise<Desc>;
   setLocalDescription(d: Desc): Promise<void>;
@@ -36,6 +41,8 @@ export interface WebRTCOptions {
   RTCPeerConnection?: RTCPeerConnectionCtor;
   /** Label of a data channel the initiator opens (default 'sealpeer'; null: none). */
   dataChannel?: string | null;
+  /** Signals that arrived before this call (see SignalBuffer); applied first, in order. */
+  pending?: SignalBuffer;
 }
 
 export interface WebRTCLink {
@@ -44,7 +51,7 @@ export interface WebRTCLink {
   dataChannel: unknown;
   /** Resolves once connected and the DTLS check ran ('verified' or 'skipped'); rejects on refusal. */
   connected: Promise<DtlsCheck>;
-  /** Initiator: sends a new offer (RENEGOTIATE), e.g. after adding tracks. */
+  /** Sends a new offer (RENEGOTIATE), from either side; browsers also do it on 'negotiationneeded'. */
   renegotiate(): Promise<void>;
   close(): void;
 }
@@ -57,9 +64,14 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
     (globalThis as unknown as { RTCPeerConnection?: RTCPeerConnectionCtor }).RTCPeerConnection;
   if (!Ctor) throw new SessionError('bad_argument', 'no RTCPeerConnection on this platform: pass one');
   const pc = new Ctor(config);
-  const offerer = session.role === 'initiator';
+  const polite = session.role === 'responder';
   let remoteFps: Fingerprint[] = [];
   let haveRemote = false;
+  let negotiated = false; // an offer went either way: later offers are RENEGOTIATE
+  let makingOffer = false;
+  let ownOfferOut = false; // our offer awaits its answer (signalingState when the pc has none)
+  let ignoreOffer = false;
+  let reoffer = false; // the polite side rolled its offer back: offer again once stable
   // Candidates (undefined = end-of-candidates) that arrived before the remote description.
   const queued: Array<Cand | undefined> = [];
   // Signals are applied one at a time, in the order they were sealed.
@@ -78,40 +90,73 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
   const fail = (reason: 'malformed' | 'unexpected_type' | 'dtls_fingerprint_mismatch', detail: string) => {
     session._fail(reason, detail);
   };
+  const signaling = () => pc.signalingState ?? (ownOfferOut ? 'have-local-offer' : 'stable');
   const setRemote = async (type: 'offer' | 'answer', sdp: string) => {
     remoteFps = sdpFingerprints(sdp);
     await pc.setRemoteDescription({ type, sdp });
     haveRemote = true;
+    negotiated = true;
     for (const c of queued.splice(0)) await (c ? pc.addIceCandidate(c) : pc.addIceCandidate());
   };
-  const offer = async (kind: 'offer' | 'renegotiate') => {
-    const d = await pc.createOffer();
-    await pc.setLocalDescription(d);
-    send({ kind, sdp: pc.localDescription?.sdp ?? d.sdp ?? '' });
+  const offer = async () => {
+    if (makingOffer || signaling() !== 'stable' || session.state !== 'open') return;
+    makingOffer = true;
+    try {
+      const d = await pc.createOffer();
+      await pc.setLocalDescription(d);
+      ownOfferOut = true;
+      send({ kind: negotiated ? 'renegotiate' : 'offer', sdp: pc.localDescription?.sdp ?? d.sdp ?? '' });
+      negotiated = true;
+    } finally {
+      makingOffer = false;
+    }
   };
 
-  const offSignal = session.on('signal', (kind, content) => {
+  const takeOffer = async (sdp: string) => {
+    const collision = makingOffer || signaling() !== 'stable';
+    ignoreOffer = !polite && collision;
+    if (ignoreOffer) return; // impolite: our offer wins; the peer rolls back and answers it
+    if (collision) {
+      await pc.setLocalDescription({ type: 'rollback' });
+      ownOfferOut = false;
+      reoffer = true;
+    }
+    await setRemote('offer', sdp);
+    const a = await pc.createAnswer();
+    await pc.setLocalDescription(a);
+    send({ kind: 'answer', sdp: pc.localDescription?.sdp ?? a.sdp ?? '' });
+    if (reoffer) {
+      reoffer = false;
+      void offer().catch((e: Error) => settle.reject(e));
+    }
+  };
+  const apply = async (s: Signal) => {
+    if (s.kind === 'offer' || s.kind === 'renegotiate') return takeOffer(s.sdp);
+    if (s.kind === 'answer') {
+      if (signaling() !== 'have-local-offer') return fail('unexpected_type', 'an answer to no offer');
+      await setRemote('answer', s.sdp);
+      ownOfferOut = false;
+      return;
+    }
+    const c =
+      s.kind === 'candidate'
+        ? { candidate: s.candidate, sdpMid: s.sdpMid, sdpMLineIndex: s.sdpMLineIndex }
+        : undefined;
+    if (!haveRemote) return void queued.push(c);
+    try {
+      await (c ? pc.addIceCandidate(c) : pc.addIceCandidate());
+    } catch (e) {
+      if (!ignoreOffer) throw e; // candidates of an offer we ignored may not fit
+    }
+  };
+  const onSignal = (kind: Parameters<typeof decodeSignal>[0], content: Uint8Array) => {
     const s = decodeSignal(kind, content);
     if (!s) return fail('malformed', 'WebRTC signal content');
-    const task = async () => {
-      if (s.kind === 'offer' || s.kind === 'renegotiate') {
-        if (offerer) return fail('unexpected_type', 'the session initiator does not take offers');
-        await setRemote('offer', s.sdp);
-        const a = await pc.createAnswer();
-        await pc.setLocalDescription(a);
-        send({ kind: 'answer', sdp: pc.localDescription?.sdp ?? a.sdp ?? '' });
-      } else if (s.kind === 'answer') {
-        if (!offerer) return fail('unexpected_type', 'the responder does not take answers');
-        await setRemote('answer', s.sdp);
-      } else if (s.kind === 'candidate') {
-        const c = { candidate: s.candidate, sdpMid: s.sdpMid, sdpMLineIndex: s.sdpMLineIndex };
-        if (haveRemote) await pc.addIceCandidate(c);
-        else queued.push(c);
-      } else if (haveRemote) await pc.addIceCandidate();
-      else queued.push(undefined);
-    };
-    chain = chain.then(task).catch((e: Error) => settle.reject(e));
-  });
+    chain = chain.then(() => apply(s)).catch((e: Error) => settle.reject(e));
+  };
+
+  const offSignal = session.on('signal', onSignal);
+  for (const [kind, content] of o.pending?.take() ?? []) onSignal(kind, content);
 
   pc.addEventListener('icecandidate', (ev) => {
     const c = ev.candidate?.toJSON();
@@ -123,6 +168,10 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
         sdpMLineIndex: c.sdpMLineIndex ?? null,
       });
     else if (!ev.candidate) send({ kind: 'end-of-candidates' });
+  });
+  pc.addEventListener('negotiationneeded', () => {
+    // The initiator's first offer is made below; before any offer went out, the responder waits for it.
+    if (negotiated) offer().catch((e: Error) => settle.reject(e));
   });
   pc.addEventListener('connectionstatechange', () => {
     if (pc.connectionState === 'failed') settle.reject(new Error('WebRTC connection failed'));
@@ -146,22 +195,19 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
   });
 
   const dataChannel =
-    offerer && o.dataChannel !== null ? pc.createDataChannel(o.dataChannel ?? 'sealpeer') : undefined;
+    !polite && o.dataChannel !== null ? pc.createDataChannel(o.dataChannel ?? 'sealpeer') : undefined;
   const link: WebRTCLink & { dtlsCheck: DtlsCheck | 'pending' } = {
     pc,
     dataChannel,
     connected,
     dtlsCheck: 'pending',
-    renegotiate: () =>
-      offerer
-        ? offer('renegotiate')
-        : Promise.reject(new SessionError('bad_argument', 'only the initiator offers')),
+    renegotiate: () => offer(),
     close() {
       offSignal();
       offEnd();
       pc.close();
     },
   };
-  if (offerer) offer('offer').catch((e: Error) => settle.reject(e));
+  if (!polite) offer().catch((e: Error) => settle.reject(e));
   return link;
 }

@@ -1,3 +1,4 @@
 export * from './connect.ts';
+export * from './early.ts';
 export * from './fingerprint.ts';
 export * from './signals.ts';

@@ -16,6 +16,8 @@ export class FakeRTCPeerConnection {
   readonly candidates: unknown[] = [];
   #listeners = new Map<string, Listener[]>();
   closed = false;
+  /** How many times the glue rolled back a local offer (perfect negotiation, polite side). */
+  rollbacks = 0;
 
   constructor(readonly config?: unknown) {
     const b = Array.from({ length: 32 }, () =>
@@ -43,6 +45,8 @@ export class FakeRTCPeerConnection {
     return { type: 'answer', sdp: this.#sdp().replace('a=setup:actpass', 'a=setup:active') };
   }
   async setLocalDescription(d: { type: string; sdp: string }) {
+    this.rollbacks += d.type === 'rollback' ? 1 : 0;
+    if (d.type === 'rollback') return; // glare: the stand-in just forgets its pending offer
     this.localDescription = d;
     setTimeout(() => {
       this.#fire('icecandidate', {

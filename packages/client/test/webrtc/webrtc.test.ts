@@ -111,7 +111,6 @@ describe('connectWebRTC over a sealed session', () => {
     await vi.waitFor(() => expect(fi.remoteDescription).not.toBe(firstAnswer));
     expect(kinds[0]).toBe(InnerKind.RENEGOTIATE);
     expect(fr.remoteDescription?.sdp).toContain(fi.fingerprint);
-    await expect(responder.renegotiate()).rejects.toMatchObject({ code: 'bad_argument' });
     p.close();
   });
 
