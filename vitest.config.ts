@@ -6,7 +6,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', './test-support/summary-reporter.ts'],
     // No focused tests may ever reach main: fail the run if one exists.
     allowOnly: false,
   },
