@@ -32,7 +32,9 @@ export {
 } from './relay/index.ts';
 export { Session, type SessionEvents } from './session/session.ts';
 export type { LocalKeys, SessionState } from './session/types.ts';
+export { MAX_EARLY_SIGNALS, SignalBuffer } from './webrtc/index.ts';
 export type {
+  BufferedSignal,
   DtlsCheck,
   RTCPeerConnectionCtor,
   RTCPeerConnectionLike,

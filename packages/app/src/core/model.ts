@@ -35,6 +35,8 @@ export interface PeerModel {
   trust: TrustState;
   link: LinkState;
   rtc: RtcState;
+  /** DTLS fingerprint check of the WebRTC connection against the sealed SDP (a mismatch fails the link). */
+  dtls: 'pending' | 'verified' | 'skipped' | 'mismatch';
   /** Set when the session failed: integrity error, key change, abort. */
   error: PeerError | undefined;
   messages: ChatLine[];

@@ -1,7 +1,12 @@
 // One peer: its sealed session, what the UI shows about it (PeerModel), and the WebRTC link (chat data
 // channel, call media) negotiated through the session. A session refusal (SignalingIntegrityError) or a
 // key change ends any WebRTC connection and shows a warning; nothing is sent to the peer after that.
-import type { PublicIdentity, Session, SignalingIntegrityError } from '@sealpeer/client';
+import {
+  type PublicIdentity,
+  type Session,
+  SignalBuffer,
+  type SignalingIntegrityError,
+} from '@sealpeer/client';
 import type { PeerKeys } from './keys.ts';
 import type { PeerModel, TrustState } from './model.ts';
 import { connectRtc, type RtcLink } from './rtc.ts';
@@ -35,8 +40,8 @@ export class PeerLink {
   peerIdentity: PublicIdentity | undefined;
   private rtc: RtcLink | undefined;
   private dc: RTCDataChannel | undefined;
-  /** WebRTC signals that arrived before the link started (the peer may be quicker to open). */
-  private early: Array<[number, Uint8Array]> = [];
+  /** WebRTC signals that arrive before the link starts (the peer may be quicker, or its key unaccepted). */
+  private readonly early: SignalBuffer;
 
   constructor(
     readonly session: Session,
@@ -54,16 +59,14 @@ export class PeerLink {
       trust: 'unverified',
       link: 'pairing',
       rtc: 'idle',
+      dtls: 'pending',
       error: undefined,
       messages: [],
       localStream: undefined,
       remoteStream: undefined,
     };
     session.on('integrity-error', (err) => this.fail(err));
-    session.on('signal', (kind, content) => {
-      if (this.rtc) this.rtc.handle(kind, content);
-      else if (this.early.length < 256) this.early.push([kind, content]);
-    });
+    this.early = new SignalBuffer(session);
     session.on('close', (err) => {
       if (err) return; // integrity-error already handled it
       if (this.model.link !== 'failed') this.model.link = 'closed';
@@ -131,14 +134,13 @@ export class PeerLink {
     this.emit();
     let link: RtcLink;
     try {
-      link = connectRtc(this.session, this.hooks.rtcConfig);
+      link = connectRtc(this.session, this.hooks.rtcConfig, this.early);
     } catch (err) {
       this.model.rtc = 'failed';
       this.system(`WebRTC could not start: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     this.rtc = link;
-    for (const [kind, content] of this.early.splice(0)) link.handle(kind, content);
     link.pc.addEventListener('track', (ev) => {
       this.model.remoteStream = ev.streams[0] ?? new MediaStream([ev.track]);
       this.emit();
@@ -146,22 +148,30 @@ export class PeerLink {
     link.pc.addEventListener('connectionstatechange', () => {
       if (link.pc.connectionState === 'failed') this.stopRtc('failed');
     });
+    // Chat opens only once the DTLS fingerprint check passed (a mismatch fails the session: fail()).
+    // Lines the peer sends meanwhile are held, then shown.
+    const held: unknown[] = [];
+    let shown = false;
+    const show = (data: unknown): void => {
+      const text = parseChat(data);
+      this.model.messages.push(
+        text !== undefined
+          ? { from: 'peer', text, at: Date.now() }
+          : { from: 'system', text: 'Ignored a malformed message.', at: Date.now() },
+      );
+      this.emit();
+    };
     link.chat
-      .then((dc) => {
+      .then((dc) => dc.addEventListener('message', (ev) => (shown ? show(ev.data) : held.push(ev.data))))
+      .catch(() => undefined);
+    Promise.all([link.chat, link.dtls])
+      .then(([dc, check]) => {
         if (this.rtc !== link) return;
         this.dc = dc;
         this.model.rtc = 'open';
-        dc.addEventListener('message', (ev) => {
-          const text = parseChat(ev.data);
-          if (text !== undefined) this.model.messages.push({ from: 'peer', text, at: Date.now() });
-          else
-            this.model.messages.push({
-              from: 'system',
-              text: 'Ignored a malformed message.',
-              at: Date.now(),
-            });
-          this.emit();
-        });
+        this.model.dtls = check;
+        shown = true;
+        for (const data of held.splice(0)) show(data);
         dc.addEventListener('close', () => this.stopRtc('closed'));
         this.emit();
       })

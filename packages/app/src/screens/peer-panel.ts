@@ -114,6 +114,7 @@ export class PeerPanel {
     if (!peer) return;
     this.el.dataset.link = peer.link;
     this.el.dataset.rtc = peer.rtc;
+    this.el.dataset.dtls = peer.dtls;
     replace(
       this.head,
       h('h2', {}, `Peer ${peer.label} `, trustBadge(peer)),
