@@ -1,6 +1,6 @@
 // Every error code of the crypto core with its meaning, per error class. Typed as Record<Code, string>
-// so that a code added to a union without a description here fails to compile. The package's error
-// registry / docs/errors.md can list these (one entry per class and code).
+// so that a code added to a union without a description here fails to compile. The client's one error
+// registry (src/errors/registry.ts) aggregates these; docs/errors.md (section "Client") lists them.
 import type { CpaceErrorCode } from '../cpace/errors.ts';
 import type { IdentityErrorCode, TrustErrorCode } from '../identity/errors.ts';
 import type { NoiseErrorCode } from '../noise/errors.ts';

@@ -1,7 +1,6 @@
 /**
- * Base of the crypto core's typed errors (CryptoError, NoiseError, CpaceError, IdentityError,
- * TrustError): a stable string `code` for programs, a `message` for humans. The full list of codes with
- * their meaning is ERROR_CODES in ./error-codes.ts.
+ * The one base of every typed error of @sealpeer/client: a stable string `code` for programs, a
+ * `message` for humans. Every class and code is listed in CLIENT_ERROR_REGISTRY (src/errors/registry.ts).
  */
 export class CodedError<C extends string> extends Error {
   readonly code: C;

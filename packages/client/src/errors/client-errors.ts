@@ -1,14 +1,6 @@
-// The other typed errors of the sealed-signaling client. Each `code` is listed in ./registry.ts and in
-// docs/errors.md (section "Client").
-
-/** An Error with a stable string `code`. */
-class CodedError<C extends string> extends Error {
-  readonly code: C;
-  constructor(code: C, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+// The other typed errors of the sealed-signaling client. Each `code` is listed in ./signaling-codes.ts
+// (aggregated by ./registry.ts) and in docs/errors.md (section "Client").
+import { CodedError } from '../crypto/errors.ts';
 
 export type EnvelopeErrorCode = 'malformed' | 'bad_version';
 /** A relay `data` string that is not a well-formed frame (docs/protocol.md 2.1). */

@@ -1,5 +1,6 @@
 // SignalingIntegrityError: every refusal of a sealed-signaling frame (docs/protocol.md Part 2, 2.8).
 // The session that raised it is over (terminal `failed` state); nothing from the refused frame was delivered.
+import { CodedError } from '../crypto/errors.ts';
 
 /** Why a session refused a frame; also the ABORT reason byte (docs/protocol.md 2.8). */
 export const INTEGRITY_REASONS = [
@@ -67,14 +68,14 @@ const MESSAGES: Record<IntegrityReason, string> = {
 };
 
 /** Typed refusal; `code` is always 'signaling_integrity', `reason` says which rule. */
-export class SignalingIntegrityError extends Error {
+export class SignalingIntegrityError extends CodedError<'signaling_integrity'> {
   override readonly name = 'SignalingIntegrityError';
-  readonly code = 'signaling_integrity' as const;
   readonly reason: IntegrityReason;
   /** For `peer_aborted`: the reason the peer gave (unauthenticated). */
   readonly peerReason: IntegrityReason | undefined;
   constructor(reason: IntegrityReason, detail?: string, peerReason?: IntegrityReason) {
     super(
+      'signaling_integrity',
       `${MESSAGES[reason]}${peerReason ? ` (peer: ${MESSAGES[peerReason]})` : ''}${detail ? `: ${detail}` : ''}`,
     );
     this.reason = reason;

@@ -1,36 +1,131 @@
-// The one registry of error codes of the sealed-signaling client (docs/errors.md, section "Client";
-// test/errors-registry.test.ts checks the two against each other both ways).
-import type {
-  EnvelopeErrorCode,
-  InviteErrorCode,
-  RelayErrorCode,
-  SessionErrorCode,
-} from './client-errors.ts';
-import { INTEGRITY_REASONS } from './integrity.ts';
+// The one registry of error codes of @sealpeer/client: every module's code table, per error class,
+// grouped as in docs/errors.md (section "Client"). test/errors/registry.test.ts checks it against the
+// docs both ways, and that every error class in src/ extends CodedError and is registered here.
+import { CpaceError } from '../cpace/errors.ts';
+import {
+  CPACE_ERROR_CODES,
+  CRYPTO_ERROR_CODES,
+  IDENTITY_ERROR_CODES,
+  NOISE_ERROR_CODES,
+  TRUST_ERROR_CODES,
+} from '../crypto/error-codes.ts';
+import { type CodedError, CryptoError } from '../crypto/errors.ts';
+import { IdentityError, TrustError } from '../identity/errors.ts';
+import {
+  KEYSHARE_INTEGRITY_CODES,
+  KEYSHARE_INTEGRITY_REASONS,
+  KEYSHARE_REQUEST_CODES,
+  KeyshareIntegrityError,
+  KeyshareRequestError,
+  MERKLE_ERROR_CODES,
+  NOTE_ERROR_CODES,
+  RECORD_ERROR_CODES,
+} from '../keyshare/errors.ts';
+import { MerkleProofError } from '../keyshare/merkle.ts';
+import { NoteError } from '../keyshare/note.ts';
+import { RecordFormatError } from '../keyshare/record.ts';
+import { NoiseError } from '../noise/errors.ts';
+import { RELEASE_ERROR_CODES, ReleaseError, SITE_CHECK_ERROR_CODES } from '../release/errors.ts';
+import { SiteUnreachable } from '../release/site-check.ts';
+import { EnvelopeError, InviteError, RelayError, SessionError } from './client-errors.ts';
+import { INTEGRITY_REASONS, SignalingIntegrityError } from './integrity.ts';
+import {
+  ENVELOPE_ERROR_CODES,
+  INVITE_ERROR_CODES,
+  RELAY_ERROR_CODES,
+  SESSION_ERROR_CODES,
+  SIGNALING_INTEGRITY_CODES,
+} from './signaling-codes.ts';
 
-export const CLIENT_ERROR_CODES: Record<
-  'signaling_integrity' | EnvelopeErrorCode | InviteErrorCode | RelayErrorCode | SessionErrorCode,
-  string
-> = {
-  signaling_integrity: 'SignalingIntegrityError: a sealed frame was refused; `reason` says which rule',
-  malformed: 'EnvelopeError: the relay data string is not a valid frame',
-  bad_version: 'EnvelopeError: the frame version is not 1',
-  invite_bad_version: 'InviteError: the invite payload has another version',
-  invite_truncated: 'InviteError: the invite payload ends inside a field',
-  invite_trailing_bytes: 'InviteError: bytes follow the last field of the invite',
-  invite_malformed: 'InviteError: not an invite URI, bad base64url, bad UTF-8, bad URL or bad lengths',
-  invite_expired: 'InviteError: the invite expiry has passed',
-  relay_unreachable: 'RelayError: the server could not be reached',
-  relay_http_error: 'RelayError: the HTTP API answered with an error (serverCode has its code)',
-  relay_refused: 'RelayError: the relay refused the login or a frame (serverCode has its code)',
-  relay_closed: 'RelayError: the relay connection closed',
-  relay_punted: 'RelayError: another login with the same credential took over this connection',
-  relay_bad_frame: 'RelayError: the relay sent a frame that is not valid Part 1 JSON',
-  session_not_open: 'SessionError: send() before the session is open',
-  session_closed: 'SessionError: the session is closed or failed',
-  message_too_large: 'SessionError: the message does not fit the largest padding bucket',
-  bad_argument: 'SessionError: an argument has the wrong type or form',
-};
+export { CLIENT_ERROR_CODES } from './signaling-codes.ts';
 
-/** Every `reason` a SignalingIntegrityError may carry. */
-export const INTEGRITY_REASON_CODES: readonly string[] = INTEGRITY_REASONS;
+/** One error class: its codes (and `reason`s, for the two integrity errors) with their meaning. */
+export interface RegisteredError {
+  readonly name: string;
+  readonly errorClass: abstract new (...args: never[]) => CodedError<string>;
+  readonly codes: Readonly<Record<string, string>>;
+  /** Values of the class's `reason` field, when it has one. */
+  readonly reasons?: readonly string[];
+  /** For a class whose `code` is any string: whose codes it also passes on. */
+  readonly passesOn?: string;
+}
+
+/** A group of docs/errors.md §Client: one `### heading` and its code table. */
+export interface ErrorGroup {
+  readonly heading: string;
+  readonly classes: readonly RegisteredError[];
+}
+
+/**
+ * Compiles only when the table lists exactly the members of the class's `code` type (a class whose
+ * `code` is any string must say whose codes it passes on).
+ */
+type Exactly<E extends CodedError<string>, K extends string> = string extends E['code']
+  ? unknown
+  : [E['code']] extends [K]
+    ? [K] extends [E['code']]
+      ? unknown
+      : { missing: 'the table lists a code the class never carries' }
+    : { missing: Exclude<E['code'], K> };
+
+/** One registry entry; `codes` must list exactly the members of the class's `code` type. */
+export function registryEntry<E extends CodedError<string>, K extends string>(
+  name: string,
+  errorClass: abstract new (...args: never[]) => E,
+  codes: Readonly<Record<K, string>> & Exactly<E, K>,
+  more: Pick<RegisteredError, 'reasons' | 'passesOn'> = {},
+): RegisteredError {
+  return { name, errorClass, codes, ...more };
+}
+
+export const CLIENT_ERROR_REGISTRY: readonly ErrorGroup[] = [
+  {
+    heading: 'Sealed signaling',
+    classes: [
+      registryEntry('SignalingIntegrityError', SignalingIntegrityError, SIGNALING_INTEGRITY_CODES, {
+        reasons: INTEGRITY_REASONS,
+      }),
+      registryEntry('EnvelopeError', EnvelopeError, ENVELOPE_ERROR_CODES),
+      registryEntry('InviteError', InviteError, INVITE_ERROR_CODES),
+      registryEntry('RelayError', RelayError, RELAY_ERROR_CODES),
+      registryEntry('SessionError', SessionError, SESSION_ERROR_CODES),
+    ],
+  },
+  { heading: 'Crypto primitives', classes: [registryEntry('CryptoError', CryptoError, CRYPTO_ERROR_CODES)] },
+  { heading: 'Noise', classes: [registryEntry('NoiseError', NoiseError, NOISE_ERROR_CODES)] },
+  { heading: 'CPace', classes: [registryEntry('CpaceError', CpaceError, CPACE_ERROR_CODES)] },
+  {
+    heading: 'Identity and trust store',
+    classes: [
+      registryEntry('IdentityError', IdentityError, IDENTITY_ERROR_CODES),
+      registryEntry('TrustError', TrustError, TRUST_ERROR_CODES),
+    ],
+  },
+  {
+    heading: 'Keyshare client',
+    classes: [
+      registryEntry('KeyshareIntegrityError', KeyshareIntegrityError, KEYSHARE_INTEGRITY_CODES, {
+        reasons: Object.keys(KEYSHARE_INTEGRITY_REASONS),
+      }),
+      registryEntry('KeyshareRequestError', KeyshareRequestError, KEYSHARE_REQUEST_CODES, {
+        passesOn: 'the keyshare service (docs/errors.md §Keyshare, "Service (HTTP)")',
+      }),
+      registryEntry('MerkleProofError', MerkleProofError, MERKLE_ERROR_CODES),
+      registryEntry('NoteError', NoteError, NOTE_ERROR_CODES),
+      registryEntry('RecordFormatError', RecordFormatError, RECORD_ERROR_CODES),
+    ],
+  },
+  {
+    heading: 'Release (verify-app)',
+    classes: [
+      registryEntry('ReleaseError', ReleaseError, RELEASE_ERROR_CODES),
+      registryEntry('SiteUnreachable', SiteUnreachable, SITE_CHECK_ERROR_CODES),
+    ],
+  },
+];
+
+/** The registered class of this name (the `name` of its instances), if any. */
+export function registeredError(name: string): RegisteredError | undefined {
+  for (const g of CLIENT_ERROR_REGISTRY) for (const c of g.classes) if (c.name === name) return c;
+  return undefined;
+}

@@ -1,10 +1,13 @@
 import { CodedError } from '../crypto/errors.ts';
+import type { MerkleErrorCode } from './merkle.ts';
+import type { NoteErrorCode } from './note.ts';
 
 /** The client's one base of coded errors (crypto/errors.ts), re-exported for keyshare errors. */
 export { CodedError };
 
 // Errors raised by the keyshare client. Every error carries a stable string code, listed in
-// docs/errors.md §Keyshare (a test checks the registry against it).
+// docs/errors.md §Keyshare and §Client (the client's registry, src/errors/registry.ts, aggregates the
+// tables below; tests check both sections against them).
 
 /** Why a keyshare answer was rejected. When one is thrown, the key in that answer must not be used. */
 export const KEYSHARE_INTEGRITY_REASONS = {
@@ -45,10 +48,43 @@ export class KeyshareRequestError extends CodedError<string> {
   }
 }
 
-/** Client-side codes that are not integrity reasons. */
-export const KEYSHARE_CLIENT_CODES = {
+/** The code of KeyshareIntegrityError. */
+export const KEYSHARE_INTEGRITY_CODES = {
   keyshare_integrity: 'an answer failed verification; see the reason',
+} as const;
+
+/** Codes KeyshareRequestError gets from the client itself; a refusal carries the service's code. */
+export const KEYSHARE_REQUEST_CODES = {
   network_error: 'the keyshare could not be reached',
   http_error: 'the keyshare answered an HTTP error without a documented error body',
   not_own_key: 'the signer does not hold the current identity key of the handle',
+} as const;
+
+/** Client-side codes that are not integrity reasons. */
+export const KEYSHARE_CLIENT_CODES = { ...KEYSHARE_INTEGRITY_CODES, ...KEYSHARE_REQUEST_CODES } as const;
+
+/** Codes of MerkleProofError (./merkle.ts, RFC 9162 §2.1.3.2 / §2.1.4.2 proof checks). */
+export const MERKLE_ERROR_CODES: Record<MerkleErrorCode, string> = {
+  bad_size: 'MerkleProofError: a tree size or leaf index is not a non-negative safe integer',
+  index_out_of_range: 'MerkleProofError: the leaf index is not below the tree size',
+  bad_hash_size: 'MerkleProofError: a leaf hash or proof hash is not 32 bytes',
+  wrong_proof_size: 'MerkleProofError: the proof has another number of hashes than the sizes require',
+  root_mismatch: 'MerkleProofError: the proof leads to another root than the expected one',
+  size_order: 'MerkleProofError: a consistency proof from a larger tree to a smaller one',
+  proof_not_empty: 'MerkleProofError: a consistency proof between equal sizes is not empty',
+  empty_tree: 'MerkleProofError: a consistency proof from the empty tree',
+  empty_proof: 'MerkleProofError: an empty consistency proof between different sizes',
+};
+
+/** Codes of NoteError (./note.ts and ./checkpoint.ts: C2SP signed-note and tlog-checkpoint). */
+export const NOTE_ERROR_CODES: Record<NoteErrorCode, string> = {
+  malformed_note: 'NoteError: a signed note or checkpoint is malformed (or has another origin)',
+  bad_signature: 'NoteError: a signature by a known key does not verify',
+  no_trusted_signature: 'NoteError: no signature on the note is by a trusted key',
+  bad_key: 'NoteError: a verifier or signer key string is malformed or not Ed25519',
+};
+
+/** The code of RecordFormatError (./record.ts); the same code the keyshare service answers. */
+export const RECORD_ERROR_CODES = {
+  record_malformed: 'RecordFormatError: a record (leaf bytes or JSON) does not have the documented form',
 } as const;

@@ -3,6 +3,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { fromBase64, readU64be, toBase64, u64be } from './encoding.ts';
+import { CodedError } from './errors.ts';
 import { hashLeaf } from './merkle.ts';
 import { ed25519Verify } from './note.ts';
 
@@ -56,11 +57,11 @@ export interface RecordJson {
   prevSig?: string;
 }
 
-export class RecordFormatError extends Error {
-  readonly code = 'record_malformed';
+/** A record (leaf bytes or JSON) that does not have the documented form; `code` matches the service's. */
+export class RecordFormatError extends CodedError<'record_malformed'> {
+  override readonly name = 'RecordFormatError';
   constructor(message: string) {
-    super(message);
-    this.name = 'RecordFormatError';
+    super('record_malformed', message);
   }
 }
 

@@ -1,5 +1,6 @@
 // Error codes of the release-integrity layer (signed notes, release manifests, SRI). Shared by the
 // `sealpeer verify-app` CLI and the app's service worker, so every failure names what went wrong.
+import { CodedError } from '../crypto/errors.ts';
 
 export type ReleaseErrorCode =
   | 'bad_key' // a verifier or signer key string is malformed (C2SP signed-note key encoding)
@@ -31,13 +32,16 @@ export const RELEASE_ERROR_CODES: Record<ReleaseErrorCode, string> = {
 };
 
 /** Typed error; `code` is stable and documented, `file` names the asset at fault when there is one. */
-export class ReleaseError extends Error {
+export class ReleaseError extends CodedError<ReleaseErrorCode> {
   override readonly name = 'ReleaseError';
-  readonly code: ReleaseErrorCode;
   readonly file: string | undefined;
   constructor(code: ReleaseErrorCode, message: string, file?: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.file = file;
   }
 }
+
+/** The code of SiteUnreachable (./site-check.ts): the site to check did not answer at all. */
+export const SITE_CHECK_ERROR_CODES = {
+  site_unreachable: 'SiteUnreachable: the web server could not be reached at all (verify-app exits 1)',
+} as const;

@@ -1,6 +1,7 @@
 // Checks what a web server serves against a release: every manifest file byte for byte (SHA-256), and
 // index.html's Subresource Integrity attributes against the files they name. Collects every problem
 // instead of stopping at the first, so a report names all modified files. Fetching is injected.
+import { CodedError } from '../crypto/errors.ts';
 import { ReleaseError, type ReleaseErrorCode } from './errors.ts';
 import type { Manifest } from './manifest.ts';
 import { sha256Hex } from './manifest.ts';
@@ -10,8 +11,12 @@ import { assetPath } from './verify.ts';
 /** Fetches `url` and returns its body; throws SiteUnreachable when the server cannot be reached at all. */
 export type FetchBytes = (url: string) => Promise<{ status: number; bytes: Uint8Array }>;
 
-export class SiteUnreachable extends Error {
+/** The web server could not be reached at all (no HTTP answer); `sealpeer verify-app` exits 1. */
+export class SiteUnreachable extends CodedError<'site_unreachable'> {
   override readonly name = 'SiteUnreachable';
+  constructor(message: string) {
+    super('site_unreachable', message);
+  }
 }
 
 export interface FileResult {

@@ -1,25 +1,12 @@
-// Test helper: the `code` of the typed error a call throws, checked against the crypto core's code
-// tables (src/crypto/error-codes.ts), so a test also fails when a thrown code is not documented there.
-import {
-  CPACE_ERROR_CODES,
-  CRYPTO_ERROR_CODES,
-  IDENTITY_ERROR_CODES,
-  NOISE_ERROR_CODES,
-  TRUST_ERROR_CODES,
-} from '../../src/crypto/error-codes.ts';
-import { CodedError } from '../../src/crypto/errors.ts';
+// Test helper: the `code` of the typed error a call throws, checked against the client's error registry
+// (src/errors/registry.ts), so a test also fails when a thrown code is not registered for its class.
 
-const TABLES: Record<string, Record<string, string>> = {
-  CryptoError: CRYPTO_ERROR_CODES,
-  NoiseError: NOISE_ERROR_CODES,
-  CpaceError: CPACE_ERROR_CODES,
-  IdentityError: IDENTITY_ERROR_CODES,
-  TrustError: TRUST_ERROR_CODES,
-};
+import { CodedError } from '../../src/crypto/errors.ts';
+import { registeredError } from '../../src/errors/registry.ts';
 
 function describeError(err: unknown): string {
   if (!(err instanceof CodedError)) return `not a typed error: ${String(err)}`;
-  const table = TABLES[err.name];
+  const table = registeredError(err.name)?.codes;
   if (!table || !Object.hasOwn(table, err.code)) return `undocumented code ${err.name}.${String(err.code)}`;
   return err.code;
 }
