@@ -10,7 +10,13 @@ export {
 export * as envelope from './envelope/index.ts';
 export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
 export { INTEGRITY_REASONS, type IntegrityReason, SignalingIntegrityError } from './errors/integrity.ts';
-export { CLIENT_ERROR_CODES } from './errors/registry.ts';
+export {
+  CLIENT_ERROR_CODES,
+  CLIENT_ERROR_REGISTRY,
+  type ErrorGroup,
+  type RegisteredError,
+  registeredError,
+} from './errors/registry.ts';
 export {
   decodeInvitePayload,
   encodeInvitePayload,
