@@ -15,6 +15,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
+import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
   limits: Limits;
@@ -36,6 +37,8 @@ export class Connection {
   state: State = 'awaiting_login';
   clientId = '';
   channelId = '';
+  /** Start of every message frame this client sends, built once at login (splice.ts). */
+  private messagePrefix: Buffer = Buffer.alloc(0);
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
   alive = true;
   private invalid = 0;
@@ -95,7 +98,7 @@ export class Connection {
         return;
       }
       case 'send': {
-        this.sendTo(f.to, f.data, f.id);
+        this.sendTo(f.to, f.data, f.id, raw);
         return;
       }
       case 'echo':
@@ -135,6 +138,7 @@ export class Connection {
     clearTimeout(this.loginTimer);
     this.state = 'ready';
     this.clientId = cred.clientId;
+    this.messagePrefix = messageHead(cred.clientId);
     this.channelId = cred.channelId;
     ctx.metrics.logins.labels('ok').inc();
     ctx.registry.add(cred.channelId, cred.clientId, this)?.punt();
@@ -155,7 +159,7 @@ export class Connection {
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
-  private sendTo(to: string, data: string, ref: string | undefined): void {
+  private sendTo(to: string, data: string, ref: string | undefined, raw: Buffer): void {
     const t0 = performance.now();
     const target = this.ctx.registry.find(this.channelId, to);
     // Same answer whether `to` is unknown, offline, or online in another channel.
@@ -164,7 +168,9 @@ export class Connection {
       this.sendRaw(out.error('peer_not_found', ref));
       return;
     }
-    target.sendRaw(out.message(this.clientId, data));
+    // The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts).
+    const tail = spliceableTail(raw, to);
+    target.sendRaw(tail ? Buffer.concat([this.messagePrefix, tail]) : out.message(this.clientId, data));
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
