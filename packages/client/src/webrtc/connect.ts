@@ -5,6 +5,7 @@
 // impolite peer (ignores a colliding offer), the responder the polite one (rolls back and answers).
 import { SessionError } from '../errors/client-errors.ts';
 import type { Session } from '../session/session.ts';
+import { type DtlsTransportSource, transportFingerprints } from './certificates.ts';
 import type { SignalBuffer } from './early.ts';
 import {
   compareFingerprints,
@@ -19,7 +20,7 @@ type Desc = { type: string; sdp?: string };
 type Cand = { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null };
 
 /** The subset of RTCPeerConnection used here (browsers provide it; tests may inject one). */
-export interface RTCPeerConnectionLike {
+export interface RTCPeerConnectionLike extends DtlsTransportSource {
   readonly localDescription: Desc | null;
   readonly connectionState: string;
   /** Browsers have it; when absent the glue tracks its own offers. */
@@ -176,18 +177,21 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
   pc.addEventListener('connectionstatechange', () => {
     if (pc.connectionState === 'failed') settle.reject(new Error('WebRTC connection failed'));
     if (pc.connectionState !== 'connected') return;
-    void observedFingerprints(pc).then(
-      (observed) => {
-        const check = compareFingerprints(remoteFps, observed);
-        link.dtlsCheck = check;
-        if (check === 'mismatch') {
-          fail('dtls_fingerprint_mismatch', `saw ${observed.map((f) => f.value).join(', ')}`);
-          return;
-        }
-        settle.resolve(check);
-      },
-      () => settle.resolve('skipped'),
-    );
+    // getStats() first; where it shows no remote certificate, the DTLS transports' own certificates.
+    void observedFingerprints(pc)
+      .then((seen) => (seen.length > 0 ? seen : transportFingerprints(pc, remoteFps)))
+      .then(
+        (observed) => {
+          const check = compareFingerprints(remoteFps, observed);
+          link.dtlsCheck = check;
+          if (check === 'mismatch') {
+            fail('dtls_fingerprint_mismatch', `saw ${observed.map((f) => f.value).join(', ')}`);
+            return;
+          }
+          settle.resolve(check);
+        },
+        () => settle.resolve('skipped'),
+      );
   });
   const offEnd = session.on('close', (err) => {
     pc.close();

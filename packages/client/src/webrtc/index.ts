@@ -1,3 +1,4 @@
+export * from './certificates.ts';
 export * from './connect.ts';
 export * from './early.ts';
 export * from './fingerprint.ts';

@@ -1,9 +1,11 @@
 // The DTLS fingerprint check against a real WebRTC stack: two RTCPeerConnections in Debian's Chromium
 // connect; `observedFingerprints` (the very function the client uses, run in the page) must read the
-// remote certificate fingerprint from getStats(), and it must equal the one in the peer's SDP.
+// remote certificate fingerprint from getStats(), and it must equal the one in the peer's SDP; the
+// getRemoteCertificates fallback (src/webrtc/certificates.ts) must compute the same from the DER.
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transportFingerprints } from '../../src/webrtc/certificates.ts';
 import { compareFingerprints, observedFingerprints, sdpFingerprints } from '../../src/webrtc/fingerprint.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('DTLS fingerprint in Chromium', () => {
-  it('getStats exposes the remote certificate, and it equals the sealed SDP fingerprint', async () => {
+  it('getStats exposes the remote certificate, equal to the sealed SDP fingerprint; getRemoteCertificates agrees', async () => {
     const page = await browser.newPage();
     const result = await page.evaluate(async (observeSrc: string) => {
       // Rebuilds the client's own function from its source, inside the page.
@@ -53,6 +55,8 @@ describe('DTLS fingerprint in Chromium', () => {
         answerSdp: b.localDescription!.sdp,
         seenByB: await observe(b),
         seenByA: await observe(a),
+        // The fallback's source: the DTLS transport's own remote certificates (DER bytes).
+        dersSeenByB: (b.sctp?.transport.getRemoteCertificates() ?? []).map((c) => [...new Uint8Array(c)]),
       };
     }, observedFingerprints.toString());
     const seenByB = result.seenByB as Array<{ algorithm: string; value: string }>;
@@ -62,6 +66,15 @@ describe('DTLS fingerprint in Chromium', () => {
     expect(compareFingerprints(sdpFingerprints(result.answerSdp), seenByA)).toBe('verified');
     // A relay that swapped the fingerprint in the SDP would be caught: B saw A's real certificate.
     expect(compareFingerprints(sdpFingerprints(result.answerSdp), seenByB)).toBe('mismatch');
+    // The getRemoteCertificates fallback computes the same fingerprint from Chromium's DER certificate.
+    const ders = result.dersSeenByB.map((d) => new Uint8Array(d).buffer);
+    expect(ders).toHaveLength(1);
+    const fromTransport = transportFingerprints(
+      { sctp: { transport: { getRemoteCertificates: () => ders } } },
+      sdpFingerprints(result.offerSdp),
+    );
+    expect(fromTransport).toEqual(seenByB);
+    expect(compareFingerprints(sdpFingerprints(result.offerSdp), fromTransport)).toBe('verified');
     await page.close();
   });
 });
