@@ -38,7 +38,6 @@ export {
 } from './relay/index.ts';
 export { Session, type SessionEvents } from './session/session.ts';
 export type { LocalKeys, SessionState } from './session/types.ts';
-export { MAX_EARLY_SIGNALS, SignalBuffer } from './webrtc/index.ts';
 export type {
   BufferedSignal,
   DtlsCheck,
@@ -47,3 +46,4 @@ export type {
   WebRTCLink,
   WebRTCOptions,
 } from './webrtc/index.ts';
+export { MAX_EARLY_SIGNALS, SignalBuffer } from './webrtc/index.ts';
