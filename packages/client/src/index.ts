@@ -1,5 +1,3 @@
-export const placeholder = 'client';
-
 // --- crypto core (issue 4: src/crypto, src/noise, src/cpace, src/identity; Node file backends: src/identity/node-file.ts) ---
 export * from './crypto/core.ts';
 
