@@ -23,6 +23,8 @@ export interface TargetRun {
   /** Server CPU microseconds per relayed message at peak: the figure least skewed by other load. */
   serverUsPerMsg: number;
   halfServerCpu: number;
+  /** Open loop at the bare ws forwarder's half-peak rate of the same round (sealpeer only). */
+  atBaselineHalf?: { rate: number; run: RunResult; serverCpu: number };
   profile?: string;
 }
 
@@ -36,7 +38,13 @@ export function profileDir(): string {
   return dir;
 }
 
-async function runTarget(kind: TargetKind, ctx: Ctx, pairs: number, profile: boolean): Promise<TargetRun> {
+async function runTarget(
+  kind: TargetKind,
+  ctx: Ctx,
+  pairs: number,
+  profile: boolean,
+  baselineHalfRate?: number,
+): Promise<TargetRun> {
   const dir = profile ? profileDir() : '';
   const before = profile ? new Set(readdirSync(dir)) : new Set<string>();
   const host = Child.start(HOST, { nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : [] });
@@ -57,18 +65,33 @@ async function runTarget(kind: TargetKind, ctx: Ctx, pairs: number, profile: boo
     const serverCpu = win.cpu;
     const serverUsPerMsg = win.cpuUs / (peak.perSecond * win.seconds);
     const halfMs = ctx.quick ? 2000 : 5000;
-    const [half, halfWin] = await Promise.all([
-      gen.call<RunResult>('run', {
-        warmupMs: 500,
-        durationMs: halfMs,
-        rate: Math.max(100, Math.round(peak.perSecond / 2)),
-      }),
-      host.call<CpuWindow>('cpuWindow', { delayMs: 500, durationMs: halfMs }),
-    ]);
+    const openLoop = (rate: number) =>
+      Promise.all([
+        gen.call<RunResult>('run', {
+          warmupMs: 500,
+          durationMs: halfMs,
+          rate: Math.max(100, Math.round(rate)),
+        }),
+        host.call<CpuWindow>('cpuWindow', { delayMs: 500, durationMs: halfMs }),
+      ]);
+    const [half, halfWin] = await openLoop(peak.perSecond / 2);
+    let atBaselineHalf: TargetRun['atBaselineHalf'];
+    if (baselineHalfRate !== undefined) {
+      const [run, w] = await openLoop(baselineHalfRate);
+      atBaselineHalf = { rate: baselineHalfRate, run, serverCpu: w.cpu };
+    }
     await gen.call('close');
     await host.call('stop');
     await host.stop();
-    const run: TargetRun = { kind, peak, half, serverCpu, serverUsPerMsg, halfServerCpu: halfWin.cpu };
+    const run: TargetRun = {
+      kind,
+      peak,
+      half,
+      serverCpu,
+      serverUsPerMsg,
+      halfServerCpu: halfWin.cpu,
+      ...(atBaselineHalf ? { atBaselineHalf } : {}),
+    };
     if (profile) {
       // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's loader
       // runs in a worker with its own profile).
@@ -109,7 +132,9 @@ export async function relaySection(ctx: Ctx) {
       if (skipped.has(kind)) continue;
       try {
         const profile = ctx.profile && kind === 'sealpeer' && r === 0;
-        const run = await runTarget(kind, ctx, pairs, profile);
+        // sealpeer also runs at the ws forwarder's half-peak rate of this round: the same offered load.
+        const wsRound = kind === 'sealpeer' ? runs.get('ws')?.[r] : undefined;
+        const run = await runTarget(kind, ctx, pairs, profile, wsRound && wsRound.peak.perSecond / 2);
         runs.set(kind, [...(runs.get(kind) ?? []), run]);
       } catch (e) {
         const reason =
@@ -138,7 +163,9 @@ export async function relaySection(ctx: Ctx) {
       metric: `${kind}: p99 at half peak`,
       value: t.half.latencyMs.p99,
       unit: 'ms',
-      note: `${Math.round(t.half.perSecond)} msg/s open loop; p50 ${t.half.latencyMs.p50.toFixed(2)}`,
+      note:
+        `${Math.round(t.half.perSecond)} msg/s open loop; p50 ${t.half.latencyMs.p50.toFixed(2)}; ` +
+        `server cpu ${pct(t.halfServerCpu)}`,
     });
     rows.push({
       metric: `${kind}: server cpu per message`,
@@ -188,6 +215,16 @@ export async function relaySection(ctx: Ctx) {
       unit: 'ms',
       note: `target < 5 ms: ${s.half.latencyMs.p99 < 5 ? 'met' : 'MISSED'}`,
     });
+    const same = s.atBaselineHalf;
+    if (same)
+      rows.push({
+        metric: 'sealpeer p99 at the ws half-peak rate',
+        value: same.run.latencyMs.p99,
+        unit: 'ms',
+        note:
+          `${Math.round(same.run.perSecond)} msg/s open loop (the load ws got at its half peak); ` +
+          `p50 ${same.run.latencyMs.p50.toFixed(2)}; server cpu ${pct(same.serverCpu)}`,
+      });
     if (ctx.experiment)
       rows.push({ metric: 'sealpeer experiment', value: ctx.experiment, note: 'bench-only patch' });
     const prof = list('sealpeer').find((r) => r.profile)?.profile;
