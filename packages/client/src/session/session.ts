@@ -2,18 +2,13 @@
 // Every refusal ends in the terminal `failed` state with a SignalingIntegrityError; nothing from a
 // refused frame is delivered; there is no unsealed path.
 import {
-  type Direction,
-  envelopeKey,
   type Frame,
   FrameType,
   type FrameTypeValue,
-  frameToData,
   type Inner,
   InnerKind,
   type InnerKindValue,
-  open as openSealed,
   type PairingPathValue,
-  seal,
 } from '../envelope/index.ts';
 import { SessionError } from '../errors/client-errors.ts';
 import {
@@ -29,6 +24,7 @@ import { checkConfirm, makeConfirm } from '../pairing/confirm.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Emitter } from '../util/emitter.ts';
 import { connectWebRTC, type WebRTCLink, type WebRTCOptions } from '../webrtc/connect.ts';
+import { SessionSealer } from './sealer.ts';
 import type { Role, SessionHost, SessionState } from './types.ts';
 
 export type SessionEvents = {
@@ -63,10 +59,7 @@ export class Session extends Emitter<SessionEvents> {
   #host: SessionHost;
   #hs: HandshakeState | undefined;
   #driver: PathDriver;
-  #sendCounter = 0n;
-  #recvCounter = 0n;
-  #sendKey: Uint8Array | undefined;
-  #recvKey: Uint8Array | undefined;
+  #sealer: SessionSealer;
   #expectedIdentity: Uint8Array | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #error: SignalingIntegrityError | undefined;
@@ -105,6 +98,7 @@ export class Session extends Emitter<SessionEvents> {
     this.#peer = o.peer;
     this.#hs = o.hs;
     this.#driver = o.driver;
+    this.#sealer = new SessionSealer(o.sid, o.role);
     this.#expectedIdentity = o.expectedIdentityKey;
     this.#openPromise = new Promise((res, rej) => {
       this.#resolveOpen = res;
@@ -175,7 +169,7 @@ export class Session extends Emitter<SessionEvents> {
   /** Sends the first frame of an initiator (HELLO, or PAKE1 for the code path). */
   _startInitiator(pake1Body?: Uint8Array): void {
     if (pake1Body) {
-      this.#host.relayPublish(this.#frameData(FrameType.PAKE1, pake1Body));
+      this.#host.relayPublish(this.#sealer.frameData(FrameType.PAKE1, pake1Body));
       return;
     }
     this.#sendHello();
@@ -183,7 +177,7 @@ export class Session extends Emitter<SessionEvents> {
 
   /** A responder session created from a frame the client already processed (HELLO or PAKE1). */
   _acceptedFirstFrame(): void {
-    this.#recvCounter = 1n;
+    this.#sealer.acceptedFirstFrame();
   }
 
   /** A responder's first step after its HandshakeState read the HELLO message. */
@@ -208,7 +202,7 @@ export class Session extends Emitter<SessionEvents> {
       try {
         this.#host.relaySend(
           this.#peer!,
-          this.#frameData(FrameType.ABORT, new Uint8Array([reasonToByte(reason)])),
+          this.#sealer.frameData(FrameType.ABORT, new Uint8Array([reasonToByte(reason)])),
         );
       } catch {}
     }
@@ -231,15 +225,11 @@ export class Session extends Emitter<SessionEvents> {
       this._fail('peer_aborted', undefined, reasonFromByte(frame.body[0]!));
       return;
     }
-    if (frame.counter < this.#recvCounter) {
-      this._fail('replay', `counter ${frame.counter}`);
+    const outOfOrder = this.#sealer.takeCounter(frame.counter);
+    if (outOfOrder) {
+      this._fail(outOfOrder, `counter ${frame.counter}`);
       return;
     }
-    if (frame.counter > this.#recvCounter) {
-      this._fail('counter_gap', `counter ${frame.counter}`);
-      return;
-    }
-    this.#recvCounter++;
     try {
       this.#dispatch(frame);
     } catch (e) {
@@ -279,7 +269,7 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   #onSealed(frame: Frame): void {
-    const r = openSealed(this.#ctx('recv'), frame);
+    const r = this.#sealer.open(frame, this.#host.clientId, this.#peer!);
     if (!r.ok) {
       this._fail(r.reason);
       return;
@@ -342,12 +332,7 @@ export class Session extends Emitter<SessionEvents> {
     if (!hs.complete) return;
     this.#hsHash = hs.handshakeHash.slice();
     this.peerStaticKey = hs.remoteStatic?.slice();
-    const { sendKey, recvKey } = hs.split();
-    const [sd, rd]: [Direction, Direction] = this.role === 'initiator' ? ['i2r', 'r2i'] : ['r2i', 'i2r'];
-    this.#sendKey = envelopeKey(sendKey, sd);
-    this.#recvKey = envelopeKey(recvKey, rd);
-    sendKey.fill(0);
-    recvKey.fill(0);
+    this.#sealer.setKeys(hs);
     this.#state = 'confirming';
     this.#sendSealed({
       kind: InnerKind.CONFIRM,
@@ -366,34 +351,13 @@ export class Session extends Emitter<SessionEvents> {
     this.#sendFrame(FrameType.HELLO, this.#driver.helloBody(msg));
   }
 
-  #ctx(which: 'send' | 'recv') {
-    const initiatorSends = (this.role === 'initiator') === (which === 'send');
-    const [from, to] =
-      which === 'send' ? [this.#host.clientId, this.#peer!] : [this.#peer!, this.#host.clientId];
-    return {
-      key: which === 'send' ? this.#sendKey! : this.#recvKey!,
-      dir: (initiatorSends ? 'i2r' : 'r2i') as Direction,
-      sid: this.sid,
-      from,
-      to,
-    };
-  }
-
   #sendSealed(inner: Inner): void {
-    const frame = seal(this.#ctx('send'), this.#sendCounter, inner);
-    if (!frame)
-      throw new SessionError('message_too_large', 'message over the largest padding bucket (32 KiB)');
-    this.#sendCounter++;
-    this.#host.relaySend(this.#peer!, frameToData(frame), this.id);
-  }
-
-  #frameData(type: FrameTypeValue, body: Uint8Array): string {
-    const counter = type === FrameType.ABORT ? 0n : this.#sendCounter++;
-    return frameToData({ type, sid: this.sid, counter, body });
+    const data = this.#sealer.seal(inner, this.#host.clientId, this.#peer!);
+    this.#host.relaySend(this.#peer!, data, this.id);
   }
 
   #sendFrame(type: FrameTypeValue, body: Uint8Array): void {
-    this.#host.relaySend(this.#peer!, this.#frameData(type, body), this.id);
+    this.#host.relaySend(this.#peer!, this.#sealer.frameData(type, body), this.id);
   }
 
   #end(state: 'closed' | 'failed', err: SignalingIntegrityError | undefined): void {
@@ -401,8 +365,7 @@ export class Session extends Emitter<SessionEvents> {
     this.#error = err;
     clearTimeout(this.#timer);
     this.#hs?.destroy();
-    this.#sendKey?.fill(0);
-    this.#recvKey?.fill(0);
+    this.#sealer.wipe();
     if (err) {
       this.#rejectOpen(err);
       this.emit('integrity-error', err);
