@@ -5,15 +5,12 @@ import { inviteQrTerminal } from '../invite/qr.ts';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
+  clientOptions,
   commonOptions,
-  EXIT,
   emit,
   hint,
-  loadIdentity,
-  NodeWebSocket,
   pairAndExchange,
-  parse,
-  report,
+  runPairingCommand,
   UsageError,
 } from './pairing-common.ts';
 
@@ -29,19 +26,15 @@ scan the QR), pairs with it over Noise IKpsk2 and exchanges texts sealed end to 
 ${COMMON_HELP}
 `;
 
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  server: { type: 'string' },
+  'app-origin': { type: 'string' },
+  ttl: { type: 'string' },
+} as const;
+
 export async function main(argv: string[], env = process.env): Promise<number> {
-  let client: SealpeerClient | undefined;
-  try {
-    const { values, positionals } = parse(argv, {
-      ...COMMON_OPTIONS,
-      server: { type: 'string' },
-      'app-origin': { type: 'string' },
-      ttl: { type: 'string' },
-    });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  return runPairingCommand(argv, OPTIONS, HELP, async ({ values, positionals }, run) => {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const server = values.server ?? env.SEALPEER_SERVER;
     if (!server) throw new UsageError('--server URL is required');
@@ -51,13 +44,8 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     if (!Number.isInteger(ttl) || ttl < 10 || ttl > 86_400)
       throw new UsageError('--ttl must be 10..86400 seconds');
     const o = commonOptions(values, env);
-    const identity = await loadIdentity(o.identityPath);
-    client = await SealpeerClient.connect({
-      server,
-      identity,
-      WebSocket: NodeWebSocket,
-      handshakeTimeoutMs: o.timeoutMs,
-    });
+    const client = await SealpeerClient.connect({ server, ...(await clientOptions(o)) });
+    run.client = client;
     const invite = client.createInvite({
       appOrigin: values['app-origin'] ?? env.SEALPEER_APP_ORIGIN,
       ttlMs: ttl * 1000,
@@ -67,9 +55,5 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     hint(o, `Waiting for a peer (invite valid until ${invite.expiresAt.toISOString()})...`);
     client.on('refused', (reason, from) => emit({ event: 'refused', reason, from }));
     return await pairAndExchange(client, invite.session, o);
-  } catch (err) {
-    return report(err);
-  } finally {
-    client?.close();
-  }
+  });
 }

@@ -6,13 +6,10 @@ import { parseInviteUri } from '../invite/payload.ts';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
+  clientOptions,
   commonOptions,
-  EXIT,
-  loadIdentity,
-  NodeWebSocket,
   pairAndExchange,
-  parse,
-  report,
+  runPairingCommand,
   UsageError,
 } from './pairing-common.ts';
 
@@ -25,13 +22,7 @@ ${COMMON_HELP}
 `;
 
 export async function main(argv: string[], env = process.env): Promise<number> {
-  let client: SealpeerClient | undefined;
-  try {
-    const { values, positionals } = parse(argv, COMMON_OPTIONS);
-    if (values.help) {
-      process.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  return runPairingCommand(argv, COMMON_OPTIONS, HELP, async ({ values, positionals }, run) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one invite URI');
     const o = commonOptions(values, env);
     const uri = positionals[0]!;
@@ -42,17 +33,8 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         throw new UsageError(`${e.message} (${e.code})`);
       throw e;
     }
-    const identity = await loadIdentity(o.identityPath);
-    const joined = await SealpeerClient.joinInvite(uri, {
-      identity,
-      WebSocket: NodeWebSocket,
-      handshakeTimeoutMs: o.timeoutMs,
-    });
-    client = joined.client;
-    return await pairAndExchange(client, joined.session, o);
-  } catch (err) {
-    return report(err);
-  } finally {
-    client?.close();
-  }
+    const joined = await SealpeerClient.joinInvite(uri, await clientOptions(o));
+    run.client = joined.client;
+    return await pairAndExchange(joined.client, joined.session, o);
+  });
 }

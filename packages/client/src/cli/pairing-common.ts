@@ -40,12 +40,45 @@ export const COMMON_OPTIONS = {
 
 export class UsageError extends Error {}
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+
 /** parseArgs that turns every parse problem into a UsageError. */
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+export function parse<O extends Options>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true as const, strict: true as const });
   } catch (e) {
     throw new UsageError((e as Error).message);
+  }
+}
+
+/** The client a pairing command opened, closed once the command ends. */
+export interface PairingRun {
+  client?: SealpeerClient;
+}
+
+/**
+ * Runs a pairing command (`sealpeer invite`, `sealpeer join`): parses argv (`--help` prints `help`),
+ * then `body` checks the command's own arguments, opens the client (into `run.client`), pairs and
+ * exchanges texts. Any error maps to its event line and exit code; the client is closed in the end.
+ */
+export async function runPairingCommand<O extends Options>(
+  argv: string[],
+  options: O,
+  help: string,
+  body: (args: ReturnType<typeof parse<O>>, run: PairingRun) => Promise<number>,
+): Promise<number> {
+  const run: PairingRun = {};
+  try {
+    const args = parse(argv, options);
+    if ((args.values as { help?: boolean }).help) {
+      process.stdout.write(help);
+      return EXIT.ok;
+    }
+    return await body(args, run);
+  } catch (err) {
+    return report(err);
+  } finally {
+    run.client?.close();
   }
 }
 
@@ -83,6 +116,12 @@ export async function loadIdentity(path: string | undefined): Promise<Identity> 
 }
 
 export const NodeWebSocket = WebSocket as unknown as WebSocketCtor;
+
+/** The client options a pairing command connects with: its identity, Node's WebSocket, the timeout. */
+export async function clientOptions(o: CommonOptions) {
+  const identity = await loadIdentity(o.identityPath);
+  return { identity, WebSocket: NodeWebSocket, handshakeTimeoutMs: o.timeoutMs };
+}
 
 /** Prints one event line (JSON) on stdout. */
 export function emit(event: Record<string, unknown>): void {
