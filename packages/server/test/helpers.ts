@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningServer, type StartOptions, startServer } from '../src/index.ts';
 
@@ -49,6 +50,22 @@ export async function start(opts: StartOptions = {}): Promise<TestServer> {
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * `start` for a test file whose tests start one server each: the server started last is stopped after
+ * every test.
+ */
+export function serverPerTest(): (opts?: StartOptions) => Promise<TestServer> {
+  let current: TestServer | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (opts) => {
+    current = await start(opts);
+    return current;
+  };
 }
 
 export interface Reply {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Client,
   createChannel,
@@ -7,20 +7,16 @@ import {
   joined,
   login,
   refusedUpgrade,
-  start,
+  serverPerTest,
   type TestServer,
 } from './helpers.ts';
 
-let s: TestServer | undefined;
-afterEach(async () => {
-  await s?.stop();
-  s = undefined;
-});
+const start = serverPerTest();
 
 describe('per-connection message rate', () => {
   it('frames beyond the burst get rate_limited; after a pause they pass again', async () => {
     // 1 token/s: the 20 frames below are handled long before a token refills, even on a busy machine.
-    s = await start({ limits: { messageRate: 1, messageBurst: 10 } });
+    const s = await start({ limits: { messageRate: 1, messageBurst: 10 } });
     const { client } = await joined(s);
     for (let i = 0; i < 20; i++) client.send({ type: 'echo', data: String(i) });
     const got = [];
@@ -36,7 +32,7 @@ describe('per-connection message rate', () => {
   });
 
   it('one flooding client does not slow down another', async () => {
-    s = await start({ limits: { messageRate: 5, messageBurst: 5 } });
+    const s = await start({ limits: { messageRate: 5, messageBurst: 5 } });
     const flood = await joined(s);
     const calm = await joined(s);
     for (let i = 0; i < 50; i++) flood.client.send({ type: 'echo', data: 'x' });
@@ -49,7 +45,7 @@ describe('per-connection message rate', () => {
 
 describe('HTTP rate limits', () => {
   it('credential creations per IP: 429 rate_limited with Retry-After', async () => {
-    s = await start({ limits: { credentialsPerMinute: 3 } });
+    const s = await start({ limits: { credentialsPerMinute: 3 } });
     const ch = await createChannel(s);
     for (let i = 0; i < 3; i++) await credential(s, ch);
     const r = await http(s.url, 'POST', `/api/channels/${ch}/sessions`, { sessionId: crypto.randomUUID() });
@@ -59,7 +55,7 @@ describe('HTTP rate limits', () => {
   });
 
   it('channel creations per IP: 429 rate_limited', async () => {
-    s = await start({ limits: { channelsPerMinute: 2 } });
+    const s = await start({ limits: { channelsPerMinute: 2 } });
     await createChannel(s);
     await createChannel(s);
     const r = await http(s.url, 'POST', '/api/channels', { public: false });
@@ -70,7 +66,7 @@ describe('HTTP rate limits', () => {
 
 describe('upgrade checks', () => {
   it('refuses connections beyond the per-IP cap with 429, and frees the slot on close', async () => {
-    s = await start({ limits: { maxConnectionsPerIp: 3 } });
+    const s = await start({ limits: { maxConnectionsPerIp: 3 } });
     const open = [await Client.open(s.wsUrl), await Client.open(s.wsUrl), await Client.open(s.wsUrl)];
     const r = await refusedUpgrade(s.wsUrl);
     expect(r.status).toBe(429);
@@ -84,7 +80,7 @@ describe('upgrade checks', () => {
   });
 
   it('refuses a foreign Origin with 403; own origins, listed ones and no Origin pass', async () => {
-    s = await start({ allowedOrigins: ['https://app.example'] });
+    const s = await start({ allowedOrigins: ['https://app.example'] });
     const r = await refusedUpgrade(s.wsUrl, { origin: 'https://evil.example' });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('origin_not_allowed');
@@ -98,11 +94,12 @@ describe('upgrade checks', () => {
   });
 
   it("'*' allows any Origin", async () => {
-    s = await start({ allowedOrigins: ['*'] });
+    const s = await start({ allowedOrigins: ['*'] });
     (await Client.open(s.wsUrl, { origin: 'https://anything.example' })).close();
   });
 
   it('takes the client IP from X-Forwarded-For only with --trust-proxy', async () => {
+    let s: TestServer | undefined;
     const failFrom = async (headers: Record<string, string>): Promise<unknown> => {
       const cred = await credential(s!, await createChannel(s!));
       const c = await Client.open(s!.wsUrl, { headers });
@@ -127,7 +124,7 @@ describe('upgrade checks', () => {
   });
 
   it('other paths are not upgraded', async () => {
-    s = await start();
+    const s = await start();
     const r = await refusedUpgrade(s.wsUrl.replace(/\/ws$/, '/socket'));
     expect(r.status).toBe(404);
   });
@@ -135,7 +132,7 @@ describe('upgrade checks', () => {
 
 describe('liveness and back-pressure', () => {
   it('drops a peer that stops answering pings', async () => {
-    s = await start({ limits: { pingIntervalMs: 250 } });
+    const s = await start({ limits: { pingIntervalMs: 250 } });
     const ch = await createChannel(s);
     const watcher = await login(s, await credential(s, ch));
     watcher.send({ type: 'subscribe' });
@@ -158,7 +155,7 @@ describe('liveness and back-pressure', () => {
   });
 
   it('closes a socket that stops reading with 1013 once its send queue is over the bound', async () => {
-    s = await start({
+    const s = await start({
       limits: { maxBufferedBytes: 256 * 1024, messageRate: 100_000, messageBurst: 100_000 },
     });
     const ch = await createChannel(s);
@@ -193,7 +190,7 @@ describe('liveness and back-pressure', () => {
 
 describe('admin listener', () => {
   it('serves /metrics on 127.0.0.1 only; the public port answers 404 whatever the headers', async () => {
-    s = await start();
+    const s = await start();
     const { client } = await joined(s);
     client.send('garbage');
     await client.next();
@@ -226,7 +223,7 @@ describe('admin listener', () => {
   });
 
   it('--admin-port -1 runs no admin listener', async () => {
-    s = await start({ adminPort: -1 });
+    const s = await start({ adminPort: -1 });
     expect(s.adminUrl).toBeUndefined();
   });
 });

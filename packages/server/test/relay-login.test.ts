@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  Client,
-  createChannel,
-  credential,
-  login,
-  refusedUpgrade,
-  start,
-  type TestServer,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { Client, createChannel, credential, login, refusedUpgrade, serverPerTest } from './helpers.ts';
 
-let s: TestServer | undefined;
-afterEach(async () => {
-  await s?.stop();
-  s = undefined;
-});
+const start = serverPerTest();
 
 async function expectRefused(c: Client, code: string, close: number): Promise<void> {
   const f = await c.next();
@@ -24,7 +12,7 @@ async function expectRefused(c: Client, code: string, close: number): Promise<vo
 
 describe('login', () => {
   it('logs in with the credential and its session', async () => {
-    s = await start();
+    const s = await start();
     const ch = await createChannel(s);
     const cred = await credential(s, ch);
     const c = await Client.open(s.wsUrl);
@@ -40,7 +28,7 @@ describe('login', () => {
   });
 
   it('refuses a wrong password, an unknown client and a wrong session with auth_failed + 4401', async () => {
-    s = await start();
+    const s = await start();
     const cred = await credential(s, await createChannel(s));
     const cases = [
       { clientId: cred.clientId, password: `${cred.password}x`, sessionId: cred.sessionId },
@@ -58,7 +46,7 @@ describe('login', () => {
   });
 
   it('refuses a login without sessionId with session_required', async () => {
-    s = await start();
+    const s = await start();
     const cred = await credential(s, await createChannel(s));
     const c = await Client.open(s.wsUrl);
     c.send({ type: 'login', clientId: cred.clientId, password: cred.password });
@@ -67,7 +55,7 @@ describe('login', () => {
 
   it('refuses an expired credential, and a refreshed one logs in again', async () => {
     let now = Date.now();
-    s = await start({ credentialTtlMs: 60_000, now: () => now });
+    const s = await start({ credentialTtlMs: 60_000, now: () => now });
     const ch = await createChannel(s);
     const cred = await credential(s, ch);
     now += 61_000;
@@ -79,7 +67,7 @@ describe('login', () => {
   });
 
   it('the first frame must be a login: anything else is login_required + 4401', async () => {
-    s = await start();
+    const s = await start();
     const c = await Client.open(s.wsUrl);
     c.send({ type: 'subscribe', id: 'x' });
     const f = await c.next();
@@ -91,13 +79,13 @@ describe('login', () => {
   });
 
   it('closes a socket that does not log in in time with login_timeout + 4408', async () => {
-    s = await start({ limits: { loginTimeoutMs: 150 } });
+    const s = await start({ limits: { loginTimeoutMs: 150 } });
     const c = await Client.open(s.wsUrl);
     await expectRefused(c, 'login_timeout', 4408);
   });
 
   it('a second login with the same credential punts the older socket (4409)', async () => {
-    s = await start();
+    const s = await start();
     const ch = await createChannel(s);
     const cred = await credential(s, ch);
     const peerCred = await credential(s, ch);
@@ -121,7 +109,7 @@ describe('login', () => {
   });
 
   it('a login after login is unsupported_type, and the connection stays usable', async () => {
-    s = await start();
+    const s = await start();
     const cred = await credential(s, await createChannel(s));
     const c = await login(s, cred);
     c.send({
@@ -140,7 +128,7 @@ describe('login', () => {
 
 describe('brute-force lockout', () => {
   it('5 failures from an IP lock it out: upgrades get 429 locked_out, even with the right password', async () => {
-    s = await start({ limits: { lockoutFailures: 5, lockoutMs: 400, lockoutWindowMs: 60_000 } });
+    const s = await start({ limits: { lockoutFailures: 5, lockoutMs: 400, lockoutWindowMs: 60_000 } });
     const cred = await credential(s, await createChannel(s));
     const open = await Client.open(s.wsUrl);
     for (let i = 0; i < 5; i++) {
@@ -161,7 +149,7 @@ describe('brute-force lockout', () => {
 
   it('failures outside the window do not add up', async () => {
     let now = Date.now();
-    s = await start({ limits: { lockoutFailures: 2, lockoutWindowMs: 1000 }, now: () => now });
+    const s = await start({ limits: { lockoutFailures: 2, lockoutWindowMs: 1000 }, now: () => now });
     const cred = await credential(s, await createChannel(s));
     for (let i = 0; i < 2; i++) {
       const c = await Client.open(s.wsUrl);

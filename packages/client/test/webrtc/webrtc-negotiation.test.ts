@@ -8,9 +8,9 @@ import { SignalBuffer } from '../../src/webrtc/early.ts';
 import { FakeRTCPeerConnection } from '../support/fake-rtc.ts';
 import { pairByInvite } from '../support/peers.ts';
 import { useLocalServer } from '../support/server.ts';
+import { Ctor, connectedPair } from './helpers.ts';
 
 const server = useLocalServer();
-const Ctor = FakeRTCPeerConnection as never;
 
 describe('signals that arrive before connectWebRTC', () => {
   it('are buffered in order and applied on attach: the late side still connects and verifies', async () => {
@@ -58,12 +58,7 @@ describe('signals that arrive before connectWebRTC', () => {
 
 describe('renegotiation from either side', () => {
   it('the responder re-offers (RENEGOTIATE, sealed) and the initiator answers', async () => {
-    const p = await pairByInvite(server.url);
-    FakeRTCPeerConnection.seen = [];
-    const responder = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    const initiator = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    await Promise.all([responder.connected, initiator.connected]);
-    const [fr, fi] = FakeRTCPeerConnection.seen as [FakeRTCPeerConnection, FakeRTCPeerConnection];
+    const { p, responder, fr, fi } = await connectedPair(server.url);
     const toInitiator: number[] = [];
     p.b.on('signal', (k) => toInitiator.push(k));
     await responder.renegotiate();
@@ -78,12 +73,7 @@ describe('renegotiation from either side', () => {
   });
 
   it('glare: both offer at once; the polite responder rolls back, answers, then offers again', async () => {
-    const p = await pairByInvite(server.url);
-    FakeRTCPeerConnection.seen = [];
-    const responder = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    const initiator = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    await Promise.all([responder.connected, initiator.connected]);
-    const [fr, fi] = FakeRTCPeerConnection.seen as [FakeRTCPeerConnection, FakeRTCPeerConnection];
+    const { p, responder, initiator, fr, fi } = await connectedPair(server.url);
     const toResponder: number[] = [];
     const toInitiator: number[] = [];
     p.a.on('signal', (k) => toResponder.push(k));
@@ -102,11 +92,7 @@ describe('renegotiation from either side', () => {
   });
 
   it('an answer to no offer is refused (unexpected_type)', async () => {
-    const p = await pairByInvite(server.url);
-    FakeRTCPeerConnection.seen = [];
-    const responder = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    const initiator = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    await Promise.all([responder.connected, initiator.connected]);
+    const { p } = await connectedPair(server.url);
     const refused = new Promise<{ reason: string }>((r) => p.b.once('integrity-error', r));
     p.a.sendSignal(InnerKind.ANSWER, new TextEncoder().encode(JSON.stringify({ sdp: 'v=0\r\n' })));
     expect((await refused).reason).toBe('unexpected_type');

@@ -9,10 +9,9 @@ import { pairByInvite } from '../support/peers.ts';
 import { TamperingProxy } from '../support/proxy.ts';
 import { CANDIDATE, LEAK_MARKERS, OFFER_SDP } from '../support/sdp.ts';
 import { useLocalServer } from '../support/server.ts';
+import { Ctor, connectedPair } from './helpers.ts';
 
 const server = useLocalServer();
-
-const Ctor = FakeRTCPeerConnection as never;
 
 describe('fingerprints and signal contents', () => {
   it('reads every a=fingerprint line of an SDP', () => {
@@ -98,12 +97,7 @@ describe('connectWebRTC over a sealed session', () => {
   });
 
   it('renegotiation: the initiator re-offers sealed (RENEGOTIATE) and gets a fresh answer', async () => {
-    const p = await pairByInvite(server.url);
-    FakeRTCPeerConnection.seen = [];
-    const responder = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    const initiator = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    await Promise.all([responder.connected, initiator.connected]);
-    const [fr, fi] = FakeRTCPeerConnection.seen as [FakeRTCPeerConnection, FakeRTCPeerConnection];
+    const { p, initiator, fr, fi } = await connectedPair(server.url);
     const kinds: number[] = [];
     p.a.on('signal', (k) => kinds.push(k));
     const firstAnswer = fi.remoteDescription;
