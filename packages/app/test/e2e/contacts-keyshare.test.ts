@@ -8,6 +8,7 @@ import {
   Identity,
   identityRecordKeys,
   KeyshareClient,
+  keyshare,
   ready,
   SEALPEER_STABLE_ID,
 } from '@sealpeer/client';
@@ -76,9 +77,18 @@ describe('contacts by keyshare handle', { timeout: E2E_TEST_MS }, () => {
   it('an unknown handle and a wrong verifier key give readable errors', async () => {
     await lookup('nobody-here');
     expect(await page.locator(tid('contact-error')).textContent()).toMatch(/not[ _]found|no record/i);
-    const other = verifierKey.replace(/\+[^+]+$/, (k) => `+${k.slice(1, -4)}AAAA`);
+    // Another log's key under the same name: well-formed, but not the key this keyshare signs with.
+    const logName = verifierKey.slice(0, verifierKey.indexOf('+'));
+    const other = keyshare.formatVerifierKey(keyshare.generateNoteSigner(logName));
+    expect(other).not.toBe(verifierKey);
     await lookup('bob', other);
     expect(await page.locator(tid('contact-error')).textContent()).toMatch(/\S/);
+    expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
+    // A mistyped key: its key ID no longer matches the key.
+    const hashAt = verifierKey.indexOf('+') + 1;
+    const flipped = verifierKey[hashAt] === '0' ? '1' : '0';
+    await lookup('bob', `${verifierKey.slice(0, hashAt)}${flipped}${verifierKey.slice(hashAt + 1)}`);
+    expect(await page.locator(tid('contact-error')).textContent()).toMatch(/key/i);
     expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
   });
 });
