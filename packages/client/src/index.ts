@@ -15,6 +15,7 @@ export {
   type LookupResult,
   MemoryStateStore as KeyshareMemoryStateStore,
   type PeerCheckResult,
+  type StoredCheckpoint,
   watchOwnHandle,
 } from './keyshare/index.ts';
 

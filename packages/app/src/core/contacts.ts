@@ -1,7 +1,18 @@
 // Contacts by keyshare handle: looks a handle up in a keyshare whose log verifier key the user pinned out
 // of band (the keyshare client checks the record, its inclusion proof and the signed checkpoint), then
 // pins the keys in the trust store under the handle, so a later different key is a key change.
-import { KeyshareClient, type PublicIdentity, type TrustState, type TrustStore } from '@sealpeer/client';
+import {
+  type Identity,
+  identityRecordKeys,
+  KeyshareClient,
+  type KeyshareStateStore,
+  keyshare,
+  type PublicIdentity,
+  type StoredCheckpoint,
+  type TrustState,
+  type TrustStore,
+  watchOwnHandle,
+} from '@sealpeer/client';
 import { deviceDigits } from './keys.ts';
 import type { KeyValue } from './storage.ts';
 
@@ -17,15 +28,60 @@ export interface ContactView {
   identity: PublicIdentity;
 }
 
-const HANDLE = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
+/** What a handle may be (the keyshare's own rule, docs/keyshare.md §Records). */
+function checkHandle(handle: string): string {
+  const name = handle.trim();
+  if (!keyshare.HANDLE_RE.test(name))
+    throw new Error('A handle is 3 to 64 lowercase letters, digits, dots, dashes or underscores.');
+  return name;
+}
+
+/** This device's own handle on a keyshare, as published from here. */
+export interface OwnHandle {
+  handle: string;
+  leafIndex: number;
+}
+
+/**
+ * Keeps the last checkpoint verified for each log (by its origin name) in the app's IndexedDB store, so
+ * a keyshare that later shows an older or forked tree is caught after a reload too (docs/keyshare.md
+ * §Client). The note is re-verified against the pinned key whenever it is loaded.
+ */
+export class KeyValueCheckpointStore implements KeyshareStateStore {
+  constructor(private readonly kv: KeyValue) {}
+
+  async load(origin: string): Promise<StoredCheckpoint | null> {
+    const note = await this.kv.get(`keyshare-checkpoint|${origin}`);
+    return typeof note === 'string' ? { note } : null;
+  }
+
+  async save(origin: string, checkpoint: StoredCheckpoint): Promise<void> {
+    await this.kv.put(`keyshare-checkpoint|${origin}`, checkpoint.note);
+  }
+}
 
 export class ContactBook {
   private readonly clients = new Map<string, KeyshareClient>();
+  private readonly checkpoints: KeyValueCheckpointStore;
 
   constructor(
     private readonly trust: TrustStore,
     private readonly kv: KeyValue,
-  ) {}
+    private readonly identity: Identity,
+  ) {
+    this.checkpoints = new KeyValueCheckpointStore(kv);
+  }
+
+  /** One client per (keyshare, verifier key), all sharing the persisted checkpoint store. */
+  private client(url: string, verifierKey: string): KeyshareClient {
+    const key = `${url}|${verifierKey.trim()}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new KeyshareClient({ url, verifierKey: verifierKey.trim(), stateStore: this.checkpoints });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
 
   /** The verifier key pinned earlier for `url`, if any. */
   async pinnedVerifier(url: string): Promise<string | undefined> {
@@ -34,16 +90,8 @@ export class ContactBook {
   }
 
   async lookup(url: string, verifierKey: string, handle: string): Promise<ContactView> {
-    const name = handle.trim();
-    if (!HANDLE.test(name))
-      throw new Error('A handle is 1 to 63 letters, digits, dots, dashes or underscores.');
-    const key = `${url}|${verifierKey.trim()}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new KeyshareClient({ url, verifierKey: verifierKey.trim() });
-      this.clients.set(key, client);
-    }
-    const found = await client.lookup(name);
+    const name = checkHandle(handle);
+    const found = await this.client(url, verifierKey).lookup(name);
     await this.kv.put(`keyshare-verifier|${url}`, verifierKey.trim());
     const contactId = `keyshare:${new URL(url).origin}/${name}`;
     const identity = { ed25519: found.identityKey, x25519: found.x25519Key };
@@ -64,5 +112,44 @@ export class ContactBook {
     if (view.status !== 'active') throw new Error('Only an active record can be verified.');
     await this.trust.markVerified(view.contactId, view.identity, 'safety-number');
     return { ...view, trust: 'verified' };
+  }
+
+  /**
+   * Publishes this device's keys under `handle` (the first record claims it; docs/keyshare.md §Rules),
+   * verifies the logged answer like any lookup, and remembers the handle for the own-handle check.
+   */
+  async publishOwn(url: string, verifierKey: string, handle: string): Promise<OwnHandle> {
+    const name = checkHandle(handle);
+    const res = await this.client(url, verifierKey).publish(name, identityRecordKeys(this.identity));
+    await this.kv.put(`keyshare-verifier|${url}`, verifierKey.trim());
+    const own = { handle: name, leafIndex: res.leafIndex };
+    await this.kv.put(`keyshare-own|${url}`, own);
+    return own;
+  }
+
+  /** The handle this device published on `url`, if any. */
+  async ownHandle(url: string): Promise<OwnHandle | undefined> {
+    const v = await this.kv.get(`keyshare-own|${url}`);
+    if (typeof v !== 'object' || v === null) return undefined;
+    const { handle, leafIndex } = v as Record<string, unknown>;
+    return typeof handle === 'string' && typeof leafIndex === 'number' ? { handle, leafIndex } : undefined;
+  }
+
+  /**
+   * Looks this device's own handle up and says what is wrong, if anything: a record this device did not
+   * sign (someone took over or rotated the handle), a missing record, or a log that fails its checks.
+   */
+  async checkOwn(url: string, verifierKey: string): Promise<string | null> {
+    const own = await this.ownHandle(url);
+    if (!own) return null;
+    const mine = this.identity.publicIdentity.ed25519;
+    const watch = watchOwnHandle(this.client(url, verifierKey), own.handle, {
+      ownKeys: () => [mine],
+      onAlert: () => undefined,
+      intervalMs: 0,
+    });
+    const alert = await watch.check();
+    watch.stop();
+    return alert?.message ?? null;
   }
 }

@@ -45,7 +45,7 @@ class AppEngine implements Engine {
     private readonly identity: Identity,
     private readonly trust: TrustStore,
   ) {
-    this.contacts = new ContactBook(trust, kv);
+    this.contacts = new ContactBook(trust, kv, identity);
   }
 
   device(): DeviceInfo {

@@ -103,5 +103,79 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
     ),
     h('section', { class: 'card' }, form),
     result,
+    ownHandleCard(engine, url, verifier),
   );
+}
+
+/**
+ * "Your handle": publish this device's keys under a handle on the chosen keyshare, so others can find
+ * it; on every visit, check that the log still shows this device's own record for it.
+ */
+function ownHandleCard(engine: Engine, url: HTMLInputElement, verifier: HTMLInputElement): HTMLElement {
+  const status = h('div', { testid: 'own-status', attrs: { role: 'status' } });
+  const handle = h('input', {
+    testid: 'own-handle',
+    attrs: { type: 'text', id: 'own-handle', autocomplete: 'off', placeholder: 'e.g. alice.home' },
+  });
+  const publish = h('button', { testid: 'own-publish', attrs: { type: 'submit' } }, 'Publish my keys');
+  const fail = (err: unknown) =>
+    replace(
+      status,
+      h('p', { class: 'error', testid: 'own-error', attrs: { role: 'alert' } }, describeError(err)),
+    );
+  const showOwn = (own: { handle: string; leafIndex: number }, note: string) =>
+    replace(
+      status,
+      h(
+        'p',
+        { testid: 'own-published' },
+        `Published as “${own.handle}” (log entry ${own.leafIndex}). ${note}`,
+      ),
+    );
+  const check = async (): Promise<void> => {
+    const own = await engine.contacts.ownHandle(url.value);
+    if (!own) return;
+    const key = verifier.value || (await engine.contacts.pinnedVerifier(url.value));
+    if (!key) return showOwn(own, 'Enter the verifier key to check it.');
+    const problem = await engine.contacts.checkOwn(url.value, key);
+    if (problem)
+      replace(
+        status,
+        h(
+          'p',
+          { class: 'error', testid: 'own-warning', attrs: { role: 'alert' } },
+          `Warning: ${problem}. Whoever looks up “${own.handle}” may get keys that are not this device's.`,
+        ),
+      );
+    else showOwn(own, 'Checked just now: the log still shows this device’s keys.');
+  };
+  void check().catch(fail);
+  const form = h(
+    'form',
+    {
+      on: {
+        submit: (ev) => {
+          ev.preventDefault();
+          publish.disabled = true;
+          replace(status, h('p', {}, 'Publishing and checking the log…'));
+          engine.contacts
+            .publishOwn(url.value, verifier.value, handle.value)
+            .then((own) => showOwn(own, 'Others can now look this handle up.'))
+            .catch(fail)
+            .finally(() => {
+              publish.disabled = false;
+            });
+        },
+      },
+    },
+    h('h2', {}, 'Your handle'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Publish this device’s keys on the keyshare above under a handle, for contacts who cannot scan your QR code.',
+    ),
+    h('label', { attrs: { for: 'own-handle' } }, 'Handle'),
+    h('div', { class: 'row' }, handle, publish),
+  );
+  return h('section', { class: 'card' }, form, status);
 }

@@ -1,8 +1,13 @@
 // Contacts by keyshare handle: a device's keys are published in a real keyshare; the app looks the
 // handle up (record, inclusion proof and checkpoint checked against the pinned verifier key), shows the
 // same fingerprint that device shows for itself, and tracks its verification state. Unknown handles and
-// a wrong verifier key give readable errors.
+// a wrong verifier key give readable errors. The last verified checkpoint is kept in IndexedDB: after a
+// reload, a keyshare that comes back with an older tree under the same key is refused.
+
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+  encodePublicIdentity,
   fingerprintDigits,
   fingerprintHash,
   Identity,
@@ -12,6 +17,7 @@ import {
   ready,
   SEALPEER_STABLE_ID,
 } from '@sealpeer/client';
+import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
@@ -90,5 +96,69 @@ describe('contacts by keyshare handle', { timeout: E2E_TEST_MS }, () => {
     await lookup('bob', `${verifierKey.slice(0, hashAt)}${flipped}${verifierKey.slice(hashAt + 1)}`);
     expect(await page.locator(tid('contact-error')).textContent()).toMatch(/key/i);
     expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
+  });
+
+  it('publishes this device’s keys under a handle; others find them; each visit re-checks it', async () => {
+    await page.locator(tid('keyshare-verifier')).fill(verifierKey);
+    await page.locator(tid('own-handle')).fill('alice');
+    await page.locator(tid('own-publish')).click();
+    expect(await page.locator(tid('own-published')).textContent()).toContain('alice');
+    // Another client, outside the page, finds the device's own keys under the handle.
+    const found = await new KeyshareClient({ url: stack.keyshare!.url, verifierKey }).lookup('alice');
+    await page.goto(`${stack.url}/#/device`);
+    const shown = (await page.locator(tid('device-fingerprint')).textContent())?.replace(/\D/g, '');
+    const published = encodePublicIdentity({ ed25519: found.identityKey, x25519: found.x25519Key });
+    expect(shown).toBe(fingerprintDigits(fingerprintHash(published, SEALPEER_STABLE_ID)));
+    // The next visit checks the handle again and says so.
+    await page.goto(`${stack.url}/#/contacts`);
+    expect(await page.locator(tid('own-published')).textContent()).toMatch(/Checked just now/);
+    // A handle that is not the keyshare's shape is refused before anything is sent.
+    await page.locator(tid('own-handle')).fill('No Spaces Allowed');
+    await page.locator(tid('own-publish')).click();
+    expect(await page.locator(tid('own-error')).textContent()).toMatch(/lowercase/);
+  });
+
+  it('keeps the last verified checkpoint across a reload: a rolled-back log under the same key is refused', async () => {
+    const ks = stack.keyshare!;
+    // Node's fetch may reuse a pooled connection the restarted keyshare's predecessor closed: the test's
+    // publisher tries a request twice (the page is unaffected: it reloads).
+    const retryOnce = async (u: string, init?: RequestInit) => {
+      try {
+        return await fetch(u, init);
+      } catch {
+        return fetch(u, init);
+      }
+    };
+    const publisher = (url: string) => new KeyshareClient({ url, verifierKey, fetch: retryOnce });
+    await publisher(ks.url).publish('carol', identityRecordKeys(Identity.generate()));
+    await lookup('carol'); // the page verifies and stores the size-2 checkpoint
+    await page.locator(tid('contact-fingerprint')).waitFor();
+    // The operator (or whoever holds the log key) restarts the keyshare on a fresh log, same key and port.
+    const port = Number(new URL(ks.url).port);
+    await ks.close();
+    const dir = join(stack.dataDir, 'keyshare-rolled-back');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(stack.dataDir, 'keyshare', 'log-key'), join(dir, 'log-key'));
+    let rolledBack: RunningKeyshare | undefined;
+    try {
+      rolledBack = await startKeyshare({
+        dataDir: dir,
+        host: '127.0.0.1',
+        port,
+        allowedOrigins: [stack.url],
+        logLevel: 'warn',
+      });
+      expect(rolledBack.verifierKey).toBe(verifierKey);
+      await publisher(rolledBack.url).publish('bob', identityRecordKeys(Identity.generate())); // size 1
+      await page.reload();
+      await page.locator(tid('screen-contacts')).waitFor();
+      await lookup('bob');
+      expect(await page.locator(tid('contact-error')).textContent()).toMatch(/rollback|seen before/i);
+      expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
+      // The own-handle check on this visit hit the same rolled-back log, where "alice" is gone: a warning.
+      expect(await page.locator(tid('own-warning')).textContent()).toMatch(/no longer shows.*alice/);
+    } finally {
+      await rolledBack?.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ export interface TestStack {
   proxy: RelayProxy;
   /** Origin the pages open (the proxy). */
   url: string;
+  /** The temp dir holding the server's data (and the keyshare's, under keyshare/). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startStack(
     keyshare,
     proxy,
     url: proxy.url,
+    dataDir,
     async close() {
       await proxy.close();
       await server.close();
