@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite needs that a fresh Debian machine lacks.
-# Today: Debian's Chromium, for the browser tests (playwright-core drives /usr/bin/chromium).
+# Installs the system packages the test suite needs that a fresh Debian machine lacks:
+# - Debian's Chromium, for the browser tests (playwright-core drives /usr/bin/chromium);
+# - fail2ban, whose fail2ban-regex checks docs/operators/fail2ban.md's filter against real log lines.
 # Without root, it prints the exact install line instead.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then exit 0; fi
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v fail2ban-regex >/dev/null || missing+=(fail2ban)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "setup: installing Debian's chromium for the browser tests" >&2
+  echo "setup: installing Debian packages for the tests: ${missing[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: /usr/bin/chromium is missing; install it with: sudo apt-get install -y chromium" >&2
+  echo "setup: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi

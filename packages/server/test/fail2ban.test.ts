@@ -1,5 +1,7 @@
 // docs/operators/fail2ban.md's filter, run against real log lines of a real server.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +58,35 @@ describe('fail2ban filter', () => {
     const doc = readFileSync(docPath, 'utf8');
     const example = /```json\n(.+)\n```/.exec(doc)![1]!;
     expect(failregex().exec(example)?.groups?.host).toBe('203.0.113.7');
+  });
+
+  it('Debian’s fail2ban-regex, given the documented filter file, bans the real IP of real lines', () => {
+    const bin = '/usr/bin/fail2ban-regex';
+    let version = '';
+    try {
+      version = execFileSync(bin, ['--version'], { encoding: 'utf8' });
+    } catch {
+      throw new Error(`${bin} is missing: install it with: sudo apt-get install -y fail2ban`);
+    }
+    expect(version).toMatch(/\d+\.\d+/);
+    const doc = readFileSync(docPath, 'utf8');
+    const filter = /```ini\n(\[Definition\][\s\S]*?)```/.exec(doc)?.[1];
+    expect(filter).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'sealpeer-fail2ban-'));
+    try {
+      writeFileSync(join(dir, 'sealpeer.conf'), filter!);
+      const others = s.logs.filter((l) => l.event !== 'auth_failed').map((l) => JSON.stringify(l));
+      writeFileSync(join(dir, 'server.log'), `${[...lines, ...others].join('\n')}\n`);
+      const out = execFileSync(bin, ['-v', join(dir, 'server.log'), join(dir, 'sealpeer.conf')], {
+        encoding: 'utf8',
+      });
+      expect(out).toContain(`${lines.length + others.length} lines, 0 ignored, 2 matched`);
+      // The hits it lists: the connecting IP both times (with pino's time parsed), never the one a
+      // crafted clientId carries.
+      const hits = [...out.matchAll(/^\|\s+(\S+)\s+\w{3} \w{3} +\d+ [\d:]+ \d{4}$/gm)].map((m) => m[1]);
+      expect(hits).toEqual(['127.0.0.1', '127.0.0.1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
