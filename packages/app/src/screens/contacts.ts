@@ -4,7 +4,7 @@ import type { ContactView } from '../core/contacts.ts';
 import { type AppContext, describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits } from '../core/model.ts';
-import { h, replace } from '../ui/dom.ts';
+import { type Child, h, replace } from '../ui/dom.ts';
 
 const STATE_TEXT: Record<ContactView['trust'], string> = {
   unverified: 'unverified: compare this fingerprint with the one on their Device screen',
@@ -59,26 +59,17 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
   void engine.contacts.pinnedVerifier(url.value).then((v) => {
     if (v && !verifier.value) verifier.value = v;
   });
-  const form = h(
-    'form',
-    {
-      on: {
-        submit: (ev) => {
-          ev.preventDefault();
-          go.disabled = true;
-          replace(result, h('p', {}, 'Looking up and checking the log…'));
-          engine.contacts
-            .lookup(url.value, verifier.value, handle.value)
-            .then(show)
-            .catch((err: unknown) =>
-              replace(result, h('p', { class: 'error', testid: 'contact-error' }, describeError(err))),
-            )
-            .finally(() => {
-              go.disabled = false;
-            });
-        },
-      },
-    },
+  const form = actionForm(
+    go,
+    result,
+    'Looking up and checking the log…',
+    () =>
+      engine.contacts
+        .lookup(url.value, verifier.value, handle.value)
+        .then(show)
+        .catch((err: unknown) =>
+          replace(result, h('p', { class: 'error', testid: 'contact-error' }, describeError(err))),
+        ),
     h('label', { attrs: { for: 'keyshare-url' } }, 'Keyshare'),
     url,
     h(
@@ -150,24 +141,15 @@ function ownHandleCard(engine: Engine, url: HTMLInputElement, verifier: HTMLInpu
     else showOwn(own, 'Checked just now: the log still shows this device’s keys.');
   };
   void check().catch(fail);
-  const form = h(
-    'form',
-    {
-      on: {
-        submit: (ev) => {
-          ev.preventDefault();
-          publish.disabled = true;
-          replace(status, h('p', {}, 'Publishing and checking the log…'));
-          engine.contacts
-            .publishOwn(url.value, verifier.value, handle.value)
-            .then((own) => showOwn(own, 'Others can now look this handle up.'))
-            .catch(fail)
-            .finally(() => {
-              publish.disabled = false;
-            });
-        },
-      },
-    },
+  const form = actionForm(
+    publish,
+    status,
+    'Publishing and checking the log…',
+    () =>
+      engine.contacts
+        .publishOwn(url.value, verifier.value, handle.value)
+        .then((own) => showOwn(own, 'Others can now look this handle up.'))
+        .catch(fail),
     h('h2', {}, 'Your handle'),
     h(
       'p',
@@ -178,4 +160,33 @@ function ownHandleCard(engine: Engine, url: HTMLInputElement, verifier: HTMLInpu
     h('div', { class: 'row' }, handle, publish),
   );
   return h('section', { class: 'card' }, form, status);
+}
+
+/**
+ * A form whose submit runs `action` (which shows its own result in `status`), one at a time: `button` is
+ * disabled and `status` says `pending` until it settles.
+ */
+function actionForm(
+  button: HTMLButtonElement,
+  status: HTMLElement,
+  pending: string,
+  action: () => Promise<void>,
+  ...children: Child[]
+): HTMLFormElement {
+  return h(
+    'form',
+    {
+      on: {
+        submit: (ev) => {
+          ev.preventDefault();
+          button.disabled = true;
+          replace(status, h('p', {}, pending));
+          void action().finally(() => {
+            button.disabled = false;
+          });
+        },
+      },
+    },
+    ...children,
+  );
 }
