@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAppOnce } from '../support/build.ts';
-import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
 import {
   COUNT_PEER_CONNECTIONS,
   chat,
@@ -19,7 +18,8 @@ import {
   screenshot,
   tid,
 } from '../support/flows.ts';
-import { startStack, type TestStack } from '../support/server.ts';
+import type { TestStack } from '../support/server.ts';
+import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
 describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
   let browser: Browser;
@@ -30,16 +30,10 @@ describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
   let oldFingerprint = '';
 
   beforeAll(async () => {
-    stack = await startStack(await buildAppOnce());
-    browser = await launchChromium();
-    a = await openPage(browser);
-    b = await openPage(browser);
+    ({ stack, browser, a, b } = await openTwoWindows());
     await a.context.addInitScript(COUNT_PEER_CONNECTIONS);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeWindows({ browser, stack }));
 
   it('A and B pair by QR', async () => {
     await createChannel(a.page, stack.url);

@@ -4,8 +4,7 @@
 // the recording proxy) holds no SDP or ICE in clear, and no HTTP request carries the invite secret.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAppOnce } from '../support/build.ts';
-import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
 import {
   chat,
   createChannel,
@@ -15,7 +14,8 @@ import {
   screenshot,
   tid,
 } from '../support/flows.ts';
-import { startStack, type TestStack } from '../support/server.ts';
+import type { TestStack } from '../support/server.ts';
+import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
 const SDP_OR_ICE = ['v=0', 'a=fingerprint', 'candidate:', 'ice-ufrag'];
 
@@ -27,15 +27,10 @@ describe('pairing by QR in Chromium', { timeout: E2E_TEST_MS }, () => {
   let uri = '';
 
   beforeAll(async () => {
-    stack = await startStack(await buildAppOnce());
-    browser = await launchChromium();
-    a = await openPage(browser);
-    b = await openPage(browser, { width: 390, height: 844 }); // a phone-sized window
+    // B is a phone-sized window.
+    ({ stack, browser, a, b } = await openTwoWindows({ bViewport: { width: 390, height: 844 } }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeWindows({ browser, stack }));
 
   it('A shows an invite QR whose text is the link beside it, with an expiry countdown', async () => {
     await createChannel(a.page, stack.url);

@@ -3,10 +3,10 @@
 // safety numbers and chat over the data channel.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAppOnce } from '../support/build.ts';
-import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
 import { chat, createChannel, dataChannelOpen, safetyNumber, screenshot, tid } from '../support/flows.ts';
-import { startStack, type TestStack } from '../support/server.ts';
+import type { TestStack } from '../support/server.ts';
+import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
 /** A code with every digit of the secret part changed (so it is certainly wrong). */
 function wrongCode(code: string): string {
@@ -21,15 +21,9 @@ describe('pairing by short code in Chromium', { timeout: E2E_TEST_MS }, () => {
   let channelId = '';
 
   beforeAll(async () => {
-    stack = await startStack(await buildAppOnce());
-    browser = await launchChromium();
-    a = await openPage(browser);
-    b = await openPage(browser, { width: 390, height: 844 });
+    ({ stack, browser, a, b } = await openTwoWindows({ bViewport: { width: 390, height: 844 } }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeWindows({ browser, stack }));
 
   async function showCode(): Promise<string> {
     await a.page.locator(tid('show-code')).click();

@@ -3,8 +3,7 @@
 // channel may open: the app never talks over a session that failed.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAppOnce } from '../support/build.ts';
-import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
 import {
   COUNT_PEER_CONNECTIONS,
   createChannel,
@@ -14,7 +13,8 @@ import {
   tid,
 } from '../support/flows.ts';
 import { flipDataByte, sealedFrameType } from '../support/relay-proxy.ts';
-import { startStack, type TestStack } from '../support/server.ts';
+import type { TestStack } from '../support/server.ts';
+import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
 const SEALED = 0x03;
 
@@ -26,24 +26,20 @@ describe('a relay that alters one byte of a sealed frame', { timeout: E2E_TEST_M
   let tampered = 0;
 
   beforeAll(async () => {
-    stack = await startStack(await buildAppOnce(), {
-      tamper: (frame, dir) => {
-        if (tampered > 0 || dir !== 'to-client' || sealedFrameType(frame) !== SEALED) return frame;
-        const altered = flipDataByte(frame);
-        if (altered === undefined) return frame;
-        tampered += 1;
-        return altered;
+    ({ stack, browser, a, b } = await openTwoWindows({
+      stack: {
+        tamper: (frame, dir) => {
+          if (tampered > 0 || dir !== 'to-client' || sealedFrameType(frame) !== SEALED) return frame;
+          const altered = flipDataByte(frame);
+          if (altered === undefined) return frame;
+          tampered += 1;
+          return altered;
+        },
       },
-    });
-    browser = await launchChromium();
-    a = await openPage(browser);
-    b = await openPage(browser);
+    }));
     for (const p of [a, b]) await p.context.addInitScript(COUNT_PEER_CONNECTIONS);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeWindows({ browser, stack }));
 
   it('both pages show the integrity warning and no data channel opens', async () => {
     await createChannel(a.page, stack.url);
