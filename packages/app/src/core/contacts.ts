@@ -36,6 +36,9 @@ function checkHandle(handle: string): string {
   return name;
 }
 
+/** Where the verifier key pinned for a keyshare (after its first verified answer) is kept. */
+const verifierSlot = (url: string): string => `keyshare-verifier|${url}`;
+
 /** This device's own handle on a keyshare, as published from here. */
 export interface OwnHandle {
   handle: string;
@@ -85,14 +88,14 @@ export class ContactBook {
 
   /** The verifier key pinned earlier for `url`, if any. */
   async pinnedVerifier(url: string): Promise<string | undefined> {
-    const v = await this.kv.get(`keyshare-verifier|${url}`);
+    const v = await this.kv.get(verifierSlot(url));
     return typeof v === 'string' ? v : undefined;
   }
 
   async lookup(url: string, verifierKey: string, handle: string): Promise<ContactView> {
     const name = checkHandle(handle);
     const found = await this.client(url, verifierKey).lookup(name);
-    await this.kv.put(`keyshare-verifier|${url}`, verifierKey.trim());
+    await this.kv.put(verifierSlot(url), verifierKey.trim());
     const contactId = `keyshare:${new URL(url).origin}/${name}`;
     const identity = { ed25519: found.identityKey, x25519: found.x25519Key };
     const trust =
@@ -121,7 +124,7 @@ export class ContactBook {
   async publishOwn(url: string, verifierKey: string, handle: string): Promise<OwnHandle> {
     const name = checkHandle(handle);
     const res = await this.client(url, verifierKey).publish(name, identityRecordKeys(this.identity));
-    await this.kv.put(`keyshare-verifier|${url}`, verifierKey.trim());
+    await this.kv.put(verifierSlot(url), verifierKey.trim());
     const own = { handle: name, leafIndex: res.leafIndex };
     await this.kv.put(`keyshare-own|${url}`, own);
     return own;
