@@ -62,11 +62,26 @@ describe('fingerprints from the DTLS transport', () => {
     FakeRTCPeerConnection.seen = [];
     CertificatesOnly.mitm = true;
     const Ctor = CertificatesOnly as never;
-    const refused = new Promise<{ reason: string }>((r) => p.b.once('integrity-error', r));
-    p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
+    type Refusal = { reason: string; peerReason?: string };
+    const refusedA = new Promise<Refusal>((r) => p.a.once('integrity-error', r));
+    const refusedB = new Promise<Refusal>((r) => p.b.once('integrity-error', r));
+    const la = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
     const lb = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
-    expect((await refused).reason).toBe('dtls_fingerprint_mismatch');
-    await expect(lb.connected).rejects.toMatchObject({ reason: 'dtls_fingerprint_mismatch' });
+    // Both sides see the wrong certificate. Whichever checks first refuses with the mismatch and aborts
+    // the session, so the other refuses either with the mismatch itself or with the peer's abort naming it.
+    const refusals = await Promise.all([refusedA, refusedB]);
+    for (const e of refusals) {
+      if (e.reason !== 'dtls_fingerprint_mismatch')
+        expect(e).toMatchObject({ reason: 'peer_aborted', peerReason: 'dtls_fingerprint_mismatch' });
+    }
+    expect(refusals.map((e) => e.reason)).toContain('dtls_fingerprint_mismatch');
+    for (const link of [la, lb]) {
+      const err = await link.connected.then(
+        () => expect.fail('the link connected despite a foreign certificate'),
+        (e: Refusal) => e,
+      );
+      expect([err.reason, err.peerReason]).toContain('dtls_fingerprint_mismatch');
+    }
     p.close();
   });
 });
