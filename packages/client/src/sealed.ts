@@ -7,6 +7,15 @@ export {
   SealpeerClient,
   type ShownCode,
 } from './client.ts';
+export {
+  APP_MESSAGE_MAX_BYTES,
+  APP_TEXT_MAX_BYTES,
+  type AppMessage,
+  type AppMessageProblem,
+  type DecodedAppMessage,
+  decodeAppMessage,
+  encodeAppMessage,
+} from './chat/app-message.ts';
 export * as envelope from './envelope/index.ts';
 export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
 export { INTEGRITY_REASONS, type IntegrityReason, SignalingIntegrityError } from './errors/integrity.ts';
