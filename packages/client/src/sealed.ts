@@ -1,12 +1,5 @@
 // Public API of sealed signaling (issue 4): client, sessions, pairing paths, envelope, invites, relay.
-export {
-  type ClientEvents,
-  type ConnectOptions,
-  type ContactOptions,
-  type Invite,
-  SealpeerClient,
-  type ShownCode,
-} from './client.ts';
+
 export {
   APP_MESSAGE_MAX_BYTES,
   APP_TEXT_MAX_BYTES,
@@ -16,6 +9,14 @@ export {
   decodeAppMessage,
   encodeAppMessage,
 } from './chat/app-message.ts';
+export {
+  type ClientEvents,
+  type ConnectOptions,
+  type ContactOptions,
+  type Invite,
+  SealpeerClient,
+  type ShownCode,
+} from './client.ts';
 export * as envelope from './envelope/index.ts';
 export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
 export { INTEGRITY_REASONS, type IntegrityReason, SignalingIntegrityError } from './errors/integrity.ts';

@@ -44,7 +44,10 @@ describe('application messages', () => {
   });
 
   it('an unknown t is unknown_type, not malformed (also the old data-channel {t:"chat"})', () => {
-    for (const v of [{ t: 'file', name: 'x' }, { t: 'chat', text: 'x' }])
+    for (const v of [
+      { t: 'file', name: 'x' },
+      { t: 'chat', text: 'x' },
+    ])
       expect(decodeAppMessage(json(v))).toMatchObject({ ok: false, problem: 'unknown_type' });
   });
 
