@@ -12,3 +12,8 @@ registerCommand(
   () => import('./invite.ts'),
 );
 registerCommand('join', 'pair with an invite URI and exchange texts', () => import('./join.ts'));
+registerCommand(
+  'code',
+  'pair by short code (show | type) in a channel, exchange texts',
+  () => import('./code.ts'),
+);

@@ -11,6 +11,7 @@ import {
   hint,
   pairAndExchange,
   runPairingCommand,
+  serverOption,
   UsageError,
 } from './pairing-common.ts';
 
@@ -36,10 +37,7 @@ const OPTIONS = {
 export async function main(argv: string[], env = process.env): Promise<number> {
   return runPairingCommand(argv, OPTIONS, HELP, async ({ values, positionals }, run) => {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const server = values.server ?? env.SEALPEER_SERVER;
-    if (!server) throw new UsageError('--server URL is required');
-    if (!/^https?:\/\/[^/]/.test(server))
-      throw new UsageError(`--server must be an http(s) URL (got '${server}')`);
+    const server = serverOption(values.server, env);
     const ttl = values.ttl === undefined ? 600 : Number(values.ttl);
     if (!Number.isInteger(ttl) || ttl < 10 || ttl > 86_400)
       throw new UsageError('--ttl must be 10..86400 seconds');

@@ -4,6 +4,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import {
+  APP_TEXT_MAX_BYTES,
+  type AppMessage,
+  decodeAppMessage,
+  encodeAppMessage,
+} from '../chat/app-message.ts';
 import type { SealpeerClient } from '../client.ts';
 import { ready } from '../crypto/sodium.ts';
 import { SignalingIntegrityError } from '../errors/integrity.ts';
@@ -25,6 +31,7 @@ export const COMMON_HELP = `  --send TEXT       text to send, sealed, once paire
 
 Output (stdout, one JSON object per line): {"event":"paired","safetyNumber":"<60 digits>"},
 {"event":"message","text":...} for each text received, {"event":"done"} once both texts crossed,
+{"event":"ignored","reason":...} for a malformed message from the peer (shown, not fatal),
 {"event":"integrity_error","reason":...} on any refusal, {"event":"error","code":...,"message":...}.
 Exit codes: 0 both texts crossed, 1 network/timeout/other failure (also SIGINT/SIGTERM:
 {"event":"error","code":"interrupted"}), 2 bad usage, 3 integrity failure.`;
@@ -95,7 +102,7 @@ export function commonOptions(v: Record<string, unknown>, env = process.env): Co
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 86_400)
     throw new UsageError(`--timeout must be a number of seconds (got '${timeoutText}')`);
   const send = (v.send as string | undefined) ?? env.SEALPEER_SEND;
-  if (send !== undefined && new TextEncoder().encode(send).length > 16_384)
+  if (send !== undefined && new TextEncoder().encode(send).length > APP_TEXT_MAX_BYTES)
     throw new UsageError('--send TEXT must be at most 16 KiB');
   const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
   return {
@@ -108,6 +115,15 @@ export function commonOptions(v: Record<string, unknown>, env = process.env): Co
         join(configHome, 'sealpeer', 'identity.json')),
     timeoutMs: timeout * 1000,
   };
+}
+
+/** The relay server URL from --server or SEALPEER_SERVER (required, http(s)). */
+export function serverOption(value: string | undefined, env = process.env): string {
+  const server = value ?? env.SEALPEER_SERVER;
+  if (!server) throw new UsageError('--server URL is required');
+  if (!/^https?:\/\/[^/]/.test(server))
+    throw new UsageError(`--server must be an http(s) URL (got '${server}')`);
+  return server;
 }
 
 export async function loadIdentity(path: string | undefined): Promise<Identity> {
@@ -136,14 +152,21 @@ export function hint(o: CommonOptions, text: string): void {
 /**
  * Waits for the pairing, prints `paired`, then exchanges the texts. In the CLI's private channel nobody
  * but the peer should send anything: a frame that fits no session is tampering (or a stranger) and ends
- * the run like any other refusal; a closed relay connection ends it too.
+ * the run like any other refusal; a closed relay connection ends it too. In a shared channel
+ * (`sealpeer code`, whose channel link others may hold) such frames are other members' business: ignored.
  */
-export async function pairAndExchange(client: SealpeerClient, pairing: Promise<Session>, o: CommonOptions) {
+export async function pairAndExchange(
+  client: SealpeerClient,
+  pairing: Promise<Session>,
+  o: CommonOptions,
+  channel: 'private' | 'shared' = 'private',
+) {
   let onSignal: () => void = () => {};
   const ended = new Promise<never>((_, reject) => {
-    client.on('stray', (m, reason, detail) =>
-      reject(new SignalingIntegrityError(reason, `${detail} from ${m.from}`)),
-    );
+    client.on('stray', (m, reason, detail) => {
+      if (channel === 'shared') hint(o, `Ignored a frame of another channel member (${reason}).`);
+      else reject(new SignalingIntegrityError(reason, `${detail} from ${m.from}`));
+    });
     client.on('close', reject);
     // SIGINT / SIGTERM: stop waiting; the caller closes the client (sessions get BYE, socket closes).
     onSignal = () => reject(Object.assign(new Error('interrupted by a signal'), { code: 'interrupted' }));
@@ -180,22 +203,6 @@ export function report(err: unknown): number {
   return EXIT.failure;
 }
 
-// The CLI's own little protocol inside sealed APP messages (JSON): {"t":"text","text":string|null} once,
-// {"t":"ack"} for the peer's text, {"t":"ping"} every second while waiting, so a frame the relay drops
-// is noticed at the next one (counter_gap) instead of a silent wait.
-type CliMsg = { t: 'text'; text: string | null } | { t: 'ack' } | { t: 'ping' };
-
-function decodeCliMsg(b: Uint8Array): CliMsg | undefined {
-  try {
-    const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b));
-    if (typeof v !== 'object' || v === null) return undefined;
-    const o = v as Record<string, unknown>;
-    if (o.t === 'text' && (typeof o.text === 'string' || o.text === null)) return { t: 'text', text: o.text };
-    if (o.t === 'ack' || o.t === 'ping') return { t: o.t };
-  } catch {}
-  return undefined;
-}
-
 /** After pairing: send our text, print the peer's, resolve with the exit code once both crossed. */
 export function exchangeTexts(session: Session, o: CommonOptions): Promise<number> {
   return new Promise<number>((resolve) => {
@@ -209,9 +216,9 @@ export function exchangeTexts(session: Session, o: CommonOptions): Promise<numbe
       clearTimeout(timer);
       resolve(code);
     };
-    const send = (m: CliMsg) => {
+    const send = (m: AppMessage) => {
       try {
-        session.send(JSON.stringify(m));
+        session.send(encodeAppMessage(m));
       } catch (e) {
         finish(report(session.error ?? e));
       }
@@ -227,13 +234,17 @@ export function exchangeTexts(session: Session, o: CommonOptions): Promise<numbe
       if (!err && !(gotText && gotAck))
         finish(report(Object.assign(new Error('the peer closed the session'), { code: 'closed' })));
     });
+    // Application messages (docs/protocol.md 2.12), the same as the browser app's chat: every text is
+    // printed and acknowledged; a malformed one is reported and otherwise ignored, an unknown type ignored.
     session.on('message', (bytes) => {
-      const m = decodeCliMsg(bytes);
-      if (!m) {
-        emit({ event: 'message', text: new TextDecoder().decode(bytes) }); // e.g. from the browser app
+      if (finished) return;
+      const d = decodeAppMessage(bytes);
+      if (!d.ok) {
+        if (d.problem !== 'unknown_type') emit({ event: 'ignored', reason: d.problem, detail: d.detail });
         return;
       }
-      if (m.t === 'text' && !gotText) {
+      const m = d.message;
+      if (m.t === 'text') {
         gotText = true;
         if (m.text !== null) emit({ event: 'message', text: m.text });
         send({ t: 'ack' });
