@@ -42,12 +42,14 @@ export interface Engine {
   showCode(channelId: string): Promise<ShownCode>;
   /** Pairs with whoever shows `code` in `channelId`. */
   joinWithCode(channelId: string, code: string): Promise<{ peerId: string }>;
-  /** Sends a chat line over the peer's data channel. */
+  /** Sends a chat line to the peer, sealed, through the relay session (docs/protocol.md 2.12). */
   sendChat(peerId: string, text: string): void;
   markVerified(peerId: string): Promise<void>;
   /** Accepts a changed key for a contact; later sessions with it are allowed again. */
   acceptKeyChange(peerId: string): Promise<void>;
+  /** Starts a call, or answers an incoming one (turns on this side's camera and microphone). */
   startCall(peerId: string): Promise<void>;
+  /** Hangs up or declines; the peer is told (sealed `hangup`) and ends its side too. */
   endCall(peerId: string): void;
   close(peerId: string): void;
 }

@@ -1,7 +1,7 @@
 // The app's engine over @sealpeer/client: one SealpeerClient per channel, the sealed sessions, trust on
-// first use per contact, and WebRTC (chat data channel, calls) negotiated through the sessions. Screens
-// see only core/engine-api.ts. Any SignalingIntegrityError or key change ends in a red warning and no
-// WebRTC connection for that peer.
+// first use per contact, chat as sealed application messages, and WebRTC (calls) negotiated through the
+// sessions. Screens see only core/engine-api.ts. Any SignalingIntegrityError or key change ends in a red
+// warning and no WebRTC connection for that peer.
 import {
   Identity,
   IndexedDbIdentityStore,

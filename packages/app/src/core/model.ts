@@ -7,6 +7,8 @@ export type TrustState = 'unverified' | 'verified' | 'key-changed';
 export type LinkState = 'pairing' | 'open' | 'failed' | 'closed';
 /** The WebRTC connection negotiated through the sealed session. */
 export type RtcState = 'idle' | 'connecting' | 'open' | 'closed' | 'failed';
+/** An audio/video call over the WebRTC link; `ended`: hung up by either side (sealed `hangup`, 2.12). */
+export type CallState = 'none' | 'outgoing' | 'incoming' | 'active' | 'ended';
 
 export interface ChatLine {
   from: 'me' | 'peer' | 'system';
@@ -39,7 +41,9 @@ export interface PeerModel {
   dtls: 'pending' | 'verified' | 'skipped' | 'mismatch';
   /** Set when the session failed: integrity error, key change, abort. */
   error: PeerError | undefined;
+  /** Chat lines: sealed application messages through the relay session (docs/protocol.md 2.12). */
   messages: ChatLine[];
+  call: CallState;
   localStream: MediaStream | undefined;
   remoteStream: MediaStream | undefined;
 }

@@ -1,7 +1,12 @@
-// One peer: its sealed session, what the UI shows about it (PeerModel), and the WebRTC link (chat data
-// channel, call media) negotiated through the session. A session refusal (SignalingIntegrityError) or a
-// key change ends any WebRTC connection and shows a warning; nothing is sent to the peer after that.
+// One peer: its sealed session, what the UI shows about it (PeerModel), chat as sealed application
+// messages through the relay session (docs/protocol.md 2.12, the CLI's format too), and the WebRTC link
+// (call media) negotiated through the session. A session refusal (SignalingIntegrityError) or a key change
+// ends any WebRTC connection and shows a warning; nothing is sent to the peer after that. A peer without
+// WebRTC (the `sealpeer` CLI) never answers: the link just stays "connecting", chat works all the same.
 import {
+  type AppMessage,
+  decodeAppMessage,
+  encodeAppMessage,
   type PublicIdentity,
   type Session,
   SignalBuffer,
@@ -18,28 +23,18 @@ export interface PeerLinkHooks {
   onFailure(title: string, body: string, code: string): void;
 }
 
+/** Longest chat line the app sends, in UTF-16 units (at most 12 000 bytes of UTF-8: under the 2.12 limit). */
 const MAX_CHAT_CHARS = 4000;
-
-/** Parses one chat data-channel message: `{"t":"chat","text":string}`; anything else is refused. */
-export function parseChat(data: unknown): string | undefined {
-  if (typeof data !== 'string' || data.length > MAX_CHAT_CHARS * 6 + 32) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (typeof v !== 'object' || v === null) return undefined;
-  const o = v as Record<string, unknown>;
-  return o.t === 'chat' && typeof o.text === 'string' && o.text.length <= MAX_CHAT_CHARS ? o.text : undefined;
-}
+/** Texts and hang-ups held while the peer's key is being checked or awaits acceptance. */
+const MAX_HELD = 100;
 
 export class PeerLink {
   readonly model: PeerModel;
   address: string | undefined;
   peerIdentity: PublicIdentity | undefined;
   private rtc: RtcLink | undefined;
-  private dc: RTCDataChannel | undefined;
+  /** Application messages that came before this side may act on them (key check pending or refused). */
+  private readonly held: AppMessage[] = [];
   /** WebRTC signals that arrive before the link starts (the peer may be quicker, or its key unaccepted). */
   private readonly early: SignalBuffer;
 
@@ -62,11 +57,13 @@ export class PeerLink {
       dtls: 'pending',
       error: undefined,
       messages: [],
+      call: 'none',
       localStream: undefined,
       remoteStream: undefined,
     };
     session.on('integrity-error', (err) => this.fail(err));
     this.early = new SignalBuffer(session);
+    session.on('message', (bytes) => this.onAppMessage(bytes));
     session.on('close', (err) => {
       if (err) return; // integrity-error already handled it
       if (this.model.link !== 'failed') this.model.link = 'closed';
@@ -101,12 +98,14 @@ export class PeerLink {
           'This contact presented a different key than before. It stays blocked until you accept the new key.',
       };
     }
+    this.flushHeld();
     this.emit();
   }
 
   setTrust(trust: TrustState): void {
     this.model.trust = trust;
     if (trust !== 'key-changed' && this.model.error?.reason === 'key_changed') this.model.error = undefined;
+    this.flushHeld();
     this.emit();
   }
 
@@ -141,37 +140,21 @@ export class PeerLink {
       return;
     }
     this.rtc = link;
-    link.pc.addEventListener('track', (ev) => {
-      this.model.remoteStream = ev.streams[0] ?? new MediaStream([ev.track]);
-      this.emit();
-    });
     link.pc.addEventListener('connectionstatechange', () => {
       if (link.pc.connectionState === 'failed') this.stopRtc('failed');
     });
-    // Chat opens only once the DTLS fingerprint check passed (a mismatch fails the session: fail()).
-    // Lines the peer sends meanwhile are held, then shown.
-    const held: unknown[] = [];
-    let shown = false;
-    const show = (data: unknown): void => {
-      const text = parseChat(data);
-      this.model.messages.push(
-        text !== undefined
-          ? { from: 'peer', text, at: Date.now() }
-          : { from: 'system', text: 'Ignored a malformed message.', at: Date.now() },
-      );
+    link.pc.addEventListener('track', (ev) => {
+      this.model.remoteStream = ev.streams[0] ?? new MediaStream([ev.track]);
+      this.model.call = this.model.localStream ? 'active' : 'incoming';
       this.emit();
-    };
-    link.chat
-      .then((dc) => dc.addEventListener('message', (ev) => (shown ? show(ev.data) : held.push(ev.data))))
-      .catch(() => undefined);
-    Promise.all([link.chat, link.dtls])
+    });
+    // The link counts as open once its data channel is open and the DTLS fingerprint check passed (a
+    // mismatch fails the session: fail()).
+    Promise.all([link.channel, link.dtls])
       .then(([dc, check]) => {
         if (this.rtc !== link) return;
-        this.dc = dc;
         this.model.rtc = 'open';
         this.model.dtls = check;
-        shown = true;
-        for (const data of held.splice(0)) show(data);
         dc.addEventListener('close', () => this.stopRtc('closed'));
         this.emit();
       })
@@ -183,8 +166,7 @@ export class PeerLink {
   }
 
   private stopRtc(state: 'closed' | 'failed'): void {
-    this.endCall();
-    this.dc = undefined;
+    this.stopCall();
     const link = this.rtc;
     this.rtc = undefined;
     link?.close();
@@ -192,10 +174,59 @@ export class PeerLink {
     this.emit();
   }
 
+  /** True once the peer's keys are checked and not blocked: chat may be shown and sent. */
+  private get trusted(): boolean {
+    return this.model.link === 'open' && this.model.trust !== 'key-changed';
+  }
+
+  private sendApp(m: AppMessage): boolean {
+    try {
+      this.session.send(encodeAppMessage(m));
+      return true;
+    } catch (err) {
+      this.system(`Could not send: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  /** One sealed application message from the peer (2.12): validated, never cast. */
+  private onAppMessage(bytes: Uint8Array): void {
+    const d = decodeAppMessage(bytes);
+    if (!d.ok) {
+      // A sealed message only the peer could send: a bug or an odd peer, not tampering. Unknown types
+      // are a newer peer's features: ignored.
+      if (d.problem !== 'unknown_type')
+        this.system(`Ignored a malformed message from the peer (${d.problem}).`);
+      return;
+    }
+    const m = d.message;
+    if (m.t !== 'text' && m.t !== 'hangup') return; // ack, ping: nothing to show
+    if (this.trusted) this.act(m);
+    else if (this.held.length < MAX_HELD) this.held.push(m);
+  }
+
+  private flushHeld(): void {
+    if (!this.trusted) return;
+    for (const m of this.held.splice(0)) this.act(m);
+  }
+
+  private act(m: AppMessage): void {
+    if (m.t === 'hangup') {
+      if (this.stopCall()) {
+        this.model.call = 'ended';
+        this.system('The peer ended the call.');
+      }
+      return;
+    }
+    if (m.t !== 'text') return;
+    if (m.text !== null) this.model.messages.push({ from: 'peer', text: m.text, at: Date.now() });
+    this.sendApp({ t: 'ack' });
+    this.emit();
+  }
+
   sendChat(text: string): void {
     const clipped = text.slice(0, MAX_CHAT_CHARS);
-    if (this.dc?.readyState !== 'open' || this.model.trust === 'key-changed') return;
-    this.dc.send(JSON.stringify({ t: 'chat', text: clipped }));
+    if (!this.trusted || !this.sendApp({ t: 'text', text: clipped })) return;
     this.model.messages.push({ from: 'me', text: clipped, at: Date.now() });
     this.emit();
   }
@@ -206,19 +237,33 @@ export class PeerLink {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
     this.model.localStream = stream;
+    this.model.call = this.model.remoteStream ? 'active' : 'outgoing';
     this.emit();
   }
 
+  /** Hangs up (or declines an incoming call) and tells the peer, sealed, so its side ends too. */
   endCall(): void {
-    const stream = this.model.localStream;
-    if (!stream) return;
-    const pc = this.rtc?.pc;
-    for (const sender of pc?.getSenders() ?? []) {
-      if (sender.track && stream.getTracks().includes(sender.track)) pc?.removeTrack(sender);
-    }
-    for (const t of stream.getTracks()) t.stop();
-    this.model.localStream = undefined;
+    if (!this.stopCall()) return;
+    this.model.call = 'ended';
+    if (this.model.link === 'open') this.sendApp({ t: 'hangup' });
     this.emit();
+  }
+
+  /** Stops this side's call: own tracks stopped and removed, the peer's media no longer shown. */
+  private stopCall(): boolean {
+    const stream = this.model.localStream;
+    const had = stream !== undefined || this.model.remoteStream !== undefined;
+    if (stream) {
+      const pc = this.rtc?.pc;
+      for (const sender of pc?.getSenders() ?? []) {
+        if (sender.track && stream.getTracks().includes(sender.track)) pc?.removeTrack(sender);
+      }
+      for (const t of stream.getTracks()) t.stop();
+    }
+    this.model.localStream = undefined;
+    this.model.remoteStream = undefined;
+    if (had) this.emit();
+    return had;
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import type { PeerModel } from '../core/model.ts';
 import { h, replace } from '../ui/dom.ts';
 import { hashOf } from '../ui/router.ts';
 import type { Screen } from '../ui/screen.ts';
+import { CallBanner } from './call-banner.ts';
 import { CodePanel } from './code-panel.ts';
 import { InvitePanel } from './invite-panel.ts';
 import { PeerPanel, trustBadge } from './peer-panel.ts';
@@ -44,6 +45,7 @@ export function channelScreen(
   const list = h('ul', { class: 'plain', testid: 'peer-list' });
   const panelSlot = h('div');
   let panel: PeerPanel | undefined;
+  const calls = new CallBanner(engine, (peerId) => select(peerId));
 
   function select(peerId: string): void {
     selected = peerId;
@@ -69,12 +71,14 @@ export function channelScreen(
       replace(panelSlot, panel.el);
     }
     panel?.update();
+    calls.update(peers);
   }
 
   const channelLink = `${location.origin}/${hashOf('c', channelId)}`;
   const el = h(
     'div',
     { testid: 'screen-channel' },
+    calls.el,
     title,
     status,
     h(

@@ -1,5 +1,5 @@
-// One peer: its trust state, the safety number to compare side by side, chat over the WebRTC data
-// channel, and an optional call. Everything the peer sent is shown as text. A failed session (integrity
+// One peer: its trust state, the safety number to compare side by side, chat (sealed application
+// messages through the relay session), and an optional call over WebRTC. Everything the peer sent is shown as text. A failed session (integrity
 // error, key change) shows why in red and offers no way to talk.
 import { describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
@@ -14,10 +14,18 @@ const TRUST_TEXT: Record<PeerModel['trust'], string> = {
 
 const RTC_TEXT: Record<PeerModel['rtc'], string> = {
   idle: 'not connected',
-  connecting: 'connecting…',
+  connecting: 'direct link connecting… (chat works meanwhile, sealed through the relay)',
   open: 'connected (end-to-end encrypted)',
   closed: 'closed',
   failed: 'connection failed',
+};
+
+const CALL_TEXT: Record<PeerModel['call'], string> = {
+  none: '',
+  outgoing: 'Calling…',
+  incoming: 'Incoming call',
+  active: 'In a call',
+  ended: 'Call ended',
 };
 
 /** The trust badge of a peer, with its state in data-state for tests. */
@@ -47,6 +55,11 @@ export class PeerPanel {
   private readonly sendBtn = h('button', { testid: 'chat-send', attrs: { type: 'submit' } }, 'Send');
   private readonly rtcState = h('p', { testid: 'rtc-state', attrs: { role: 'status' } });
   private readonly call = h('div', { class: 'call' });
+  private readonly callState = h('p', {
+    class: 'call-state',
+    testid: 'call-state',
+    attrs: { role: 'status' },
+  });
   private readonly localVideo = h('video', {
     testid: 'local-video',
     attrs: { muted: true, autoplay: true, playsinline: true },
@@ -100,6 +113,7 @@ export class PeerPanel {
       this.log,
       form,
       h('div', { class: 'row' }, this.callBtn),
+      this.callState,
       this.call,
     );
     this.update();
@@ -133,10 +147,11 @@ export class PeerPanel {
         : null,
     );
     this.renderSafety(peer);
-    const canTalk = peer.link === 'open' && peer.rtc === 'open' && peer.trust !== 'key-changed';
+    // Chat needs only the sealed session; a call needs the WebRTC link too.
+    const canTalk = peer.link === 'open' && peer.trust !== 'key-changed';
     this.input.disabled = !canTalk;
     this.sendBtn.disabled = !canTalk;
-    this.callBtn.disabled = !canTalk;
+    this.callBtn.disabled = !canTalk || peer.rtc !== 'open';
     this.callBtn.textContent = peer.localStream
       ? 'End call'
       : peer.remoteStream
@@ -144,6 +159,8 @@ export class PeerPanel {
         : 'Start audio/video call';
     this.rtcState.textContent = peer.link === 'open' ? RTC_TEXT[peer.rtc] : `session ${peer.link}`;
     this.rtcState.dataset.state = peer.rtc;
+    this.callState.textContent = CALL_TEXT[peer.call];
+    this.callState.dataset.state = peer.call;
     for (const line of peer.messages.slice(this.renderedLines)) {
       const who = line.from === 'me' ? 'You' : line.from === 'peer' ? peer.label : '·';
       this.log.append(

@@ -1,0 +1,106 @@
+// The browser app and the `sealpeer` CLI talk to each other (docs/protocol.md 2.12: one application-
+// message format, sealed through the relay session): the app invites and the CLI joins, and the CLI
+// invites and the app joins; each shows the other's text. The CLI has no WebRTC: the app's direct link
+// never opens, and that is neither a failure nor an alarm.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../client/test/support/cli.ts';
+import { buildAppOnce } from '../support/build.ts';
+import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { createChannel, readInviteQr, safetyNumber, tid } from '../support/flows.ts';
+import { startStack, type TestStack } from '../support/server.ts';
+
+/** Waits until `page` shows `text` as the peer's chat line. */
+async function showsPeerLine(page: TestPage['page'], text: string): Promise<void> {
+  await page.waitForFunction(
+    ([sel, t]) =>
+      [...document.querySelectorAll(sel as string)].some((e) => e.textContent?.endsWith(`: ${t}`)),
+    [tid('chat-peer'), text],
+  );
+}
+
+async function sendFromApp(page: TestPage['page'], text: string): Promise<void> {
+  await page.locator(tid('chat-input', ':enabled')).fill(text);
+  await page.locator(tid('chat-send')).click();
+}
+
+/** No alarm of any kind, and the direct link did not fail (it may only be connecting, or closed after BYE). */
+async function noAlarm(t: TestPage): Promise<void> {
+  expect(await t.page.locator(tid('integrity-warning')).count()).toBe(0);
+  expect(await t.page.locator(tid('peer-error')).count()).toBe(0);
+  expect(await t.page.locator(tid('rtc-state', '[data-state="failed"]')).count()).toBe(0);
+  expect(t.problems).toEqual([]);
+}
+
+describe('app ↔ CLI in Chromium', { timeout: E2E_TEST_MS }, () => {
+  let browser: Browser;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack(await buildAppOnce());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('the app invites, `sealpeer join` joins: same safety number, texts cross both ways', async () => {
+    const app = await openPage(browser);
+    await createChannel(app.page, stack.url);
+    const uri = await readInviteQr(app.page);
+    const cli = runCli([
+      'join',
+      uri,
+      '--json',
+      '--ephemeral',
+      '--send',
+      'hello from the CLI',
+      '--timeout',
+      '40',
+    ]);
+    const paired = await cli.event('paired');
+    expect(await safetyNumber(app.page)).toBe(paired.safetyNumber);
+    await showsPeerLine(app.page, 'hello from the CLI');
+    // The app (the responder) waits for an offer the CLI never makes: still only connecting.
+    expect(await app.page.locator(tid('rtc-state')).getAttribute('data-state')).toBe('connecting');
+    await sendFromApp(app.page, 'hello from the app');
+    expect(await cli.exit).toBe(0);
+    expect(cli.events).toContainEqual({ event: 'message', text: 'hello from the app' });
+    expect(cli.events.some((e) => e.event === 'done')).toBe(true);
+    // The CLI closed its session (BYE): the app says so, calmly.
+    await app.page.locator(tid('chat-system'), { hasText: 'The peer ended the session.' }).waitFor();
+    await noAlarm(app);
+    await app.context.close();
+  });
+
+  it('`sealpeer invite` invites, the app opens its link: texts cross both ways', async () => {
+    const cli = runCli([
+      'invite',
+      '--server',
+      stack.url,
+      '--json',
+      '--ephemeral',
+      '--send',
+      'hello from the CLI inviter',
+      '--timeout',
+      '40',
+    ]);
+    const { uri } = await cli.event('invite');
+    expect(String(uri).startsWith(`${stack.url}/p#`)).toBe(true);
+    const app = await openPage(browser);
+    await app.page.goto(String(uri));
+    const paired = await cli.event('paired');
+    expect(await safetyNumber(app.page)).toBe(paired.safetyNumber);
+    await showsPeerLine(app.page, 'hello from the CLI inviter');
+    // The app (the initiator) offered WebRTC; the CLI never answers: no failure, no alarm.
+    expect(await app.page.locator(tid('rtc-state')).getAttribute('data-state')).toBe('connecting');
+    await sendFromApp(app.page, 'hello from the app joiner');
+    expect(await cli.exit).toBe(0);
+    expect(cli.events).toContainEqual({ event: 'message', text: 'hello from the app joiner' });
+    expect(cli.events.filter((e) => e.event === 'ignored' || e.event === 'integrity_error')).toEqual([]);
+    await app.page.locator(tid('chat-system'), { hasText: 'The peer ended the session.' }).waitFor();
+    await noAlarm(app);
+    await app.context.close();
+  });
+});
