@@ -88,7 +88,8 @@ export class PeerLink {
     this.model.peerFingerprint = keys.fingerprint;
     this.model.label = keys.fingerprint.slice(0, 5);
     this.model.safetyNumber = keys.safetyNumber;
-    this.model.link = 'open';
+    // The session may have ended while the trust store was being asked: it stays failed/closed.
+    if (this.model.link === 'pairing') this.model.link = 'open';
     this.model.trust = trust;
     if (trust === 'key-changed') {
       // Signals stay buffered, unused, until the user accepts the new key (startRtc replays them).
