@@ -1,7 +1,8 @@
 // The browser app and the `sealpeer` CLI talk to each other (docs/protocol.md 2.12: one application-
 // message format, sealed through the relay session): the app invites and the CLI joins, and the CLI
-// invites and the app joins; each shows the other's text. The CLI has no WebRTC: the app's direct link
-// never opens, and that is neither a failure nor an alarm.
+// invites and the app joins; each shows the other's text; and `sealpeer code show` pairs with the app
+// typing the code in the printed channel. The CLI has no WebRTC: the app's direct link never opens, and
+// that is neither a failure nor an alarm.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../client/test/support/cli.ts';
@@ -100,6 +101,36 @@ describe('app ↔ CLI in Chromium', { timeout: E2E_TEST_MS }, () => {
     expect(cli.events).toContainEqual({ event: 'message', text: 'hello from the app joiner' });
     expect(cli.events.filter((e) => e.event === 'ignored' || e.event === 'integrity_error')).toEqual([]);
     await app.page.locator(tid('chat-system'), { hasText: 'The peer ended the session.' }).waitFor();
+    await noAlarm(app);
+    await app.context.close();
+  });
+
+  it('`sealpeer code show` prints a code and a channel link; the app opens the link and types the code', async () => {
+    const cli = runCli([
+      'code',
+      'show',
+      '--server',
+      stack.url,
+      '--json',
+      '--ephemeral',
+      '--send',
+      'hello by code',
+      '--timeout',
+      '40',
+    ]);
+    const shown = await cli.event('code');
+    const app = await openPage(browser);
+    await app.page.goto(String(shown.channelLink));
+    await app.page.locator(tid('channel-status', '[data-state="connected"]')).waitFor();
+    await app.page.locator(tid('type-code')).click();
+    await app.page.locator(tid('code-input')).fill(String(shown.code));
+    await app.page.locator(tid('code-join')).click();
+    const paired = await cli.event('paired');
+    expect(await safetyNumber(app.page)).toBe(paired.safetyNumber);
+    await showsPeerLine(app.page, 'hello by code');
+    await sendFromApp(app.page, 'typed it');
+    expect(await cli.exit).toBe(0);
+    expect(cli.events).toContainEqual({ event: 'message', text: 'typed it' });
     await noAlarm(app);
     await app.context.close();
   });
