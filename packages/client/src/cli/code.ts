@@ -21,6 +21,8 @@ const HELP = `Usage: sealpeer code show --server URL [--channel ID|LINK] [--send
 Pairs two devices with a short code (NNN-DDDDDD) instead of a QR invite, then exchanges texts sealed end
 to end. \`show\` prints a one-try code and the channel link and waits; on the other device \`type\` (or
 the web app's "Type a short code" in that channel) enters it. A wrong code spends it: show a new one.
+\`show\` prints the code and the link (with --json: {"event":"code","code":"NNN-DDDDDD","channelId":...,
+"channelLink":...}) before anything else.
   --server URL      relay server, e.g. http://127.0.0.1:8080 (env SEALPEER_SERVER); for \`type\` it
                     defaults to the origin of a channel LINK
   --channel ID|LINK the channel, as its id or its link https://host/#/c/<id> (env SEALPEER_CHANNEL);
@@ -29,7 +31,6 @@ the web app's "Type a short code" in that channel) enters it. A wrong code spend
                     env SEALPEER_APP_ORIGIN)
   --ttl SEC         how long \`show\` waits for the code to be typed (default 600)
 ${COMMON_HELP}
-  \`show\` prints {"event":"code","code":"NNN-DDDDDD","channelId":...,"channelLink":...} first.
 `;
 
 const OPTIONS = {
@@ -62,12 +63,13 @@ function withinTtl<T>(p: Promise<T>, ms: number, cancel: () => void): Promise<T>
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      cancel();
+      // Reject first: cancelling rejects `p` too, and the race must report the expiry.
       reject(
         Object.assign(new Error('nobody typed the code in time: run `sealpeer code show` again'), {
           code: 'timeout',
         }),
       );
+      cancel();
     }, ms);
   });
   return Promise.race([p, expired]).finally(() => clearTimeout(timer));

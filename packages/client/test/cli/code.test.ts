@@ -101,6 +101,14 @@ describe('sealpeer code show / type', () => {
     expect(et).not.toBe(0);
   });
 
+  it('nobody types the code within --ttl: exit 1 with a timeout error that says what to do', async () => {
+    const { shower } = await show(['--ttl', '10']);
+    expect(await shower.exit).toBe(1);
+    const last = shower.events.at(-1);
+    expect(last).toMatchObject({ event: 'error', code: 'timeout' });
+    expect(String(last?.message)).toMatch(/code show/);
+  });
+
   it('bad usage exits 2 with a hint: a malformed code, no channel, a bad link', async () => {
     const runs = [
       runCli(['code']),
