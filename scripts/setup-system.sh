@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs that a fresh Debian machine lacks:
 # - Debian's Chromium, for the browser tests (playwright-core drives /usr/bin/chromium);
-# - fail2ban, whose fail2ban-regex checks docs/operators/fail2ban.md's filter against real log lines.
+# - fail2ban, whose fail2ban-regex checks docs/operators/fail2ban.md's filter against real log lines;
+# - PostgreSQL, whose initdb/postgres binaries the store tests run as private throw-away instances
+#   (test-support/postgres.ts); no cluster is created or started by this script.
 # Without root, it prints the exact install line instead.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v fail2ban-regex >/dev/null || missing+=(fail2ban)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "setup: installing Debian packages for the tests: ${missing[*]}" >&2
