@@ -3,10 +3,16 @@
 // get-or-create with 100k credentials stored without 100k HTTP round trips first.
 import { randomBytes, randomUUID } from 'node:crypto';
 
+// The store was synchronous before issue #17 made it async: awaiting works for both.
 interface StoreLike {
-  createChannel(c: { channelId: string; name: string | null; public: boolean; createdAt: number }): void;
-  issueCredential(r: Record<string, unknown>): { ok: boolean };
-  close(): void;
+  createChannel(c: {
+    channelId: string;
+    name: string | null;
+    public: boolean;
+    createdAt: number;
+  }): void | Promise<void>;
+  issueCredential(r: Record<string, unknown>): { ok: boolean } | Promise<{ ok: boolean }>;
+  close(): void | Promise<void>;
 }
 
 export interface Prefilled {
@@ -34,18 +40,18 @@ export async function prefill(
   const t0 = performance.now();
   const store = open(dataDir);
   const now = Date.now();
-  const newChannel = (): string => {
+  const newChannel = async (): Promise<string> => {
     const channelId = randomUUID();
-    store.createChannel({ channelId, name: null, public: false, createdAt: now });
+    await store.createChannel({ channelId, name: null, public: false, createdAt: now });
     return channelId;
   };
   const perChannel = 200;
   const existing: Prefilled['existing'] = [];
   let channelId = '';
   for (let i = 0; i < credentials; i++) {
-    if (i % perChannel === 0) channelId = newChannel();
+    if (i % perChannel === 0) channelId = await newChannel();
     const sessionId = randomUUID();
-    const r = store.issueCredential({
+    const r = await store.issueCredential({
       channelId,
       sessionId,
       newClientId: randomUUID(),
@@ -57,7 +63,8 @@ export async function prefill(
     if (!r.ok) throw new Error('prefill: channel full');
     if (i % Math.max(1, Math.floor(credentials / 1000)) === 0) existing.push({ channelId, sessionId });
   }
-  const empty = Array.from({ length: emptyChannels }, newChannel);
-  store.close();
+  const empty: string[] = [];
+  for (let i = 0; i < emptyChannels; i++) empty.push(await newChannel());
+  await store.close();
   return { emptyChannels: empty, existing, credentials, seconds: (performance.now() - t0) / 1000 };
 }

@@ -9,13 +9,13 @@ import type { Credential, Store } from './store/types.ts';
 const DUMMY_HASH = hashPassword('not a password');
 
 /** The credential if clientId + password are right and it has not expired; else undefined. */
-export function verifyCredential(
+export async function verifyCredential(
   store: Store,
   clientId: string,
   password: string,
   now: number,
-): Credential | undefined {
-  const cred = store.getCredential(clientId.toLowerCase());
+): Promise<Credential | undefined> {
+  const cred = await store.getCredential(clientId.toLowerCase());
   const ok = passwordMatches(password, cred ? cred.passwordHash : DUMMY_HASH);
   return cred && ok && cred.expiresAt > now ? cred : undefined;
 }
@@ -26,9 +26,14 @@ export interface AuthFailureDeps {
   lockoutMs: number;
 }
 
-/** Logs the failure and counts it against the IP; the IP may now be locked out. */
-export function recordAuthFailure(deps: AuthFailureDeps, ip: string, clientId: string, now: number): void {
+/** Logs the failure and counts it against the IP (in the store); the IP may now be locked out. */
+export async function recordAuthFailure(
+  deps: AuthFailureDeps,
+  ip: string,
+  clientId: string,
+  now: number,
+): Promise<void> {
   deps.log.warn({ event: 'auth_failed', ip, clientId }, 'login failed');
-  if (deps.lockout.fail(ip, now))
+  if (await deps.lockout.fail(ip, now))
     deps.log.warn({ event: 'ip_locked_out', ip, ms: deps.lockoutMs }, 'too many failed logins');
 }

@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type IceServer, parseDuration, parseIceServers, parseTrustProxy, type TrustProxy } from './parse.ts';
+import { parseStoreSpec } from './store/spec.ts';
 
 export type { IceServer, TrustProxy };
 
@@ -40,6 +41,8 @@ export interface ServerConfig {
   port: number;
   /** Admin listener port (always bound to 127.0.0.1); 0 = any free port, -1 = no admin listener. */
   adminPort: number;
+  /** `sqlite` (in dataDir) or a postgres:// URL (src/store/open.ts). */
+  store: string;
   dataDir: string;
   publicUrl: string | undefined;
   tlsCert: string | undefined;
@@ -84,6 +87,7 @@ export function defaultConfig(): ServerConfig {
     host: '127.0.0.1',
     port: 8080,
     adminPort: 9090,
+    store: 'sqlite',
     dataDir: './data',
     publicUrl: undefined,
     tlsCert: undefined,
@@ -181,6 +185,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   opt('--port', 'N', '8080', 'HTTP/WebSocket port; 0 = any free port', (c, r, f) => {
     c.port = port(r, f);
   }),
+  opt(
+    '--store',
+    'sqlite|URL',
+    'sqlite',
+    'state store: embedded SQLite in --data-dir, or postgres://user:pass@host/db shared by nodes',
+    (c, r) => {
+      c.store = parseStoreSpec(r);
+    },
+  ),
   text('--data-dir', 'DIR', './data', 'where the SQLite database lives', 'dataDir'),
   opt(
     '--admin-port',

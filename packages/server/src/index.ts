@@ -14,12 +14,15 @@ import type { Connection } from './relay/connection.ts';
 import { WriteBatcher } from './relay/cork.ts';
 import { ChannelRegistry } from './relay/registry.ts';
 import { attachRelay } from './relay/server.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open.ts';
+import { describeStore } from './store/spec.ts';
 import type { Store } from './store/types.ts';
 
 export type { Limits, ServerConfig } from './config.ts';
 export { DEFAULT_LIMITS, defaultConfig } from './config.ts';
 export { ERRORS, type ErrorCode } from './errors.ts';
+export { openStore } from './store/open.ts';
+export type { Store } from './store/types.ts';
 
 export interface StartOptions extends Partial<Omit<ServerConfig, 'limits'>> {
   limits?: Partial<Limits>;
@@ -57,21 +60,29 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     { level: config.logLevel, timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } },
     logStream ?? pino.destination({ dest: 1, sync: true }),
   );
-  const store: Store = openSqliteStore(config.dataDir);
-  const purge = (): number => {
-    const n = store.purgeExpired(now());
+  const store: Store = await openStore(config.store, config.dataDir, {
+    onError: (err) => log.warn({ event: 'store_error', err: err.message }, 'idle store connection failed'),
+  });
+  const purge = async (): Promise<number> => {
+    const n = await store.purgeExpired(now());
     if (n > 0) log.info({ event: 'purged', credentials: n }, 'purged expired credentials');
     return n;
   };
-  purge();
-
-  const metrics = createMetrics();
-  const registry = new ChannelRegistry<Connection>();
-  const lockout = new LoginLockout({
+  const lockout = new LoginLockout(store, {
     failures: config.limits.lockoutFailures,
     windowMs: config.limits.lockoutWindowMs,
     lockoutMs: config.limits.lockoutMs,
   });
+  try {
+    await purge();
+    await lockout.warm(now());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const metrics = createMetrics();
+  const registry = new ChannelRegistry<Connection>();
   const tls = config.tlsCert !== undefined;
   const live = {
     origins: new OriginPolicy([]),
@@ -105,7 +116,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await relay.close();
-    store.close();
+    await store.close();
     throw err;
   }
   const addr = app.server.address();
@@ -125,16 +136,28 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     } catch (err) {
       await relay.close();
       await app.close();
-      store.close();
+      await store.close();
       throw err;
     }
   }
+  let purging: Promise<unknown> | undefined;
   const purgeTimer = setInterval(() => {
-    purge();
     lockout.sweep(now());
+    // One purge at a time: a slow store must not pile them up.
+    purging ??= purge()
+      .catch((err: Error) =>
+        log.error({ event: 'store_error', op: 'purge', err: err.message }, 'purge failed'),
+      )
+      .finally(() => {
+        purging = undefined;
+      });
   }, config.purgeIntervalMs);
   purgeTimer.unref();
-  log.info({ url, wsUrl: live.wsUrl, adminUrl: admin?.url, dataDir: config.dataDir }, 'listening');
+  const storeName = describeStore(config.store, config.dataDir);
+  log.info(
+    { url, wsUrl: live.wsUrl, adminUrl: admin?.url, dataDir: config.dataDir, store: storeName },
+    'listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -150,7 +173,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await relay.close();
         await app.close();
         await admin?.app.close();
-        store.close();
+        await purging;
+        await store.close();
         log.info({ event: 'stopped' }, 'stopped');
       })();
       return closing;

@@ -1,7 +1,11 @@
 // The limit primitives on their own, with an explicit clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionCounter, LoginLockout } from '../src/limits/ip-guard.ts';
 import { KeyedRateLimiter, TokenBucket } from '../src/limits/token-bucket.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 
 describe('TokenBucket', () => {
   it('allows the burst, then refills at the rate, never beyond the burst', () => {
@@ -32,18 +36,31 @@ describe('KeyedRateLimiter', () => {
 });
 
 describe('LoginLockout', () => {
-  it('locks after N failures in the window, for the lockout time, then forgets', () => {
-    const l = new LoginLockout({ failures: 3, windowMs: 1000, lockoutMs: 5000 });
-    expect(l.fail('ip', 0)).toBe(false);
-    expect(l.fail('ip', 500)).toBe(false);
-    expect(l.fail('other', 600)).toBe(false);
-    expect(l.fail('ip', 900)).toBe(true);
-    expect(l.remainingMs('ip', 1000)).toBe(4900);
-    expect(l.remainingMs('other', 1000)).toBe(0);
-    expect(l.remainingMs('ip', 5900)).toBe(0);
-    l.sweep(10_000);
-    const inner = l as unknown as { failures: Map<string, unknown>; lockedUntil: Map<string, unknown> };
-    expect(inner.failures.size + inner.lockedUntil.size).toBe(0);
+  it('locks after N failures in the window, for the lockout time, then forgets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sealpeer-lockout-'));
+    const store = openSqliteStore(dir);
+    try {
+      const l = new LoginLockout(store, { failures: 3, windowMs: 1000, lockoutMs: 5000 });
+      expect(await l.fail('ip', 0)).toBe(false);
+      expect(await l.fail('ip', 500)).toBe(false);
+      expect(await l.fail('other', 600)).toBe(false);
+      expect(l.knownRemainingMs('ip', 800)).toBe(0);
+      expect(await l.fail('ip', 900)).toBe(true);
+      expect(l.knownRemainingMs('ip', 1000)).toBe(4900);
+      expect(await l.remainingMs('ip', 1000)).toBe(4900);
+      expect(await l.remainingMs('other', 1000)).toBe(0);
+      expect(await l.remainingMs('ip', 5900)).toBe(0);
+      // A second process on the same store learns the lockout from it (restart, or another node).
+      const fresh = new LoginLockout(store, { failures: 3, windowMs: 1000, lockoutMs: 5000 });
+      expect(fresh.knownRemainingMs('ip', 1000)).toBe(0);
+      await fresh.warm(1000);
+      expect(fresh.knownRemainingMs('ip', 1000)).toBe(4900);
+      l.sweep(10_000);
+      expect((l as unknown as { known: Map<string, unknown> }).known.size).toBe(0);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -13,7 +13,7 @@ export interface AdminDeps {
   /** Open relay sockets. */
   connections(): number;
   /** Purges expired credentials now; returns how many were deleted. */
-  purge(): number;
+  purge(): Promise<number>;
 }
 
 export async function startAdmin(
@@ -30,11 +30,11 @@ export async function startAdmin(
   });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/admin/stats', { schema: { response: { 200: statsReply } } }, async () => ({
-    ...deps.store.counts(),
+    ...(await deps.store.counts()),
     connections: deps.connections(),
   }));
   app.post('/admin/purge', { schema: { response: { 200: purgeReply } } }, async () => ({
-    purged: deps.purge(),
+    purged: await deps.purge(),
   }));
   await app.listen({ host: '127.0.0.1', port });
   const addr = app.server.address();

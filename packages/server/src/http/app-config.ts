@@ -33,17 +33,17 @@ export async function appConfigRoutes(app: FastifyInstance, ctx: HttpContext): P
     const secret = config.turnSecret;
     if (secret === undefined) return reply.code(404).send(errorBody('turn_disabled'));
     const now = ctx.now();
-    const lockMs = ctx.lockout.remainingMs(req.ip, now);
+    const lockMs = await ctx.lockout.remainingMs(req.ip, now);
     if (lockMs > 0)
       return reply
         .code(429)
         .header('Retry-After', String(Math.ceil(lockMs / 1000)))
         .send(errorBody('locked_out'));
     const auth = basicAuth(req);
-    const cred = auth && verifyCredential(ctx.store, auth.clientId, auth.password, now);
+    const cred = auth && (await verifyCredential(ctx.store, auth.clientId, auth.password, now));
     if (!cred) {
       const deps = { log: ctx.log, lockout: ctx.lockout, lockoutMs: config.limits.lockoutMs };
-      recordAuthFailure(deps, req.ip, auth?.clientId ?? '', now);
+      await recordAuthFailure(deps, req.ip, auth?.clientId ?? '', now);
       return reply
         .code(401)
         .send(

@@ -62,7 +62,7 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
         public: req.body.public,
         createdAt: ctx.now(),
       };
-      store.createChannel(channel);
+      await store.createChannel(channel);
       return reply.code(201).send(view(channel));
     },
   );
@@ -70,14 +70,14 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
   app.get(
     '/api/channels',
     { schema: { response: { 200: channelListReply, ...errorReplies } } },
-    async () => ({ channels: store.listPublicChannels(PUBLIC_LIST_LIMIT).map(view) }),
+    async () => ({ channels: (await store.listPublicChannels(PUBLIC_LIST_LIMIT)).map(view) }),
   );
 
   app.get<{ Params: ChannelIdParams }>(
     '/api/channels/:channelId',
     { schema: { params: channelParams, response: { 200: channelReply, ...errorReplies } } },
     async (req, reply) => {
-      const channel = store.getChannel(req.params.channelId.toLowerCase());
+      const channel = await store.getChannel(req.params.channelId.toLowerCase());
       if (!channel) return reply.code(404).send(errorBody('channel_not_found'));
       return view(channel);
     },
@@ -94,12 +94,12 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
     },
     async (req, reply) => {
       const channelId = req.params.channelId.toLowerCase();
-      if (!store.getChannel(channelId)) return reply.code(404).send(errorBody('channel_not_found'));
+      if (!(await store.getChannel(channelId))) return reply.code(404).send(errorBody('channel_not_found'));
       const wait = credentialLimiter.take(req.ip, ctx.now());
       if (wait > 0) return rateLimited(reply, wait);
       const password = newPassword();
       const now = ctx.now();
-      const r = store.issueCredential({
+      const r = await store.issueCredential({
         channelId,
         sessionId: req.body.sessionId.toLowerCase(),
         newClientId: randomUUID(),
@@ -108,6 +108,7 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
         expiresAt: now + config.credentialTtlMs,
         maxClients: config.limits.maxClientsPerChannel,
       });
+      if (!r.ok && r.reason === 'no_channel') return reply.code(404).send(errorBody('channel_not_found'));
       if (!r.ok) return reply.code(409).send(errorBody('channel_full'));
       return {
         clientId: r.credential.clientId,

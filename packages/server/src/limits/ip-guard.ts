@@ -1,47 +1,62 @@
 // Per-IP protection for logins and sockets: failed-login lockout (N failures within a window lock the IP
 // out for a while) and a cap on concurrent WebSocket connections.
+//
+// Where each counter lives (docs/operators/deploy.md, "PostgreSQL store"):
+// - failed logins and lockouts: in the store, so they survive a restart and every node sharing a
+//   PostgreSQL store sees them; this process keeps a copy of the lockouts it knows of for the WebSocket
+//   upgrade check, which must not wait on the store;
+// - open sockets per IP (ConnectionCounter): in memory; they are this process's sockets and die with it;
+// - token buckets (frames per connection, channel/credential creations per IP per minute,
+//   limits/token-bucket.ts): in memory; they guard one process's CPU over seconds, and a restart
+//   forgets at most a minute of budget. Sharing them across nodes is the bus's job, not a table's.
+import type { LockoutPolicy, Store } from '../store/types.ts';
 
-export interface LockoutPolicy {
-  failures: number;
-  windowMs: number;
-  lockoutMs: number;
-}
+export type { LockoutPolicy };
 
 export class LoginLockout {
-  private readonly failures = new Map<string, number[]>();
-  private readonly lockedUntil = new Map<string, number>();
+  /** ip → end of a lockout this process started or learned from the store. */
+  private readonly known = new Map<string, number>();
 
-  constructor(private readonly policy: LockoutPolicy) {}
+  constructor(
+    private readonly store: Pick<Store, 'recordLoginFailure' | 'lockedUntil' | 'liveLockouts'>,
+    private readonly policy: LockoutPolicy,
+  ) {}
 
-  /** Milliseconds of lockout left for this IP, 0 if none. */
-  remainingMs(ip: string, now: number): number {
-    const until = this.lockedUntil.get(ip);
+  /** Loads the running lockouts (after a restart, or those other nodes started). */
+  async warm(now: number): Promise<void> {
+    for (const l of await this.store.liveLockouts(now)) this.known.set(l.ip, l.until);
+  }
+
+  /** Milliseconds of lockout left for this IP as far as this process knows; no store call. */
+  knownRemainingMs(ip: string, now: number): number {
+    const until = this.known.get(ip);
     if (until === undefined) return 0;
     if (until <= now) {
-      this.lockedUntil.delete(ip);
+      this.known.delete(ip);
       return 0;
     }
     return until - now;
   }
 
-  /** Records a failure; returns true when this failure locks the IP out. */
-  fail(ip: string, now: number): boolean {
-    const since = now - this.policy.windowMs;
-    const list = (this.failures.get(ip) ?? []).filter((t) => t > since);
-    list.push(now);
-    if (list.length >= this.policy.failures) {
-      this.failures.delete(ip);
-      this.lockedUntil.set(ip, now + this.policy.lockoutMs);
-      return true;
-    }
-    this.failures.set(ip, list);
-    return false;
+  /** Milliseconds of lockout left for this IP according to the store (shared, durable), 0 if none. */
+  async remainingMs(ip: string, now: number): Promise<number> {
+    const until = await this.store.lockedUntil(ip, now);
+    if (until <= now) return this.knownRemainingMs(ip, now);
+    this.known.set(ip, until);
+    return until - now;
   }
 
+  /** Records a failure; true when this failure locks the IP out. */
+  async fail(ip: string, now: number): Promise<boolean> {
+    const until = await this.store.recordLoginFailure(ip, now, this.policy);
+    if (until <= 0) return false;
+    this.known.set(ip, until);
+    return true;
+  }
+
+  /** Forgets ended lockouts (the store's rows go with purgeExpired). */
   sweep(now: number): void {
-    const since = now - this.policy.windowMs;
-    for (const [ip, list] of this.failures) if (!list.some((t) => t > since)) this.failures.delete(ip);
-    for (const [ip, until] of this.lockedUntil) if (until <= now) this.lockedUntil.delete(ip);
+    for (const [ip, until] of this.known) if (until <= now) this.known.delete(ip);
   }
 }
 

@@ -1,6 +1,9 @@
 // One relay connection and its state machine (docs/protocol.md, Part 1, "Connection states"):
 //   awaiting_login --login ok--> ready --close/punt--> closed
 //   awaiting_login --anything else, bad login, timeout--> closed (terminal refusal state)
+// The login is the one store call on a socket's life: while it runs the socket is paused, and frames
+// that were already read are held (bucket-limited) and handled in order once it is decided. Relayed
+// messages never wait on the store.
 
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -42,6 +45,9 @@ export class Connection {
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
   alive = true;
   private invalid = 0;
+  /** A login is waiting on the store; frames read meanwhile wait in `early`. */
+  private loggingIn = false;
+  private early: Array<[Buffer, boolean]> = [];
   private readonly bucket: TokenBucket;
   private loginTimer: NodeJS.Timeout | undefined;
 
@@ -67,6 +73,15 @@ export class Connection {
       this.sendRaw(out.error('rate_limited'));
       return;
     }
+    if (this.loggingIn) {
+      this.early.push([raw, isBinary]);
+      return;
+    }
+    this.handle(raw, isBinary);
+  }
+
+  private handle(raw: Buffer, isBinary: boolean): void {
+    const { metrics } = this.ctx;
     if (isBinary) {
       this.invalidFrame(undefined);
       return;
@@ -118,20 +133,40 @@ export class Connection {
   private login(f: Extract<ClientFrame, { type: 'login' }>): void {
     const { ctx, ip } = this;
     const now = ctx.now();
-    const lockMs = ctx.lockout.remainingMs(ip, now);
+    if (ctx.lockout.knownRemainingMs(ip, now) > 0) {
+      this.refuse('locked_out', f.id);
+      return;
+    }
+    const sessionId = f.sessionId;
+    if (sessionId === undefined) {
+      this.refuse('session_required', f.id);
+      return;
+    }
+    this.loggingIn = true;
+    this.ws.pause();
+    this.checkLogin(f, sessionId, now)
+      .catch((err: Error) => {
+        ctx.log.error({ event: 'store_error', op: 'login', err: err.message }, 'login failed on the store');
+        this.refuse('internal_error', f.id);
+      })
+      .finally(() => this.afterLogin());
+  }
+
+  private async checkLogin(f: Extract<ClientFrame, { type: 'login' }>, sessionId: string, now: number) {
+    const { ctx, ip } = this;
+    const [lockMs, cred] = await Promise.all([
+      ctx.lockout.remainingMs(ip, now),
+      verifyCredential(ctx.store, f.clientId, f.password, now),
+    ]);
+    if (this.state === 'closed') return;
     if (lockMs > 0) {
       this.refuse('locked_out', f.id);
       return;
     }
-    if (f.sessionId === undefined) {
-      this.refuse('session_required', f.id);
-      return;
-    }
-    const cred = verifyCredential(ctx.store, f.clientId, f.password, now);
     // A credential is bound to the session it was issued for: another session is a failed login.
-    if (!cred || cred.sessionId !== f.sessionId.toLowerCase()) {
+    if (!cred || cred.sessionId !== sessionId.toLowerCase()) {
       ctx.metrics.logins.labels('failed').inc();
-      recordAuthFailure({ ...ctx, lockoutMs: ctx.limits.lockoutMs }, ip, f.clientId, now);
+      await recordAuthFailure({ ...ctx, lockoutMs: ctx.limits.lockoutMs }, ip, f.clientId, now);
       this.refuse('auth_failed', f.id);
       return;
     }
@@ -143,6 +178,18 @@ export class Connection {
     ctx.metrics.logins.labels('ok').inc();
     ctx.registry.add(cred.channelId, cred.clientId, this)?.punt();
     this.sendRaw(out.loginOk(cred.clientId, cred.channelId, f.id));
+  }
+
+  /** Resumes reading and handles the frames that arrived during the login (dropped if it failed). */
+  private afterLogin(): void {
+    this.loggingIn = false;
+    const early = this.early;
+    this.early = [];
+    this.ws.resume();
+    for (const [raw, isBinary] of early) {
+      if (this.state === 'closed') return;
+      this.handle(raw, isBinary);
+    }
   }
 
   private subscribe(ref: string | undefined): void {

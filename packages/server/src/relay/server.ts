@@ -58,7 +58,8 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
       return;
     }
     const ip = clientIp(req, opts.trust);
-    const lockMs = ctx.lockout.remainingMs(ip, ctx.now());
+    // What this process knows, without a store call; the login asks the store (shared by nodes).
+    const lockMs = ctx.lockout.knownRemainingMs(ip, ctx.now());
     if (lockMs > 0) {
       metrics.reject('locked_out');
       refuse(socket, 'locked_out', { 'Retry-After': String(Math.ceil(lockMs / 1000)) });

@@ -1,30 +1,20 @@
 // Store on an embedded SQLite database (better-sqlite3) in WAL mode: one file `sealpeer.db` in the data dir.
+// better-sqlite3 is synchronous: each method runs to completion (a transaction where it must be atomic)
+// before its promise resolves, so callers on one process can never interleave inside one.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Channel, Credential, IssueRequest, IssueResult, Store } from './types.ts';
-
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS channels (
-  channel_id TEXT PRIMARY KEY,
-  name TEXT,
-  public INTEGER NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS channels_public ON channels (public, created_at);
-CREATE TABLE IF NOT EXISTS credentials (
-  client_id TEXT PRIMARY KEY,
-  channel_id TEXT NOT NULL REFERENCES channels (channel_id) ON DELETE CASCADE,
-  session_id TEXT NOT NULL,
-  password_hash BLOB NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  UNIQUE (channel_id, session_id)
-);
-CREATE INDEX IF NOT EXISTS credentials_expiry ON credentials (expires_at);
-`;
+import { checked } from './checked.ts';
+import { nextFailure } from './lockout-rule.ts';
+import { type MigrationReport, newerSchemaMessage, pendingFrom } from './migrations.ts';
+import {
+  type Channel,
+  type Credential,
+  type IssueRequest,
+  type IssueResult,
+  type Store,
+  StoreError,
+} from './types.ts';
 
 interface ChannelRow {
   channel_id: string;
@@ -39,6 +29,11 @@ interface CredentialRow {
   password_hash: Buffer;
   created_at: number;
   expires_at: number;
+}
+interface FailureRow {
+  failures: number;
+  window_start: number;
+  locked_until: number;
 }
 
 const toChannel = (r: ChannelRow): Channel => ({
@@ -56,20 +51,50 @@ const toCredential = (r: CredentialRow): Credential => ({
   expiresAt: r.expires_at,
 });
 
-export function openSqliteStore(dataDir: string): Store {
+function openDb(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'sealpeer.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION)
-    throw new Error(
-      `the database in ${dataDir} is from a newer sealpeer (schema ${version}); upgrade the server`,
-    );
-  db.exec(SCHEMA);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  return db;
+}
+
+/** Applies the pending migrations (src/store/migrations.ts), each in a transaction with its version. */
+function migrate(db: Database.Database, dataDir: string): MigrationReport {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const pending = pendingFrom(
+    from,
+    (v) => new StoreError('newer_schema', newerSchemaMessage(`in ${dataDir}`, v)),
+  );
+  for (const m of pending)
+    db.transaction(() => {
+      db.exec(m.sqlite);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  const to = pending.length > 0 ? pending[pending.length - 1]!.version : from;
+  return { from, to, applied: pending.map(({ version, name }) => ({ version, name })) };
+}
+
+/** `sealpeer-server migrate` on the embedded store. */
+export function migrateSqlite(dataDir: string): MigrationReport {
+  const db = openDb(dataDir);
+  try {
+    return migrate(db, dataDir);
+  } finally {
+    db.close();
+  }
+}
+
+export function openSqliteStore(dataDir: string): Store {
+  const db = openDb(dataDir);
+  try {
+    migrate(db, dataDir);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
 
   const q = {
     insertChannel: db.prepare(
@@ -93,13 +118,29 @@ export function openSqliteStore(dataDir: string): Store {
     refreshCredential: db.prepare(
       'UPDATE credentials SET password_hash = ?, expires_at = ? WHERE client_id = ?',
     ),
+    deleteCredential: db.prepare('DELETE FROM credentials WHERE client_id = ?'),
     purge: db.prepare('DELETE FROM credentials WHERE expires_at <= ?'),
+    purgeFailures: db.prepare('DELETE FROM login_failures WHERE expires_at <= ?'),
+    getFailure: db.prepare<[string], FailureRow>(
+      'SELECT failures, window_start, locked_until FROM login_failures WHERE ip = ?',
+    ),
+    putFailure: db.prepare(
+      'INSERT OR REPLACE INTO login_failures (ip, failures, window_start, locked_until, expires_at) ' +
+        'VALUES (?, ?, ?, ?, ?)',
+    ),
+    lockedUntil: db.prepare<[string, number], { locked_until: number }>(
+      'SELECT locked_until FROM login_failures WHERE ip = ? AND locked_until > ?',
+    ),
+    liveLockouts: db.prepare<[number], { ip: string; locked_until: number }>(
+      'SELECT ip, locked_until FROM login_failures WHERE locked_until > ?',
+    ),
     counts: db.prepare<[], { channels: number; credentials: number }>(
       'SELECT (SELECT count(*) FROM channels) AS channels, (SELECT count(*) FROM credentials) AS credentials',
     ),
   };
 
   const issue = db.transaction((req: IssueRequest): IssueResult => {
+    if (!q.getChannel.get(req.channelId)) return { ok: false, reason: 'no_channel' };
     const existing = q.bySession.get(req.channelId, req.sessionId);
     const hash = Buffer.from(req.passwordHash);
     if (existing && existing.expires_at > req.now) {
@@ -108,7 +149,7 @@ export function openSqliteStore(dataDir: string): Store {
       return { ok: true, credential, created: false };
     }
     // An expired credential of this session is gone; the session starts over with a new client.
-    if (existing) q.purge.run(req.now);
+    if (existing) q.deleteCredential.run(existing.client_id);
     if ((q.countLive.get(req.channelId, req.now)?.n ?? 0) >= req.maxClients)
       return { ok: false, reason: 'full' };
     q.insertCredential.run(req.newClientId, req.channelId, req.sessionId, hash, req.now, req.expiresAt);
@@ -123,32 +164,55 @@ export function openSqliteStore(dataDir: string): Store {
     return { ok: true, credential, created: true };
   });
 
-  return {
-    createChannel(c) {
-      q.insertChannel.run(c.channelId, c.name, c.public ? 1 : 0, c.createdAt);
+  const fail = db.transaction(
+    (ip: string, now: number, policy: Parameters<Store['recordLoginFailure']>[2]) => {
+      const row = q.getFailure.get(ip);
+      const prev = row && {
+        failures: row.failures,
+        windowStart: row.window_start,
+        lockedUntil: row.locked_until,
+      };
+      const next = nextFailure(prev, now, policy);
+      q.putFailure.run(ip, next.failures, next.windowStart, next.lockedUntil, next.expiresAt);
+      return next.locked ? next.lockedUntil : 0;
     },
-    getChannel(id) {
+  );
+
+  return checked({
+    kind: 'sqlite',
+    async createChannel(c) {
+      try {
+        q.insertChannel.run(c.channelId, c.name, c.public ? 1 : 0, c.createdAt);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new StoreError('conflict', `channel ${c.channelId} exists`);
+        throw e;
+      }
+    },
+    async getChannel(id) {
       const r = q.getChannel.get(id);
       return r ? toChannel(r) : undefined;
     },
-    listPublicChannels(limit) {
+    async listPublicChannels(limit) {
       return q.listPublic.all(limit).map(toChannel);
     },
-    issueCredential: (req) => issue.immediate(req),
-    getCredential(id) {
+    issueCredential: async (req) => issue.immediate(req),
+    async getCredential(id) {
       const r = q.byClient.get(id);
       return r ? toCredential(r) : undefined;
     },
-    purgeExpired(now) {
+    recordLoginFailure: async (ip, now, policy) => fail.immediate(ip, now, policy),
+    lockedUntil: async (ip, now) => q.lockedUntil.get(ip, now)?.locked_until ?? 0,
+    liveLockouts: async (now) => q.liveLockouts.all(now).map((r) => ({ ip: r.ip, until: r.locked_until })),
+    async purgeExpired(now) {
+      q.purgeFailures.run(now);
       return q.purge.run(now).changes;
     },
-    counts() {
-      return q.counts.get() ?? { channels: 0, credentials: 0 };
-    },
-    close() {
+    counts: async () => q.counts.get() ?? { channels: 0, credentials: 0 },
+    async close() {
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
-  };
+  });
 }

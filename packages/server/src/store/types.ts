@@ -1,6 +1,7 @@
-// The storage interface the server needs: channels and credentials. SQLite implements it (./sqlite.ts);
-// a networked store can implement the same interface later. Every method is synchronous because the
-// embedded store is; times are epoch milliseconds.
+// The storage interface the server needs: channels, credentials and login lockouts. Two implementations:
+// embedded SQLite (./sqlite.ts, the default) and PostgreSQL (./postgres.ts, shared by many nodes). Every
+// method is async because the networked one is; times are epoch milliseconds. Both are wrapped by
+// ./checked.ts, so input a stranger controls behaves the same on either (see StoreError).
 
 export interface Channel {
   channelId: string;
@@ -22,7 +23,7 @@ export interface Credential {
 /** What issueCredential does: a fresh credential, or a refresh of the session's existing one. */
 export type IssueResult =
   | { ok: true; credential: Credential; created: boolean }
-  | { ok: false; reason: 'full' };
+  | { ok: false; reason: 'full' | 'no_channel' };
 
 export interface IssueRequest {
   channelId: string;
@@ -36,20 +37,59 @@ export interface IssueRequest {
   maxClients: number;
 }
 
+/** Failed logins from one IP within windowMs (counted from the first) lock it out for lockoutMs. */
+export interface LockoutPolicy {
+  failures: number;
+  windowMs: number;
+  lockoutMs: number;
+}
+
+export interface Lockout {
+  ip: string;
+  until: number;
+}
+
+export type StoreKind = 'sqlite' | 'postgres';
+
 export interface Store {
-  createChannel(channel: Channel): void;
-  getChannel(channelId: string): Channel | undefined;
-  /** Public channels, newest first, at most `limit`. */
-  listPublicChannels(limit: number): Channel[];
+  readonly kind: StoreKind;
+  /** Throws StoreError('conflict') if the id exists. */
+  createChannel(channel: Channel): Promise<void>;
+  getChannel(channelId: string): Promise<Channel | undefined>;
+  /** Public channels, newest first, at most `limit` (0..10000). */
+  listPublicChannels(limit: number): Promise<Channel[]>;
   /**
-   * Get-or-create, atomically: the same (channelId, sessionId) keeps its clientId; the password hash
-   * and expiry are replaced by the given ones.
+   * Get-or-create, atomically (also across nodes sharing the store): the same (channelId, sessionId)
+   * keeps its clientId; the password hash and expiry are replaced by the given ones. A session whose
+   * credential expired starts over with newClientId.
    */
-  issueCredential(req: IssueRequest): IssueResult;
-  getCredential(clientId: string): Credential | undefined;
-  /** Deletes credentials expired at `now`; returns how many. */
-  purgeExpired(now: number): number;
-  counts(): { channels: number; credentials: number };
-  /** Flushes (WAL checkpoint) and closes. */
-  close(): void;
+  issueCredential(req: IssueRequest): Promise<IssueResult>;
+  getCredential(clientId: string): Promise<Credential | undefined>;
+  /**
+   * Counts one failed login of `ip`, atomically. Returns the end of the lockout this failure started,
+   * or 0 if it started none.
+   */
+  recordLoginFailure(ip: string, now: number, policy: LockoutPolicy): Promise<number>;
+  /** End of the IP's lockout if one is running at `now`, else 0. */
+  lockedUntil(ip: string, now: number): Promise<number>;
+  /** Every lockout running at `now` (a starting node warms its in-memory view with them). */
+  liveLockouts(now: number): Promise<Lockout[]>;
+  /** Deletes credentials expired at `now` (and spent failure/lockout rows); returns the credentials. */
+  purgeExpired(now: number): Promise<number>;
+  counts(): Promise<{ channels: number; credentials: number }>;
+  /** Flushes and closes; idempotent. */
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'invalid_input' | 'conflict' | 'newer_schema';
+
+/** A store refusal the caller can act on (anything else is the database failing). */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
 }
