@@ -195,7 +195,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
           clientId: req.newClientId,
           channelId: req.channelId,
           sessionId: req.sessionId,
-          passwordHash: req.passwordHash,
+          passwordHash: new Uint8Array(req.passwordHash),
           createdAt: req.now,
           expiresAt: req.expiresAt,
         };

@@ -157,7 +157,7 @@ export function openSqliteStore(dataDir: string): Store {
       clientId: req.newClientId,
       channelId: req.channelId,
       sessionId: req.sessionId,
-      passwordHash: req.passwordHash,
+      passwordHash: new Uint8Array(req.passwordHash),
       createdAt: req.now,
       expiresAt: req.expiresAt,
     };
