@@ -1,13 +1,17 @@
 // Turns argv + environment into a ServerConfig using the OPTIONS table of src/config.ts.
 // Precedence: flag > SEALPEER_* env var > default.
-import { defaultConfig, OPTIONS, type ServerConfig } from './config.ts';
+import { defaultConfig, OPTIONS, type OptionSpec, type ServerConfig } from './config.ts';
 
 export class UsageError extends Error {}
 
 export type ParsedArgs = { help: true } | { help: false; config: ServerConfig };
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
-  const byFlag = new Map(OPTIONS.map((o) => [o.flag, o]));
+export function parseArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: readonly OptionSpec[] = OPTIONS,
+): ParsedArgs {
+  const byFlag = new Map(options.map((o) => [o.flag, o]));
   const given = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -24,7 +28,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     given.set(flag, spec.repeatable ? [...prev, value] : [value]);
   }
   const config = defaultConfig();
-  for (const spec of OPTIONS) {
+  for (const spec of options) {
     const values = given.get(spec.flag);
     const raw = values ? values.join(',') : env[spec.env];
     if (raw === undefined) continue;
@@ -40,15 +44,22 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   return { help: false, config };
 }
 
-export function helpText(): string {
-  const rows = OPTIONS.map((o) => {
+/** One --help line per option. */
+export function optionRows(options: readonly OptionSpec[]): string[] {
+  return options.map((o) => {
     const left = `  ${o.flag} ${o.arg}`;
     return `${left.padEnd(36)} ${o.help} (default: ${o.shown}; env ${o.env})`;
   });
+}
+
+export function helpText(): string {
+  const rows = optionRows(OPTIONS);
   return [
     'Usage: sealpeer-server [options]',
+    '       sealpeer-server migrate [--store URL | --data-dir DIR]   (see migrate --help)',
     '',
-    'The sealpeer credential + relay server: HTTP API, WebSocket relay at /ws, SQLite storage.',
+    'The sealpeer credential + relay server: HTTP API, WebSocket relay at /ws, state in SQLite',
+    '(default) or PostgreSQL (--store postgres://…, migrated at start).',
     'Every option can also be set with the environment variable named beside it.',
     'Durations: 500ms, 10s, 10m, 1h, 14d (a bare number is seconds).',
     '',

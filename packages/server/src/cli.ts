@@ -1,9 +1,19 @@
 // `sealpeer-server`: flags + SEALPEER_* env vars (see --help), JSON logs on stdout, graceful SIGTERM/SIGINT:
 // sockets close with 1001, storage is flushed, exit 0. Exit 2 on bad usage, 1 if the server cannot start.
+// `sealpeer-server migrate` applies the store's schema migrations and exits (src/migrate-cli.ts).
 import { helpText, parseArgs, UsageError } from './args.ts';
 import { startServer } from './index.ts';
+import { migrateMain } from './migrate-cli.ts';
+import { storeConnectHint } from './store/spec.ts';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'migrate')
+    return migrateMain(
+      argv.slice(1),
+      process.env,
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+    );
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv, process.env);
@@ -24,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     const hint =
       err.code === 'EADDRINUSE'
         ? ' (the port is taken: pick another with --port / --admin-port, or 0 for any free port)'
-        : '';
+        : storeConnectHint(err);
     process.stderr.write(`sealpeer-server: cannot start: ${err.message}${hint}\n`);
     return 1;
   }

@@ -37,3 +37,11 @@ export function parseStoreSpec(raw: string): string {
 export function describeStore(spec: string, dataDir: string): string {
   return isPostgresUrl(spec) ? redactUrl(spec) : `sqlite:${dataDir}`;
 }
+
+/** What to check when the store cannot be reached (node-postgres / libpq error codes), or ''. */
+export function storeConnectHint(err: { code?: string }): string {
+  const codes = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '28P01', '28000', '3D000'];
+  return err.code !== undefined && codes.includes(err.code)
+    ? ' (the --store database: is PostgreSQL running, and are the host, port, user, password and database right?)'
+    : '';
+}
