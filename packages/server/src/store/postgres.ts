@@ -6,8 +6,9 @@ import pg from 'pg';
 import { checked } from './checked.ts';
 import { nextFailure } from './lockout-rule.ts';
 import { type MigrationReport, newerSchemaMessage, pendingFrom } from './migrations.ts';
+import { type ChannelRow, type CredentialRow, newCredential, toChannel, toCredential } from './rows.ts';
 import { redactUrl } from './spec.ts';
-import { type Channel, type Credential, type IssueResult, type Store, StoreError } from './types.ts';
+import { type IssueResult, type Store, StoreError } from './types.ts';
 
 /** Epoch-ms columns and count(*) are int8: read them as numbers (all far below 2^53). */
 const INT8_OID = 20;
@@ -20,36 +21,6 @@ const types: pg.CustomTypesConfig = {
 
 /** Key of the advisory lock that lets one node at a time migrate. */
 const MIGRATION_LOCK = 0x5ea19ee7;
-
-interface ChannelRow {
-  channel_id: string;
-  name: string | null;
-  public: boolean;
-  created_at: number;
-}
-interface CredentialRow {
-  client_id: string;
-  channel_id: string;
-  session_id: string;
-  password_hash: Buffer;
-  created_at: number;
-  expires_at: number;
-}
-
-const toChannel = (r: ChannelRow): Channel => ({
-  channelId: r.channel_id,
-  name: r.name,
-  public: r.public,
-  createdAt: r.created_at,
-});
-const toCredential = (r: CredentialRow): Credential => ({
-  clientId: r.client_id,
-  channelId: r.channel_id,
-  sessionId: r.session_id,
-  passwordHash: new Uint8Array(r.password_hash),
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-});
 
 export interface PostgresOptions {
   /** Pool size (connections per node). */
@@ -191,15 +162,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
             'VALUES ($1, $2, $3, $4, $5, $6)',
           [req.newClientId, req.channelId, req.sessionId, hash, req.now, req.expiresAt],
         );
-        const credential: Credential = {
-          clientId: req.newClientId,
-          channelId: req.channelId,
-          sessionId: req.sessionId,
-          passwordHash: new Uint8Array(req.passwordHash),
-          createdAt: req.now,
-          expiresAt: req.expiresAt,
-        };
-        return { ok: true, credential, created: true };
+        return { ok: true, credential: newCredential(req), created: true };
       }),
     async getCredential(id) {
       const { rows } = await pool.query<CredentialRow>('SELECT * FROM credentials WHERE client_id = $1', [

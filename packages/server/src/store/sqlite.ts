@@ -7,49 +7,14 @@ import Database from 'better-sqlite3';
 import { checked } from './checked.ts';
 import { nextFailure } from './lockout-rule.ts';
 import { type MigrationReport, newerSchemaMessage, pendingFrom } from './migrations.ts';
-import {
-  type Channel,
-  type Credential,
-  type IssueRequest,
-  type IssueResult,
-  type Store,
-  StoreError,
-} from './types.ts';
+import { type ChannelRow, type CredentialRow, newCredential, toChannel, toCredential } from './rows.ts';
+import { type IssueRequest, type IssueResult, type Store, StoreError } from './types.ts';
 
-interface ChannelRow {
-  channel_id: string;
-  name: string | null;
-  public: number;
-  created_at: number;
-}
-interface CredentialRow {
-  client_id: string;
-  channel_id: string;
-  session_id: string;
-  password_hash: Buffer;
-  created_at: number;
-  expires_at: number;
-}
 interface FailureRow {
   failures: number;
   window_start: number;
   locked_until: number;
 }
-
-const toChannel = (r: ChannelRow): Channel => ({
-  channelId: r.channel_id,
-  name: r.name,
-  public: r.public === 1,
-  createdAt: r.created_at,
-});
-const toCredential = (r: CredentialRow): Credential => ({
-  clientId: r.client_id,
-  channelId: r.channel_id,
-  sessionId: r.session_id,
-  passwordHash: new Uint8Array(r.password_hash),
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-});
 
 function openDb(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
@@ -153,15 +118,7 @@ export function openSqliteStore(dataDir: string): Store {
     if ((q.countLive.get(req.channelId, req.now)?.n ?? 0) >= req.maxClients)
       return { ok: false, reason: 'full' };
     q.insertCredential.run(req.newClientId, req.channelId, req.sessionId, hash, req.now, req.expiresAt);
-    const credential: Credential = {
-      clientId: req.newClientId,
-      channelId: req.channelId,
-      sessionId: req.sessionId,
-      passwordHash: new Uint8Array(req.passwordHash),
-      createdAt: req.now,
-      expiresAt: req.expiresAt,
-    };
-    return { ok: true, credential, created: true };
+    return { ok: true, credential: newCredential(req), created: true };
   });
 
   const fail = db.transaction(
