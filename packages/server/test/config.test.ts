@@ -48,6 +48,24 @@ describe('configuration', () => {
     expect(config([], { SEALPEER_LOGIN_TIMEOUT: '2s' }).limits.loginTimeoutMs).toBe(2000);
   });
 
+  it('--store: sqlite by default, a postgres:// URL, anything else refused without echoing a password', () => {
+    expect(config([]).store).toBe('sqlite');
+    const url = 'postgres://relay:s3cret@db.internal:5432/sealpeer?sslmode=require';
+    expect(config(['--store', url]).store).toBe(url);
+    expect(config([], { SEALPEER_STORE: 'postgresql://db/sealpeer' }).store).toBe('postgresql://db/sealpeer');
+    expect(config(['--store', 'sqlite'], { SEALPEER_STORE: url }).store).toBe('sqlite');
+    const socket = 'postgres:///sealpeer?host=/var/run/postgresql';
+    expect(config(['--store', socket]).store).toBe(socket);
+    for (const bad of ['mysql://u:s3cret@h/db', 'redis://h', 'postgres://', 'sqlite3', ''])
+      expect(() => config(['--store', bad]), bad).toThrow(UsageError);
+    try {
+      config(['--store', 'mysql://u:s3cret@h/db']);
+    } catch (e) {
+      expect((e as Error).message).toMatch(/--store wants sqlite or a URL like postgres:\/\//);
+      expect((e as Error).message).not.toContain('s3cret');
+    }
+  });
+
   it('lists: repeatable and comma-separated; the first --keyshare-url replaces the default', () => {
     const c = config([
       '--keyshare-url',

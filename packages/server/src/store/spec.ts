@@ -22,8 +22,9 @@ export function parseStoreSpec(raw: string): string {
   if (spec === 'sqlite') return spec;
   if (isPostgresUrl(spec)) {
     try {
-      new URL(spec);
-      return spec;
+      // A host, or a socket directory: postgres:///sealpeer?host=/var/run/postgresql
+      const u = new URL(spec);
+      if (u.hostname !== '' || u.searchParams.has('host')) return spec;
     } catch {
       /* fall through to the message */
     }
