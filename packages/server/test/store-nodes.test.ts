@@ -108,6 +108,30 @@ describe('two nodes on one PostgreSQL store', () => {
   });
 });
 
+describe('a PostgreSQL outage', () => {
+  it('refuses logins with internal_error (1011) and API calls with 500, and the node keeps running', async () => {
+    const own = await startPostgres();
+    try {
+      const s = await node({ store: await own.createDatabase() });
+      const ch = await createChannel(s);
+      const cred = await credential(s, ch);
+      await own.stop();
+      const c = await Client.open(s.wsUrl);
+      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+      expect(await c.next()).toMatchObject({ type: 'error', code: 'internal_error' });
+      expect((await c.closed).code).toBe(1011);
+      const r = await http(s.url, 'POST', `/api/channels/${ch}/sessions`, { sessionId: crypto.randomUUID() });
+      expect(r.status).toBe(500);
+      expect(r.body.error.code).toBe('internal_error');
+      expect(r.text).not.toMatch(/ECONNREFUSED|postgres/i);
+      expect(s.logs.some((l) => l.event === 'store_error' && l.op === 'login')).toBe(true);
+      expect((await http(s.adminUrl!, 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 describe('a SQLite node', () => {
   it('keeps a lockout across a restart', async () => {
     const dataDir = tempDir();
