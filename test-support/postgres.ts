@@ -1,10 +1,12 @@
 // A private, throw-away PostgreSQL for one test file: Debian's initdb into a temp dir, then `postgres` on
 // a free 127.0.0.1 port with its socket in that dir. Never a shared instance, loopback only. As root the
 // cluster runs as the `postgres` user (initdb refuses root) through setpriv, which execs, so the pid we
-// hold is the postmaster's own. stop() shuts it down (SIGINT: fast shutdown) and deletes the dir.
+// hold is the postmaster's own. stop() shuts it down (SIGINT: fast shutdown) and deletes the dir; if the
+// test process dies without stopping it, the postmaster gets SIGINT from the kernel (setpriv
+// --pdeathsig), and the next start deletes such orphaned dirs.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,13 +53,44 @@ function freePort(): Promise<number> {
   });
 }
 
-/** argv prefix that runs a command as the postgres user when we are root. */
+/** argv prefix: as the postgres user when we are root; SIGINT (fast shutdown) if this process dies. */
 function asPostgres(dir: string): string[] {
-  if (process.getuid?.() !== 0) return [];
+  const dies = ['--pdeathsig', 'INT'];
+  if (process.getuid?.() !== 0) return ['setpriv', ...dies, '--'];
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   chownSync(dir, uid, gid);
-  return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--'];
+  return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', ...dies, '--'];
+}
+
+const PREFIX = 'sealpeer-pg-';
+
+/** Deletes the dirs of earlier runs that died without stop(): older than 10 min, no postmaster running. */
+function sweepOrphans(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    try {
+      if (Date.now() - statSync(dir).mtimeMs < 10 * 60_000) continue;
+      const pidFile = join(dir, 'data', 'postmaster.pid');
+      if (existsSync(pidFile)) {
+        const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+        if (pid > 0 && isAlive(pid)) continue;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* another run's dir, vanished or unreadable: leave it */
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function run(argv: string[], cwd: string): void {
@@ -88,7 +121,7 @@ function waitReady(child: ChildProcess, log: string[], timeoutMs: number): Promi
 }
 
 async function startOnce(bin: string): Promise<PostgresInstance> {
-  const root = mkdtempSync(join(tmpdir(), 'sealpeer-pg-'));
+  const root = mkdtempSync(join(tmpdir(), PREFIX));
   const prefix = asPostgres(root);
   const data = join(root, 'data');
   const user = 'sealpeer';
@@ -169,6 +202,7 @@ async function startOnce(bin: string): Promise<PostgresInstance> {
 /** Starts a private instance (retrying once if the free port was taken in between). */
 export async function startPostgres(): Promise<PostgresInstance> {
   const bin = postgresBinDir();
+  sweepOrphans();
   try {
     return await startOnce(bin);
   } catch (e) {

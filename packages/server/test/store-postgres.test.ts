@@ -14,9 +14,14 @@ const instance = (): PostgresInstance => {
   return pgi;
 };
 
+// Stopped at the end of the file, whichever of its tests ran (also under -t).
+afterAll(async () => {
+  await pgi?.stop();
+});
+
 describeStoreContract('PostgreSQL', {
   async setup() {
-    pgi = await startPostgres();
+    pgi ??= await startPostgres();
   },
   async fresh() {
     const url = await instance().createDatabase();
@@ -27,9 +32,6 @@ describeStoreContract('PostgreSQL', {
 describe('PostgreSQL migrations', () => {
   beforeAll(async () => {
     pgi ??= await startPostgres();
-  });
-  afterAll(async () => {
-    await pgi?.stop();
   });
 
   async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
