@@ -1,9 +1,14 @@
 // The Store contract (store-contract.ts) on the PostgreSQL store: a private PostgreSQL started for this
 // file (test-support/postgres.ts), a fresh database per test. Then what only PostgreSQL has: the
-// migrations table, its advisory lock, and the refusal of a newer schema.
+// migrations table, its advisory lock, the refusal of a newer schema; and the helper's install hint.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresInstance, startPostgres } from '../../../test-support/postgres.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  POSTGRES_INSTALL_HINT,
+  type PostgresInstance,
+  postgresBinDir,
+  startPostgres,
+} from '../../../test-support/postgres.ts';
 import { LATEST_VERSION, MIGRATIONS } from '../src/store/migrations.ts';
 import { migratePostgres, openPostgresStore } from '../src/store/postgres.ts';
 import { describeStoreContract } from './store-contract.ts';
@@ -84,5 +89,18 @@ describe('PostgreSQL migrations', () => {
     expect(err).toMatchObject({ name: 'StoreError', code: 'newer_schema' });
     expect(err?.message).toMatch(/newer sealpeer \(schema 99, this one knows \d+\)/);
     expect(err?.message).not.toContain('hunter2');
+  });
+});
+
+describe('the PostgreSQL test helper', () => {
+  it('fails with the install line when the server binaries are missing', () => {
+    vi.stubEnv('SEALPEER_PG_BIN', '/nonexistent/postgresql/bin');
+    try {
+      expect(() => postgresBinDir()).toThrow(POSTGRES_INSTALL_HINT);
+      expect(POSTGRES_INSTALL_HINT).toContain('apt-get install -y postgresql');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(postgresBinDir()).toMatch(/\/bin$/);
   });
 });
