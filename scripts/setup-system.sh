@@ -4,12 +4,16 @@
 # - fail2ban, whose fail2ban-regex checks docs/operators/fail2ban.md's filter against real log lines;
 # - PostgreSQL, whose initdb/postgres binaries the store tests run as private throw-away instances
 #   (test-support/postgres.ts); no cluster is created or started by this script.
+# - Go and golang.org/x/mod (sumdb/note, sumdb/tlog): the independent tlog-tiles reader in
+#   packages/keyshare/test/go/ is built with them in GOPATH mode (no module proxy).
 # Without root, it prints the exact install line instead.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v fail2ban-regex >/dev/null || missing+=(fail2ban)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v go >/dev/null || missing+=(golang-go)
+[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ] || missing+=(golang-golang-x-mod-dev)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "setup: installing Debian packages for the tests: ${missing[*]}" >&2

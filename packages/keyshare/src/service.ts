@@ -3,6 +3,7 @@
 // against the handle's current record and the append happen in one turn (no lost updates).
 import { keyshare } from '@sealpeer/client';
 import { ApiError } from './errors.ts';
+import { entryBundle, hashTile, type TileRef, tileExists } from './log/tiles.ts';
 import type { LogStore } from './store/log-store.ts';
 
 export interface RecordAnswerJson {
@@ -135,5 +136,15 @@ export class KeyshareService {
     }
     const stop = Math.min(end, start + this.#opts.maxLeavesPage);
     return { start, end: stop, leaves: this.#store.leaves(start, stop).map(b64) };
+  }
+
+  /** A C2SP tlog-tiles resource (hash tile or entry bundle); not_found beyond the log. */
+  tile(t: TileRef): Uint8Array {
+    if (!tileExists(t, this.#store.size)) throw new ApiError('not_found', 'no such tile in this log');
+    if (t.level === 'entries') {
+      const start = t.index * keyshare.TILE_WIDTH;
+      return entryBundle(this.#store.leaves(start, start + t.width));
+    }
+    return hashTile(this.#store.tree, { ...t, level: t.level });
   }
 }

@@ -8,6 +8,7 @@ import { instrument, type Metrics } from './metrics.ts';
 import { installRateLimit, type RateLimits } from './rate-limit.ts';
 import { logRoutes } from './routes/log.ts';
 import { recordRoutes } from './routes/records.ts';
+import { tileRoutes } from './routes/tiles.ts';
 
 export interface HttpOptions {
   readonly logger: Logger;
@@ -39,6 +40,7 @@ export async function buildApp(service: KeyshareService, opts: HttpOptions): Pro
   if (opts.metrics) instrument(app, opts.metrics);
   recordRoutes(app, service, opts.metrics);
   logRoutes(app, service, opts.origin);
+  tileRoutes(app, service);
   await app.ready();
   return app;
 }
