@@ -1,10 +1,12 @@
-// `sealpeer-keyshare`: serve (default) | key | monitor. Exit codes: 0 ok, 1 error, 2 bad usage,
+// `sealpeer-keyshare`: serve (default) | key | monitor | witness. Exit codes: 0 ok, 1 error, 2 bad usage,
 // 3 the monitored log misbehaved.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { parseServeArgs, SERVE_HELP, UsageError } from './config.ts';
 import { readVerifierKey, startKeyshare } from './index.ts';
 import { LogMonitor, MonitorAlert } from './monitor/monitor.ts';
+import { parseWitnessArgs, WITNESS_HELP } from './witness/config.ts';
+import { startWitness } from './witness/server.ts';
 
 const KEY_HELP = `Usage: sealpeer-keyshare key --data-dir DIR
 
@@ -24,6 +26,18 @@ from the leaves, audits every record against the handle rules, and prints JSON l
   --once             check once and exit
 `;
 
+/** Runs until SIGTERM/SIGINT, then closes cleanly. */
+async function untilSignal(close: () => Promise<void>): Promise<number> {
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return 0;
+}
+
 async function serve(argv: string[]): Promise<number> {
   const parsed = parseServeArgs(argv, process.env);
   if (parsed.help) {
@@ -32,14 +46,18 @@ async function serve(argv: string[]): Promise<number> {
   }
   const ks = await startKeyshare(parsed.options);
   process.stdout.write(`sealpeer-keyshare listening on ${ks.url}\nverifier key: ${ks.verifierKey}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      ks.close().then(resolve, resolve);
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-  return 0;
+  return untilSignal(() => ks.close());
+}
+
+async function witness(argv: string[]): Promise<number> {
+  const parsed = parseWitnessArgs(argv, process.env);
+  if (parsed.help) {
+    process.stdout.write(WITNESS_HELP);
+    return 0;
+  }
+  const w = await startWitness(parsed.options);
+  process.stdout.write(`sealpeer-keyshare witness listening on ${w.url}\ncosigner key: ${w.cosignerKey}\n`);
+  return untilSignal(() => w.close());
 }
 
 function key(argv: string[]): number {
@@ -119,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'key') return key(rest);
     if (cmd === 'monitor') return await monitor(rest);
+    if (cmd === 'witness') return await witness(rest);
     if (cmd === 'serve') return await serve(rest);
     return await serve(argv);
   } catch (err) {

@@ -2,6 +2,7 @@
 // Flags win over env vars, env vars over defaults.
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type KeyshareOptions } from './index.ts';
+import { parseWitnessTarget } from './witness/pusher.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -36,11 +37,16 @@ Options (env var in brackets):
   --metrics-port N         serve Prometheus /metrics on 127.0.0.1:N, 0 = free port
                            (SEALPEER_KEYSHARE_METRICS_PORT) [off]
   --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (SEALPEER_KEYSHARE_LOG_LEVEL) [info]
+  --witness URL,KEY        a C2SP tlog-witness to push each checkpoint to, and its cosigner key
+                           (repeatable; SEALPEER_KEYSHARE_WITNESSES, entries separated by spaces)
+  --witness-timeout SEC    how long a publish waits for the witnesses' cosignatures
+                           (SEALPEER_KEYSHARE_WITNESS_TIMEOUT) [${DEFAULTS.witnessTimeoutMs / 1000}]
   -h, --help               show this help
 
 Other commands:
   sealpeer-keyshare key --data-dir DIR
   sealpeer-keyshare monitor --url URL --key VERIFIER [--watch HANDLE]...
+  sealpeer-keyshare witness --log LOG_VERIFIER_KEY [--name NAME] [--data-dir DIR]
 `;
 
 const OPTIONS = {
@@ -56,6 +62,8 @@ const OPTIONS = {
   'trust-proxy': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'log-level': { type: 'string' },
+  witness: { type: 'string', multiple: true },
+  'witness-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -86,13 +94,17 @@ export function parseServeArgs(
   }
   const v = parsed.values;
   if (v.help) return { help: true };
-  const get = (flag: keyof typeof OPTIONS): string | undefined => {
+  const get = (flag: Exclude<keyof typeof OPTIONS, 'witness'>): string | undefined => {
     const fromFlag = v[flag];
     if (typeof fromFlag === 'string') return fromFlag;
     const e = env[envName(flag)];
     return e === undefined || e === '' ? undefined : e;
   };
-  const num = (flag: keyof typeof OPTIONS, min: number, max: number): number | undefined => {
+  const num = (
+    flag: Exclude<keyof typeof OPTIONS, 'witness'>,
+    min: number,
+    max: number,
+  ): number | undefined => {
     const s = get(flag);
     return s === undefined ? undefined : int(flag, s, min, max);
   };
@@ -101,6 +113,15 @@ export function parseServeArgs(
   const origins = get('allowed-origins');
   const skew = num('max-clock-skew', 1, 86_400);
   const trustEnv = env[envName('trust-proxy')];
+  const witnesses = v.witness ?? (env.SEALPEER_KEYSHARE_WITNESSES ?? '').split(/\s+/).filter(Boolean);
+  for (const w of witnesses) {
+    try {
+      parseWitnessTarget(w);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  const witnessTimeout = num('witness-timeout', 1, 600);
   return {
     help: false,
     options: {
@@ -124,6 +145,8 @@ export function parseServeArgs(
       trustProxy: v['trust-proxy'] === true || trustEnv === '1' || trustEnv === 'true',
       metricsPort: num('metrics-port', 0, 65_535) ?? null,
       logLevel,
+      witnesses,
+      witnessTimeoutMs: witnessTimeout === undefined ? undefined : witnessTimeout * 1000,
     },
   };
 }

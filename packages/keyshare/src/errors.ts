@@ -23,6 +23,17 @@ export const ERROR_CODES = {
   bad_prev: [409, 'prev is not the leaf hash of the handle\u2019s current record'],
   // Lookups
   not_found: [404, 'no record for this handle, or no such route'],
+  // Witness (C2SP tlog-witness add-checkpoint; `sealpeer-keyshare witness`)
+  unknown_log: [404, 'witness: the checkpoint origin is not a log this witness is configured for'],
+  log_signature_invalid: [403, 'witness: no valid signature by the key the witness trusts for the log'],
+  old_size_mismatch: [
+    409,
+    'witness: old size is not the size of the latest checkpoint it cosigned for the log (body: that size, text/x.tlog.size)',
+  ],
+  inconsistent_checkpoint: [
+    422,
+    'witness: not provably an append-only extension of the last cosigned checkpoint (bad proof, fork, bad empty root); not cosigned',
+  ],
   // Limits and server state
   rate_limited: [429, 'too many requests from this address; retry after the Retry-After seconds'],
   unavailable: [503, 'the keyshare is shutting down or its log is in a failed state'],

@@ -11,10 +11,13 @@ import { nodeHashChildren } from './log/node-hash.ts';
 import { KeyshareService } from './service.ts';
 import { openDb } from './store/db.ts';
 import { LogStore } from './store/log-store.ts';
+import { parseWitnessTarget } from './witness/pusher.ts';
+import { Witnessing } from './witness/witnessing.ts';
 
 export { ApiError, ERROR_CODES, type ErrorCode } from './errors.ts';
 export { readVerifierKey } from './keys.ts';
 export { MerkleTree, splitPoint } from './log/tree.ts';
+export { type RunningWitness, startWitness, type WitnessOptions } from './witness/server.ts';
 
 export const DEFAULTS = {
   host: '127.0.0.1',
@@ -26,6 +29,7 @@ export const DEFAULTS = {
   maxClockSkewMs: 10 * 60_000,
   maxLeavesPage: 1000,
   logLevel: 'info',
+  witnessTimeoutMs: 5000,
 } as const;
 
 export interface KeyshareOptions {
@@ -47,6 +51,10 @@ export interface KeyshareOptions {
   readonly metricsPort?: number | null;
   readonly metricsHost?: string;
   readonly now?: () => number;
+  /** Witnesses to push each checkpoint to, as `URL,COSIGNER_KEY` (tlog-witness add-checkpoint). */
+  readonly witnesses?: readonly string[];
+  /** How long a publish waits for the witnesses' cosignatures before answering without them. */
+  readonly witnessTimeoutMs?: number;
 }
 
 export interface RunningKeyshare {
@@ -73,11 +81,24 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
     db.close();
     throw err;
   }
+  let witnessing: Witnessing | null = null;
+  try {
+    const targets = (options.witnesses ?? []).map(parseWitnessTarget);
+    if (targets.length > 0) {
+      witnessing = new Witnessing(targets, (a, b) => store.tree.consistencyProof(a, b), logger);
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const service = new KeyshareService(store, signer, {
     maxClockSkewMs: options.maxClockSkewMs ?? DEFAULTS.maxClockSkewMs,
     maxLeavesPage: options.maxLeavesPage ?? DEFAULTS.maxLeavesPage,
     now: options.now,
+    cosigned: witnessing ? (note) => witnessing.cosigned(note) : undefined,
+    onCheckpoint: witnessing ? (note) => witnessing.notify(note) : undefined,
   });
+  const witnessTimeoutMs = options.witnessTimeoutMs ?? DEFAULTS.witnessTimeoutMs;
   const metrics = options.metricsPort == null ? null : createMetrics(() => service.size);
   const app = await buildApp(service, {
     logger,
@@ -90,6 +111,7 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
     trustProxy: options.trustProxy ?? false,
     origin: signer.name,
     metrics,
+    awaitWitnesses: witnessing ? (size) => witnessing.settled(size, witnessTimeoutMs) : null,
   });
   const host = options.host ?? DEFAULTS.host;
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
@@ -99,10 +121,13 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
       admin = await startAdminServer(metrics, options.metricsHost ?? '127.0.0.1', options.metricsPort);
     }
   } catch (err) {
+    witnessing?.close();
     await app.close();
     db.close();
     throw err;
   }
+  // Witnesses cosign the current checkpoint at start (a restarted keyshare has no cosignatures).
+  witnessing?.notify(store.checkpoint);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? DEFAULTS.port);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -114,6 +139,7 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
       treeSize: service.size,
       dataDir: options.dataDir,
       metricsUrl: admin?.url ?? null,
+      witnesses: witnessing?.pushers.map((p) => p.target.url) ?? [],
     },
     'listening',
   );
@@ -126,6 +152,7 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
     service,
     close() {
       closing ??= (async () => {
+        witnessing?.close();
         await app.close();
         if (admin) await new Promise<void>((r) => admin?.server.close(() => r()));
         db.close();

@@ -17,40 +17,70 @@ export function ensureDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 }
 
+/** How one kind of key file is read, written and created (log key: note 0x01; witness: 0x04). */
+export interface KeyFileKind {
+  readonly file: string;
+  readonly what: string;
+  readonly flag: string;
+  readonly defaultName: string;
+  parse(text: string): keyshare.NoteSigner;
+  format(s: keyshare.NoteSigner): string;
+  generate(name: string): keyshare.NoteSigner;
+}
+
+export const LOG_KEY: KeyFileKind = {
+  file: LOG_KEY_FILE,
+  what: 'log key',
+  flag: '--origin-name',
+  defaultName: 'localhost/sealpeer-keyshare',
+  parse: keyshare.parseSignerKey,
+  format: keyshare.formatSignerKey,
+  generate: keyshare.generateNoteSigner,
+};
+
 /**
- * Loads the log key, or creates one named `originName` when the data dir has none. With an existing
- * key, `originName` (when given) must equal the key's name: a log cannot change its origin.
+ * Loads the key file, or creates one named `name` when the data dir has none. With an existing key,
+ * `name` (when given) must equal the key's name: a log cannot change its origin, a witness its name.
  */
-export function loadOrCreateLogKey(
+export function loadOrCreateKey(
+  kind: KeyFileKind,
   dataDir: string,
-  originName: string | undefined,
+  name: string | undefined,
 ): { signer: keyshare.NoteSigner; created: boolean } {
   ensureDataDir(dataDir);
-  const path = join(dataDir, LOG_KEY_FILE);
+  const path = join(dataDir, kind.file);
   if (existsSync(path)) {
     if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
     let signer: keyshare.NoteSigner;
     try {
-      signer = keyshare.parseSignerKey(readFileSync(path, 'utf8').trim());
+      signer = kind.parse(readFileSync(path, 'utf8').trim());
     } catch (err) {
       throw new KeyFileError(
-        `${path} is not a valid log key (${(err as Error).message}); restore it from backup`,
+        `${path} is not a valid ${kind.what} (${(err as Error).message}); restore it from backup`,
       );
     }
-    if (originName !== undefined && originName !== signer.name) {
+    if (name !== undefined && name !== signer.name) {
       throw new KeyFileError(
-        `the log key in ${dataDir} is for origin "${signer.name}", not "${originName}": drop --origin-name or use another --data-dir`,
+        `the ${kind.what} in ${dataDir} is named "${signer.name}", not "${name}": drop ${kind.flag} or use another --data-dir`,
       );
     }
     return { signer, created: false };
   }
-  const name = originName ?? 'localhost/sealpeer-keyshare';
-  if (!keyshare.isValidKeyName(name)) {
-    throw new KeyFileError(`--origin-name "${name}" is not a valid key name (no spaces, no '+')`);
+  const chosen = name ?? kind.defaultName;
+  if (!keyshare.isValidKeyName(chosen)) {
+    throw new KeyFileError(`${kind.flag} "${chosen}" is not a valid key name (no spaces, no '+')`);
   }
-  const signer = keyshare.generateNoteSigner(name);
-  writeFileSync(path, `${keyshare.formatSignerKey(signer)}\n`, { mode: 0o600, flag: 'wx' });
+  const signer = kind.generate(chosen);
+  writeFileSync(path, `${kind.format(signer)}\n`, { mode: 0o600, flag: 'wx' });
   return { signer, created: true };
+}
+
+/** The log key of a keyshare data dir (see loadOrCreateKey). */
+export function loadOrCreateLogKey(
+  dataDir: string,
+  originName: string | undefined,
+): { signer: keyshare.NoteSigner; created: boolean } {
+  return loadOrCreateKey(LOG_KEY, dataDir, originName);
 }
 
 /** The verifier key of an existing data dir, for `sealpeer-keyshare key`. */

@@ -18,6 +18,10 @@ export interface ServiceOptions {
   readonly maxClockSkewMs: number;
   readonly maxLeavesPage: number;
   readonly now?: () => number;
+  /** Appends the witnesses' cosignatures to a checkpoint note before it is served. */
+  readonly cosigned?: (note: string) => string;
+  /** Called with each newly signed checkpoint (the witnesses are asked to cosign it). */
+  readonly onCheckpoint?: (note: string) => void;
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
@@ -45,8 +49,9 @@ export class KeyshareService {
     return this.#failed;
   }
 
+  /** The latest checkpoint as served: the log's note plus any witness cosignatures of it. */
   checkpoint(): string {
-    return this.#store.checkpoint;
+    return this.#opts.cosigned ? this.#opts.cosigned(this.#store.checkpoint) : this.#store.checkpoint;
   }
 
   #answer(index: number, recordJson: string): RecordAnswerJson {
@@ -55,8 +60,13 @@ export class KeyshareService {
       record: JSON.parse(recordJson) as keyshare.RecordJson,
       leafIndex: index,
       inclusionProof: this.#store.tree.inclusionProof(index, size).map(b64),
-      checkpoint: this.#store.checkpoint,
+      checkpoint: this.checkpoint(),
     };
+  }
+
+  /** The same record answer, proven against the latest checkpoint (after witnesses cosigned). */
+  refresh(answer: RecordAnswerJson): RecordAnswerJson {
+    return this.#answer(answer.leafIndex, JSON.stringify(answer.record));
   }
 
   #latest(handle: string): { index: number; recordJson: string } {
@@ -68,7 +78,7 @@ export class KeyshareService {
 
   /** JSON string of the current checkpoint note, serialised once per checkpoint. */
   #checkpointJson(): string {
-    const note = this.#store.checkpoint;
+    const note = this.checkpoint();
     if (this.#cpJson?.note !== note) this.#cpJson = { note, json: JSON.stringify(note) };
     return this.#cpJson.json;
   }
@@ -116,6 +126,7 @@ export class KeyshareService {
     const json = JSON.stringify(keyshare.recordToJson(record));
     try {
       const index = this.#store.append(record.handle, keyshare.recordLeaf(record), json, this.#signer, now);
+      this.#opts.onCheckpoint?.(this.#store.checkpoint);
       return this.#answer(index, json);
     } catch (err) {
       if ((err as Error).name === 'LogIntegrityError') this.#failed = (err as Error).message;

@@ -2,6 +2,12 @@
 // user's own record. See docs/keyshare.md §Client.
 import { type FetchLike, KeyshareApi, type RecordAnswer } from './api.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
+import {
+  checkWitnessQuorum,
+  type ParsedWitnessPolicy,
+  parseWitnessPolicy,
+  type WitnessPolicy,
+} from './cosignature.ts';
 import { bytesEqual } from './encoding.ts';
 import { KeyshareIntegrityError, KeyshareRequestError } from './errors.ts';
 import { checkConsistent, LogView } from './log-view.ts';
@@ -28,6 +34,11 @@ export interface KeyshareClientOptions {
   readonly fetch?: FetchLike;
   /** Clock for createdAt, in ms (tests). */
   readonly now?: () => number;
+  /**
+   * Pinned witnesses (C2SP tlog-cosignature vkeys) and the quorum k: every checkpoint this client
+   * accepts from the keyshare must carry valid cosignatures from k of them (`witness_quorum`).
+   */
+  readonly witnesses?: WitnessPolicy;
 }
 
 export type RecordStatus = 'active' | 'revoked' | 'expired';
@@ -44,6 +55,8 @@ export interface LookupResult {
   readonly checkpoint: SignedCheckpoint;
 }
 
+const WITNESS_RETRY_MS = 300;
+
 export interface PublishKeys {
   /** Signs with the identity key to publish (for rotate: the new key). */
   readonly signer: RecordSigner;
@@ -56,9 +69,11 @@ export class KeyshareClient {
   readonly api: KeyshareApi;
   readonly #view: LogView;
   readonly #now: () => number;
+  readonly #witnesses: ParsedWitnessPolicy | null;
 
   constructor(options: KeyshareClientOptions) {
     this.verifier = parseVerifierKey(options.verifierKey);
+    this.#witnesses = options.witnesses ? parseWitnessPolicy(options.witnesses) : null;
     this.api = new KeyshareApi(options.url, options.fetch);
     this.#view = new LogView(this.verifier, options.stateStore ?? new MemoryStateStore(), (a, b) =>
       this.api.getConsistencyProof(a, b),
@@ -69,6 +84,7 @@ export class KeyshareClient {
   /** Fetches, verifies and records the log's latest checkpoint. */
   async checkpoint(): Promise<SignedCheckpoint> {
     const cp = verifyCheckpointNote(await this.api.getCheckpoint(), this.verifier);
+    this.#checkWitnesses(cp);
     await this.#view.advance(cp);
     return cp;
   }
@@ -78,8 +94,14 @@ export class KeyshareClient {
     return (await this.#view.latest())?.note ?? null;
   }
 
+  /** The pinned witness quorum, when one is configured (tlog-cosignature). */
+  #checkWitnesses(cp: SignedCheckpoint): void {
+    if (this.#witnesses) checkWitnessQuorum(cp.note, this.#witnesses);
+  }
+
   async #accept(answer: RecordAnswer, handle: string): Promise<LookupResult> {
     const v = verifyRecordAnswer(answer, this.verifier, handle);
+    this.#checkWitnesses(v.checkpoint);
     await this.#view.advance(v.checkpoint);
     const r = v.record;
     const expired = r.expiresAt !== null && r.expiresAt <= this.#now();
@@ -103,13 +125,17 @@ export class KeyshareClient {
    *
    * An answer older than the stored checkpoint is asked for again once: concurrent lookups can be
    * answered out of order by an honest log. A log that serves the older tree again is refused
-   * (`checkpoint_rollback`).
+   * (`checkpoint_rollback`). With pinned witnesses, a checkpoint short of the quorum is also asked
+   * for again once, after a short pause: a keyshare serves its newest checkpoint while its witnesses
+   * are still cosigning it.
    */
   async lookup(handle: string): Promise<LookupResult> {
     try {
       return await this.#accept(await this.api.getRecord(handle), handle);
     } catch (err) {
-      if (!(err instanceof KeyshareIntegrityError && err.reason === 'checkpoint_rollback')) throw err;
+      const reason = err instanceof KeyshareIntegrityError ? err.reason : null;
+      if (reason === 'witness_quorum') await new Promise((r) => setTimeout(r, WITNESS_RETRY_MS));
+      else if (reason !== 'checkpoint_rollback') throw err;
       return this.#accept(await this.api.getRecord(handle), handle);
     }
   }

@@ -21,6 +21,9 @@ export const KEYSHARE_INTEGRITY_REASONS = {
   fork_detected: 'two checkpoints of the same size have different roots (forked log)',
   split_view: "a peer's checkpoint is inconsistent with ours: the log shows different views",
   state_invalid: 'the stored checkpoint is not a valid checkpoint of the pinned log',
+  witness_quorum:
+    'the checkpoint lacks valid cosignatures from the required number (k of n) of pinned witnesses',
+  cosignature_invalid: "a pinned witness's cosignature on the checkpoint does not verify",
 } as const;
 
 export type KeyshareIntegrityReason = keyof typeof KEYSHARE_INTEGRITY_REASONS;

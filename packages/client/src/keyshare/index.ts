@@ -13,6 +13,22 @@ export type {
   RecordStatus,
 } from './client.ts';
 export { checkPeerCheckpoint, KeyshareClient } from './client.ts';
+export type { ParsedWitnessPolicy, WitnessPolicy } from './cosignature.ts';
+export {
+  ALG_COSIGNATURE_V1,
+  checkWitnessQuorum,
+  cosign,
+  cosignedMessage,
+  cosignerKeyId,
+  formatCosignerKey,
+  formatCosignerSignerKey,
+  generateCosigner,
+  parseCosignerKey,
+  parseCosignerSignerKey,
+  parseWitnessPolicy,
+  verifyCosignature,
+} from './cosignature.ts';
+export { fromBase64, toBase64, tryBase64 } from './encoding.ts';
 export type { KeyshareIntegrityReason } from './errors.ts';
 export {
   CodedError,

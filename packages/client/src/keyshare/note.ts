@@ -54,7 +54,16 @@ export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8ToBytes(name), Uint8Array.of(0x0a, ALG_ED25519), publicKey)).subarray(0, 4);
 }
 
-function parseKeyString(text: string, prefix: string): { name: string; keyId: Uint8Array; key: Uint8Array } {
+/**
+ * Parses a key string `<prefix><name>+<hex key ID>+<base64(alg || key)>` (signed-note §Verifier keys)
+ * whose algorithm byte is `alg` (0x01 note Ed25519; tlog-cosignature uses 0x04). The key ID is returned
+ * as written; callers check it against the key.
+ */
+export function parseKeyString(
+  text: string,
+  prefix: string,
+  alg: number = ALG_ED25519,
+): { name: string; keyId: Uint8Array; key: Uint8Array } {
   if (!text.startsWith(prefix)) throw new NoteError('bad_key', 'malformed key string');
   // <name>+<hash>+<data>: the name has no '+', the hash is 8 hex digits, the base64 data may contain '+'.
   const m = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/s.exec(text.slice(prefix.length));
@@ -63,8 +72,8 @@ function parseKeyString(text: string, prefix: string): { name: string; keyId: Ui
   if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/.test(hash))
     throw new NoteError('bad_key', 'malformed key string');
   const raw = tryBase64(data);
-  if (raw?.length !== 33 || raw[0] !== ALG_ED25519) {
-    throw new NoteError('bad_key', 'key is not an Ed25519 (type 0x01) key');
+  if (raw?.length !== 33 || raw[0] !== alg) {
+    throw new NoteError('bad_key', `key is not an Ed25519 (type 0x0${alg.toString(16)}) key`);
   }
   return { name, keyId: hexToBytes(hash), key: raw.subarray(1) };
 }

@@ -7,7 +7,7 @@ import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { instrument, type Metrics } from './metrics.ts';
 import { installRateLimit, type RateLimits } from './rate-limit.ts';
 import { logRoutes } from './routes/log.ts';
-import { recordRoutes } from './routes/records.ts';
+import { type AwaitWitnesses, recordRoutes } from './routes/records.ts';
 import { tileRoutes } from './routes/tiles.ts';
 
 export interface HttpOptions {
@@ -18,6 +18,7 @@ export interface HttpOptions {
   readonly trustProxy: boolean;
   readonly origin: string;
   readonly metrics: Metrics | null;
+  readonly awaitWitnesses?: AwaitWitnesses | null;
 }
 
 export async function buildApp(service: KeyshareService, opts: HttpOptions): Promise<FastifyInstance> {
@@ -38,7 +39,7 @@ export async function buildApp(service: KeyshareService, opts: HttpOptions): Pro
   installCors(app, opts.allowedOrigins);
   installRateLimit(app, opts.rateLimits);
   if (opts.metrics) instrument(app, opts.metrics);
-  recordRoutes(app, service, opts.metrics);
+  recordRoutes(app, service, opts.metrics, opts.awaitWitnesses ?? null);
   logRoutes(app, service, opts.origin);
   tileRoutes(app, service);
   await app.ready();

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS meta (
 ) WITHOUT ROWID;
 `;
 
-export function openDb(path: string): Db {
+/** Opens (creating) a database file with `schema`; one process per file (exclusive lock). */
+export function openDb(path: string, schema: string = SCHEMA): Db {
   const db = new Database(path, { timeout: 1000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -37,12 +38,12 @@ export function openDb(path: string): Db {
   // One writer process per data dir: a second keyshare on the same files would fork the log.
   db.pragma('locking_mode = EXCLUSIVE');
   try {
-    db.exec(SCHEMA);
+    db.exec(schema);
     db.exec('BEGIN IMMEDIATE; COMMIT;'); // take the exclusive lock now, not at the first write
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-      throw new Error(`${path} is locked: another keyshare is using this data dir`);
+      throw new Error(`${path} is locked: another keyshare or witness is using this data dir`);
     }
     throw err;
   }

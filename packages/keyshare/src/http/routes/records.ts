@@ -4,13 +4,26 @@ import type { KeyshareService } from '../../service.ts';
 import type { Metrics } from '../metrics.ts';
 import { errorReplies, handleSchema, recordAnswerSchema, recordSchema } from '../schemas.ts';
 
-export function recordRoutes(app: FastifyInstance, service: KeyshareService, metrics: Metrics | null): void {
+/** Waits (bounded) until the witnesses are done with a checkpoint of at least this size. */
+export type AwaitWitnesses = (size: number) => Promise<void>;
+
+export function recordRoutes(
+  app: FastifyInstance,
+  service: KeyshareService,
+  metrics: Metrics | null,
+  awaitWitnesses: AwaitWitnesses | null,
+): void {
   app.post(
     '/v1/records',
     { schema: { body: recordSchema, response: { 201: recordAnswerSchema, ...errorReplies } } },
     async (req, reply) => {
       try {
-        const answer = service.publish(req.body);
+        let answer = service.publish(req.body);
+        if (awaitWitnesses) {
+          // Answer with a cosigned checkpoint: the publisher's client may require a witness quorum.
+          await awaitWitnesses(answer.leafIndex + 1);
+          answer = service.refresh(answer);
+        }
         metrics?.published.inc({ kind: answer.record.kind });
         req.log.info(
           { handle: answer.record.handle, kind: answer.record.kind, leafIndex: answer.leafIndex },

@@ -1,0 +1,72 @@
+// Flags and SEALPEER_WITNESS_* environment variables of `sealpeer-keyshare witness`. Flags win.
+import { parseArgs } from 'node:util';
+import { UsageError } from '../config.ts';
+import type { WitnessOptions } from './server.ts';
+
+export const WITNESS_HELP = `Usage: sealpeer-keyshare witness --log LOG_VERIFIER_KEY [--log ...] [options]
+
+Runs a C2SP tlog-witness for other people's keyshare logs: it cosigns a log's checkpoint only after a
+consistency proof from the last checkpoint it cosigned for that log, so it never cosigns a fork.
+Logs push to POST /add-checkpoint; monitors read GET /<sha256(origin) hex>/checkpoint. On first start
+it creates its cosigner key in --data-dir and prints the key that log operators and clients pin.
+
+Options (env var in brackets):
+  --log KEY          verifier key of a log to witness; its name is the log origin (repeatable)
+                     (SEALPEER_WITNESS_LOGS, keys separated by spaces or newlines)
+  --name NAME        cosigner name for a new key, e.g. witness.example.net/w1
+                     (SEALPEER_WITNESS_NAME) [localhost/sealpeer-witness]
+  --data-dir DIR     witness key and state (SEALPEER_WITNESS_DATA_DIR) [./data/witness]
+  --host HOST        bind address (SEALPEER_WITNESS_HOST) [127.0.0.1]
+  --port N           port, 0 = any free port (SEALPEER_WITNESS_PORT) [8091]
+  --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (SEALPEER_WITNESS_LOG_LEVEL) [info]
+  -h, --help         show this help
+`;
+
+const OPTIONS = {
+  log: { type: 'string', multiple: true },
+  name: { type: 'string' },
+  'data-dir': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseWitnessArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { help: true } | { help: false; options: WitnessOptions } {
+  let v: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+  try {
+    v = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (v.help) return { help: true };
+  const get = (flag: 'name' | 'data-dir' | 'host' | 'port' | 'log-level'): string | undefined => {
+    const e = env[`SEALPEER_WITNESS_${flag.toUpperCase().replace(/-/g, '_')}`];
+    return v[flag] ?? (e === '' ? undefined : e);
+  };
+  const logs = v.log ?? (env.SEALPEER_WITNESS_LOGS ?? '').split(/\s+/).filter(Boolean);
+  if (logs.length === 0)
+    throw new UsageError('witness needs at least one --log LOG_VERIFIER_KEY (see --help)');
+  const portText = get('port');
+  if (portText !== undefined && (!/^[0-9]+$/.test(portText) || Number(portText) > 65_535)) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${portText}"`);
+  }
+  const logLevel = get('log-level') ?? 'info';
+  if (!LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
+  return {
+    help: false,
+    options: {
+      dataDir: get('data-dir') ?? 'data/witness',
+      name: get('name'),
+      logs,
+      host: get('host') ?? '127.0.0.1',
+      port: portText === undefined ? 8091 : Number(portText),
+      logLevel,
+    },
+  };
+}
