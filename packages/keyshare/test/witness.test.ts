@@ -73,7 +73,9 @@ describe('witness add-checkpoint (C2SP tlog-witness)', () => {
     expect((await addCheckpoint(w, sameSizeFork.body(5))).status).toBe(422);
     expect((await addCheckpoint(w, log.body(5))).status).toBe(200);
     // A proof borrowed from the honest tree does not make the fork's checkpoint pass either.
-    const borrowed = `old 5\n${log.grow(2).tree.consistencyProof(5, 7).map((h) => `${keyshare.toBase64(h)}\n`).join('')}\n${fork.checkpoint()}`;
+    const honestProof = log.grow(2).tree.consistencyProof(5, 7);
+    const proofLines = honestProof.map((h) => `${keyshare.toBase64(h)}\n`).join('');
+    const borrowed = `old 5\n${proofLines}\n${fork.checkpoint()}`;
     expect((await addCheckpoint(w, borrowed)).status).toBe(422);
     expect(w.state.evidence('keys.test/log').map((e) => e.reason)).toHaveLength(3);
 
