@@ -1,67 +1,21 @@
 // The sealpeer-keyshare CLI as a user runs it: --help, bad flags, env vars, the JSON "listening" line
 // with the bound URL and verifier key, `key`, `monitor`, and a clean SIGTERM shutdown.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { KeyshareClient } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
-import { onCleanup, tempDir, testKey } from './helpers.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'sealpeer-keyshare.js');
-
-function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onCleanup(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return child;
-}
-
-function collect(child: ChildProcess): {
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-} {
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { out: () => out, err: () => err, exit };
-}
-
-async function waitFor<T>(f: () => T | undefined, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out');
-}
-
-function listening(out: string): { url: string; verifierKey: string } | undefined {
-  for (const line of out.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const j = JSON.parse(line) as { msg?: string; url?: string; verifierKey?: string };
-    if (j.msg === 'listening' && j.url && j.verifierKey) return { url: j.url, verifierKey: j.verifierKey };
-  }
-  return undefined;
-}
+import { collect, listening, run, waitFor } from './cli-support.ts';
+import { tempDir, testKey } from './helpers.ts';
 
 describe('sealpeer-keyshare CLI', () => {
-  it('--help exits 0; an unknown flag or bad value exits 2 with a hint', async () => {
+  it('--help exits 0 (also for witness); an unknown flag, bad value or missing --log exits 2 with a hint', async () => {
     // Started together: each process pays the TypeScript loader's start-up once, in parallel.
     const h = collect(run(['--help']));
     const bad = collect(run(['--bogus']));
     const port = collect(run(['--port', 'eighty']));
     const key = collect(run(['key', '--data-dir', join(tempDir(), 'none')]));
+    const wHelp = collect(run(['witness', '--help']));
+    const wNoLog = collect(run(['witness', '--port', '0'], { SEALPEER_WITNESS_LOGS: '' }));
+    const badWitness = collect(run(['--witness', 'http://127.0.0.1:1']));
     expect(await h.exit).toBe(0);
     expect(h.out()).toContain('--allowed-origins');
     expect(await bad.exit).toBe(2);
@@ -70,6 +24,12 @@ describe('sealpeer-keyshare CLI', () => {
     expect(port.err()).toMatch(/--port must be an integer/);
     expect(await key.exit).toBe(1);
     expect(key.err()).toMatch(/start the keyshare once/);
+    expect(await wHelp.exit).toBe(0);
+    expect(wHelp.out()).toContain('--log KEY');
+    expect(await wNoLog.exit).toBe(2);
+    expect(wNoLog.err()).toMatch(/at least one --log/);
+    expect(await badWitness.exit).toBe(2);
+    expect(badWitness.err()).toMatch(/URL,COSIGNER_KEY/);
   }, 120_000);
 
   it('serves with env vars, prints the listening line, `key` matches, monitor follows, SIGTERM exits 0', async () => {
