@@ -17,6 +17,7 @@ import {
   type NoteSignature,
   type NoteSigner,
   type NoteVerifier,
+  noteKeyId,
   parseKeyString,
   parseSignedNote,
 } from './note.ts';
@@ -32,12 +33,25 @@ export function cosignerKeyId(name: string, publicKey: Uint8Array): Uint8Array {
   );
 }
 
-/** Parses a cosigner verifier key (vkey, type 0x04); the key ID must match. */
+/**
+ * Parses a cosigner verifier key: a vkey of type 0x04 (tlog-cosignature §Format), or, as witnesses
+ * that publish plain note keys do (transparency-dev/formats NewVerifierForCosignatureV1), a type 0x01
+ * vkey of the same Ed25519 key. Either way the key ID must match its own type, and the returned key
+ * ID is the cosignature one (0x04).
+ */
 export function parseCosignerKey(text: string): NoteVerifier {
-  const { name, keyId, key } = parseKeyString(text, '', ALG_COSIGNATURE_V1);
-  if (!bytesEqual(cosignerKeyId(name, key), keyId))
+  let parsed: { name: string; keyId: Uint8Array; key: Uint8Array };
+  let expected: (name: string, key: Uint8Array) => Uint8Array = cosignerKeyId;
+  try {
+    parsed = parseKeyString(text, '', ALG_COSIGNATURE_V1);
+  } catch {
+    parsed = parseKeyString(text, '', 0x01);
+    expected = noteKeyId;
+  }
+  const { name, keyId, key } = parsed;
+  if (!bytesEqual(expected(name, key), keyId))
     throw new NoteError('bad_key', 'cosigner key ID does not match');
-  return { name, keyId, publicKey: key };
+  return { name, keyId: cosignerKeyId(name, key), publicKey: key };
 }
 
 export function formatCosignerKey(v: Pick<NoteVerifier, 'name' | 'publicKey'>): string {
