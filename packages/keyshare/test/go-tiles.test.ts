@@ -7,9 +7,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { keyshare } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
+import { loadOrCreateLogKey } from '../src/keys.ts';
+import { waitFor } from './cli-support.ts';
 import { buildGoProgram } from './go-support.ts';
-import { startTestKeyshare } from './helpers.ts';
+import { startTestKeyshare, tempDir } from './helpers.ts';
 import { fillClaims } from './tiles-support.ts';
+import { startTestWitness } from './witness-support.ts';
 
 const run = promisify(execFile);
 
@@ -21,22 +24,37 @@ interface GoAnswer {
   entry: string;
   bundle: string;
   consistentWith?: number;
+  otherSignatures: number;
 }
 
 describe('Go sumdb/tlog reads the keyshare tiles', () => {
   it('verifies checkpoint, tree hash, record proofs and consistency from tiles; a wrong key fails', async () => {
     const bin = buildGoProgram('tilereader');
-    const ks = await startTestKeyshare({ originName: 'keys.test/tiles' });
+    // With a witness, so the checkpoint Go reads carries a cosignature line it must ignore.
+    const dataDir = tempDir();
+    const { signer } = loadOrCreateLogKey(dataDir, 'keys.test/tiles');
+    const w = await startTestWitness({ logs: [keyshare.formatVerifierKey(signer)] });
+    const ks = await startTestKeyshare({ dataDir, witnesses: [`${w.url},${w.cosignerKey}`] });
     await fillClaims(ks, 40);
     const old = keyshare.openCheckpoint(ks.service.checkpoint(), keyshare.parseVerifierKey(ks.verifierKey));
     await fillClaims(ks, 260, 40);
+    // In-process publishes do not wait for the witness: wait for its cosignature here.
+    await waitFor(() =>
+      ks.service.checkpoint().includes('\u2014 localhost/sealpeer-witness') ? true : undefined,
+    );
     const leaves = ks.service.leaves(0, 300).leaves;
     const oldRoot = Buffer.from(old.rootHash).toString('base64');
     let checked = 0;
     for (const index of [0, 39, 255, 256, 299]) {
       const { stdout } = await run(bin, [ks.url, ks.verifierKey, String(index), '40', oldRoot]);
       const a = JSON.parse(stdout) as GoAnswer;
-      expect(a).toMatchObject({ origin: 'keys.test/tiles', size: 300, index, consistentWith: 40 });
+      expect(a).toMatchObject({
+        origin: 'keys.test/tiles',
+        size: 300,
+        index,
+        consistentWith: 40,
+        otherSignatures: 1,
+      });
       expect(a.entry).toBe(leaves[index]);
       expect(a.bundle).toBe(index < 256 ? 'tile/entries/000' : 'tile/entries/001.p/44');
       checked++;

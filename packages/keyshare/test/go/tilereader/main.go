@@ -147,6 +147,8 @@ func main() {
 	out := map[string]any{
 		"origin": lines[0], "size": size, "root": lines[2], "index": index,
 		"entry": base64.StdEncoding.EncodeToString(entry), "bundle": bundlePath,
+		// Signatures by keys this reader does not know (witness cosignatures): ignored by note.Open.
+		"otherSignatures": len(n.UnverifiedSigs),
 	}
 	if len(os.Args) == 6 {
 		oldSize, err := strconv.ParseInt(os.Args[4], 10, 64)
