@@ -3,10 +3,11 @@
 // inclusion from test/naive-rfc6962.ts, the C2SP note parsed by hand, key ID and Ed25519 signature
 // checked with node:crypto and with @noble/curves directly. No code from src/ or @sealpeer/client's
 // verifier is used on the checking side.
-import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createHash, verify as nodeVerify } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { errorCode, postJson, startTestKeyshare } from './helpers.ts';
+import { independentKey } from './independent-keys.ts';
 import { mth, naiveLeafHash, proof as naiveProof, naiveVerifyInclusion } from './naive-rfc6962.ts';
 
 const seedOf = (n: string) => createHash('sha256').update(`interop ${n}`).digest();
@@ -58,19 +59,7 @@ function makeRecord(
 
 /** C2SP signed-note + tlog-checkpoint, parsed and verified by hand against a verifier key string. */
 function verifyCheckpoint(note: string, vkey: string): { size: number; root: Buffer } {
-  const [name, hashHex, keyB64] = [
-    vkey.slice(0, vkey.indexOf('+')),
-    vkey.split('+')[1]!,
-    vkey.split('+').slice(2).join('+'),
-  ];
-  const keyBytes = Buffer.from(keyB64, 'base64');
-  expect(keyBytes[0]).toBe(0x01);
-  const pk = keyBytes.subarray(1);
-  const keyId = createHash('sha256')
-    .update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([1]), pk]))
-    .digest()
-    .subarray(0, 4);
-  expect(keyId.toString('hex')).toBe(hashHex);
+  const { name, keyId, pk, nodeKey } = independentKey(vkey, 0x01);
   const sep = note.lastIndexOf('\n\n');
   const text = note.slice(0, sep + 1);
   const sigLine = note.slice(sep + 2).split('\n')[0]!;
@@ -78,8 +67,6 @@ function verifyCheckpoint(note: string, vkey: string): { size: number; root: Buf
   const sigBytes = Buffer.from(sigLine.slice(`\u2014 ${name} `.length), 'base64');
   expect(sigBytes.subarray(0, 4).equals(keyId)).toBe(true);
   const sig = sigBytes.subarray(4);
-  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]);
-  const nodeKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   expect(nodeVerify(null, Buffer.from(text, 'utf8'), nodeKey, sig)).toBe(true);
   expect(ed25519.verify(sig, Buffer.from(text, 'utf8'), pk)).toBe(true);
   const [origin, size, root, ...rest] = text.split('\n');

@@ -2,28 +2,17 @@
 // loopback, SQLite state): it cosigns only provable append-only extensions of what it cosigned last,
 // refuses forks (and keeps them as evidence), survives a restart with its state, and its
 // cosignatures check out with an independent tlog-cosignature implementation (node:crypto).
-import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { verify as nodeVerify } from 'node:crypto';
 import { keyshare } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
 import { originHash } from '../src/witness/server.ts';
 import { tempDir } from './helpers.ts';
+import { independentKey } from './independent-keys.ts';
 import { addCheckpoint, MemLog, startTestWitness } from './witness-support.ts';
 
 /** tlog-cosignature §Ed25519, written out from the spec with node:crypto. */
 function independentCosigCheck(line: string, cosignerKey: string, text: string): number {
-  const [name, idHex, keyB64] = [
-    cosignerKey.slice(0, cosignerKey.indexOf('+')),
-    cosignerKey.split('+')[1]!,
-    cosignerKey.split('+').slice(2).join('+'),
-  ];
-  const keyBytes = Buffer.from(keyB64, 'base64');
-  expect(keyBytes[0]).toBe(0x04);
-  const pk = keyBytes.subarray(1);
-  const id = createHash('sha256')
-    .update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([0x04]), pk]))
-    .digest()
-    .subarray(0, 4);
-  expect(id.toString('hex')).toBe(idHex);
+  const { name, keyId: id, nodeKey: key } = independentKey(cosignerKey, 0x04);
   expect(line.startsWith(`\u2014 ${name} `)).toBe(true);
   expect(line.endsWith('\n')).toBe(true);
   const raw = Buffer.from(line.slice(`\u2014 ${name} `.length, -1), 'base64');
@@ -31,8 +20,6 @@ function independentCosigCheck(line: string, cosignerKey: string, text: string):
   expect(raw.subarray(0, 4).equals(id)).toBe(true);
   const ts = Number(raw.readBigUInt64BE(4));
   const msg = Buffer.from(`cosignature/v1\ntime ${ts}\n${text}`, 'utf8');
-  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]);
-  const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   expect(nodeVerify(null, msg, key, raw.subarray(12))).toBe(true);
   expect(nodeVerify(null, Buffer.concat([msg, Buffer.from('x')]), key, raw.subarray(12))).toBe(false);
   return ts;
