@@ -133,4 +133,18 @@ describe('witness add-checkpoint (C2SP tlog-witness)', () => {
     expect(await status(empty.body(0))).toBe(200);
     expect(await status(`old 0\n\n${'x'.repeat(80 * 1024)}`)).toBe(413);
   }, 60_000);
+
+  it('limits add-checkpoint per IP: 429 rate_limited with Retry-After; monitoring reads are not limited', async () => {
+    const log = new MemLog(keyshare.generateNoteSigner('keys.test/rl')).grow(1);
+    const w = await startTestWitness({ logs: [log.verifierKey], ratePerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await addCheckpoint(w, log.body(i === 0 ? 0 : 1))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const res = await fetch(`${w.url}/add-checkpoint`, { method: 'POST', body: log.body(1) });
+    expect(res.headers.get('retry-after')).toMatch(/^[0-9]+$/);
+    expect(JSON.parse(await res.text()).error.code).toBe('rate_limited');
+    for (let i = 0; i < 5; i++) {
+      expect((await fetch(`${w.url}/${originHash('keys.test/rl')}/checkpoint`)).status).toBe(200);
+    }
+  });
 });

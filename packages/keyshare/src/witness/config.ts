@@ -19,6 +19,8 @@ Options (env var in brackets):
   --host HOST        bind address (SEALPEER_WITNESS_HOST) [127.0.0.1]
   --port N           port, 0 = any free port (SEALPEER_WITNESS_PORT) [8091]
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (SEALPEER_WITNESS_LOG_LEVEL) [info]
+  --rate-limit N     add-checkpoint requests per minute per IP, 0 = off
+                     (SEALPEER_WITNESS_RATE_LIMIT) [6000]
   -h, --help         show this help
 `;
 
@@ -29,6 +31,7 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   'log-level': { type: 'string' },
+  'rate-limit': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,7 +48,9 @@ export function parseWitnessArgs(
     throw new UsageError((err as Error).message);
   }
   if (v.help) return { help: true };
-  const get = (flag: 'name' | 'data-dir' | 'host' | 'port' | 'log-level'): string | undefined => {
+  const get = (
+    flag: 'name' | 'data-dir' | 'host' | 'port' | 'log-level' | 'rate-limit',
+  ): string | undefined => {
     const e = env[`SEALPEER_WITNESS_${flag.toUpperCase().replace(/-/g, '_')}`];
     return v[flag] ?? (e === '' ? undefined : e);
   };
@@ -55,6 +60,10 @@ export function parseWitnessArgs(
   const portText = get('port');
   if (portText !== undefined && (!/^[0-9]+$/.test(portText) || Number(portText) > 65_535)) {
     throw new UsageError(`--port must be an integer from 0 to 65535, got "${portText}"`);
+  }
+  const rateText = get('rate-limit');
+  if (rateText !== undefined && (!/^[0-9]+$/.test(rateText) || Number(rateText) > 10_000_000)) {
+    throw new UsageError(`--rate-limit must be an integer from 0 to 10000000, got "${rateText}"`);
   }
   const logLevel = get('log-level') ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
@@ -67,6 +76,7 @@ export function parseWitnessArgs(
       host: get('host') ?? '127.0.0.1',
       port: portText === undefined ? 8091 : Number(portText),
       logLevel,
+      ratePerMinute: rateText === undefined ? undefined : Number(rateText),
     },
   };
 }

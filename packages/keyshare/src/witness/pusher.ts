@@ -136,7 +136,7 @@ export class WitnessPusher {
         this.#witnessSize = Number(m[1]);
         continue;
       }
-      if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
+      if (res.status >= 500 || res.status === 429) throw new Error(`HTTP ${res.status}`); // retried
       if (res.status !== 200) throw new PushRefused(`HTTP ${res.status}: ${text.slice(0, 300)}`);
       this.#witnessSize = size;
       this.#deps.onCosigned(note, this.#verifiedLine(note, text));

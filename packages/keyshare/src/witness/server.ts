@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ApiError } from '../errors.ts';
 import { frameworkErrors, installErrorHandling } from '../http/error-handler.ts';
+import { installRateLimit } from '../http/rate-limit.ts';
 import { type KeyFileKind, loadOrCreateKey } from '../keys.ts';
 import { openDb } from '../store/db.ts';
 import { addCheckpoint, type WitnessLog } from './add-checkpoint.ts';
@@ -36,6 +37,8 @@ export interface WitnessOptions {
   readonly logLevel?: string;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** add-checkpoint requests per minute per IP (0 = off); reads are not limited. */
+  readonly ratePerMinute?: number;
 }
 
 export interface RunningWitness {
@@ -93,6 +96,8 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   installErrorHandling(app);
+  // A stranger can POST checkpoints; each one of a known log costs a signature check.
+  installRateLimit(app, { readPerMinute: 0, writePerMinute: options.ratePerMinute ?? 6000 });
 
   app.post('/add-checkpoint', async (req, reply) => {
     if (typeof req.body !== 'string') throw new ApiError('invalid_request', 'empty body');
