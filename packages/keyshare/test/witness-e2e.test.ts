@@ -54,6 +54,15 @@ describe('keyshare + witness processes + quorum clients', () => {
     expect(await (await fetch(`${ks.url}/v1/checkpoint`)).text()).toBe(served);
     // Standard note verification with only the log key still accepts it (cosignatures are ignored).
     expect(keyshare.openCheckpoint(served, keyshare.parseVerifierKey(ks.verifierKey)).size).toBe(1);
+    // A tile reader (e.g. of a mirror) can require the quorum too.
+    const logV = keyshare.parseVerifierKey(ks.verifierKey);
+    const tiles = new keyshare.TileLogReader(ks.url, logV, undefined, { keys, quorum: 2 });
+    expect((await tiles.entry(await tiles.checkpoint(), 0)).length).toBeGreaterThan(0);
+    const strangerTiles = new keyshare.TileLogReader(ks.url, logV, undefined, {
+      keys: [keyshare.formatCosignerKey(keyshare.generateCosigner('witness.test/w8'))],
+      quorum: 1,
+    });
+    expect(await failureOf(strangerTiles.checkpoint())).toBe('witness_quorum');
 
     // A flipped bit in w2's cosignature, or w1's cosignature of an older checkpoint moved onto a
     // newer one: cosignature_invalid, even when the quorum would be met without it.

@@ -4,6 +4,12 @@
 // Browser-safe: only fetch.
 import type { FetchLike } from './api.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
+import {
+  checkWitnessQuorum,
+  type ParsedWitnessPolicy,
+  parseWitnessPolicy,
+  type WitnessPolicy,
+} from './cosignature.ts';
 import { bytesEqual } from './encoding.ts';
 import { KeyshareIntegrityError, KeyshareRequestError } from './errors.ts';
 import { HASH_SIZE, hashChildren, hashLeaf } from './merkle.ts';
@@ -54,12 +60,17 @@ export class TileLogReader {
   readonly #base: string;
   readonly #fetch: FetchLike;
   readonly #verifier: NoteVerifier;
+  readonly #witnesses: ParsedWitnessPolicy | null;
 
-  /** `prefix`: the URL the tiles are served under (`<prefix>/checkpoint`, `<prefix>/tile/...`). */
-  constructor(prefix: string, verifier: NoteVerifier, fetchImpl?: FetchLike) {
+  /**
+   * `prefix`: the URL the tiles are served under (`<prefix>/checkpoint`, `<prefix>/tile/...`), e.g. a
+   * mirror's. With `witnesses`, the checkpoint must also carry the witness quorum.
+   */
+  constructor(prefix: string, verifier: NoteVerifier, fetchImpl?: FetchLike, witnesses?: WitnessPolicy) {
     this.#base = prefix.replace(/\/+$/, '');
     this.#fetch = fetchImpl ?? ((u, i) => fetch(u, i));
     this.#verifier = verifier;
+    this.#witnesses = witnesses ? parseWitnessPolicy(witnesses) : null;
   }
 
   async #get(path: string): Promise<Response> {
@@ -80,7 +91,9 @@ export class TileLogReader {
 
   /** The checkpoint at `<prefix>/checkpoint`, verified against the pinned log key. */
   async checkpoint(): Promise<SignedCheckpoint> {
-    return verifyCheckpointNote(await (await this.#get('checkpoint')).text(), this.#verifier);
+    const cp = verifyCheckpointNote(await (await this.#get('checkpoint')).text(), this.#verifier);
+    if (this.#witnesses) checkWitnessQuorum(cp.note, this.#witnesses);
+    return cp;
   }
 
   /**
