@@ -21,6 +21,8 @@ export function ensureDataDir(dataDir: string): void {
 export interface KeyFileKind {
   readonly file: string;
   readonly what: string;
+  /** What the key name is called in messages: 'origin' (a log) or 'name' (a witness). */
+  readonly nameIs: string;
   readonly flag: string;
   readonly defaultName: string;
   parse(text: string): keyshare.NoteSigner;
@@ -31,6 +33,7 @@ export interface KeyFileKind {
 export const LOG_KEY: KeyFileKind = {
   file: LOG_KEY_FILE,
   what: 'log key',
+  nameIs: 'origin',
   flag: '--origin-name',
   defaultName: 'localhost/sealpeer-keyshare',
   parse: keyshare.parseSignerKey,
@@ -61,7 +64,7 @@ export function loadOrCreateKey(
     }
     if (name !== undefined && name !== signer.name) {
       throw new KeyFileError(
-        `the ${kind.what} in ${dataDir} is named "${signer.name}", not "${name}": drop ${kind.flag} or use another --data-dir`,
+        `the ${kind.what} in ${dataDir} is for ${kind.nameIs} "${signer.name}", not "${name}": drop ${kind.flag} or use another --data-dir`,
       );
     }
     return { signer, created: false };

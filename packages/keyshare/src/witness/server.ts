@@ -19,6 +19,7 @@ import { WITNESS_SCHEMA, WitnessState } from './state.ts';
 export const WITNESS_KEY: KeyFileKind = {
   file: 'witness-key',
   what: 'witness key',
+  nameIs: 'name',
   flag: '--name',
   defaultName: 'localhost/sealpeer-witness',
   parse: keyshare.parseCosignerSignerKey,
