@@ -1,6 +1,6 @@
 // The keyshare's pusher against witnesses that answer wrong (a witness is a stranger to the log):
 // garbage, a cosignature by another key or over another checkpoint, a 409 without a size or with a
-// size beyond the log, a 500. None of it is served; the publish is still answered; an honest witness
+// size beyond the log, a 500, no answer at all. None of it is served; the publish is still answered; an honest witness
 // beside it still cosigns.
 import { createServer, type Server } from 'node:http';
 import { KeyshareClient, keyshare } from '@sealpeer/client';
@@ -9,7 +9,8 @@ import { loadOrCreateLogKey } from '../src/keys.ts';
 import { onCleanup, startTestKeyshare, tempDir, testKey } from './helpers.ts';
 import { startTestWitness } from './witness-support.ts';
 
-type Liar = (checkpointText: string, key: keyshare.NoteSigner) => { status: number; body: string };
+/** A witness's answer to a checkpoint; null: never answer (a hanging witness). */
+type Liar = (checkpointText: string, key: keyshare.NoteSigner) => { status: number; body: string } | null;
 
 async function fakeWitness(
   liar: Liar,
@@ -25,12 +26,19 @@ async function fakeWitness(
       hits++;
       const note = body.slice(body.indexOf('\n\n') + 2);
       const a = liar(keyshare.parseSignedNote(note).text, key);
+      if (!a) return;
       res.writeHead(a.status, { 'content-type': a.status === 409 ? 'text/x.tlog.size' : 'text/plain' });
       res.end(a.body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  onCleanup(() => new Promise<void>((r) => server.close(() => r())));
+  onCleanup(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   const addr = server.address() as { port: number };
   return { url: `http://127.0.0.1:${addr.port}`, hits: () => hits };
 }
@@ -48,6 +56,8 @@ const liars: Record<string, Liar> = {
   '409 without a size': () => ({ status: 409, body: 'conflict\n' }),
   '409 beyond the log': () => ({ status: 409, body: '99999\n' }),
   '500': () => ({ status: 500, body: 'oops' }),
+  // Publish answers after --witness-timeout; close() aborts the request (the test would time out).
+  'never answers': () => null,
   '422': () => ({ status: 422, body: '{"error":{"code":"inconsistent_checkpoint","message":"no"}}' }),
 };
 

@@ -53,6 +53,8 @@ export class WitnessPusher {
   #running = false;
   #closed = false;
   #wake: (() => void) | null = null;
+  /** Aborts an in-flight request on close (a hanging witness must not hold the process open). */
+  readonly #abort = new AbortController();
 
   constructor(target: WitnessTarget, deps: PusherDeps) {
     this.target = target;
@@ -69,6 +71,7 @@ export class WitnessPusher {
 
   close(): void {
     this.#closed = true;
+    this.#abort.abort();
     this.#wake?.();
   }
 
@@ -84,6 +87,7 @@ export class WitnessPusher {
         backoff = 500;
         this.#settle(size);
       } catch (err) {
+        if (this.#closed) break;
         if (err instanceof PushRefused) {
           this.#deps.logger.error(
             { witness: this.target.url, size, err: err.message },
@@ -127,7 +131,10 @@ export class WitnessPusher {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
         body,
-        signal: AbortSignal.timeout(this.#deps.requestTimeoutMs ?? 10_000),
+        signal: AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(this.#deps.requestTimeoutMs ?? 10_000),
+        ]),
       });
       const text = await res.text();
       if (res.status === 409) {
