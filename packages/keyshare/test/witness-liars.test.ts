@@ -1,7 +1,7 @@
 // The keyshare's pusher against witnesses that answer wrong (a witness is a stranger to the log):
 // garbage, a cosignature by another key or over another checkpoint, a 409 without a size or with a
-// size beyond the log, a 500, no answer at all. None of it is served; the publish is still answered; an honest witness
-// beside it still cosigns.
+// size beyond the log, a 500, no answer at all. None of it is served; the publish is still answered;
+// an honest witness beside it still cosigns.
 import { createServer, type Server } from 'node:http';
 import { KeyshareClient, keyshare } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
