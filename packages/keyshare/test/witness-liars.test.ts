@@ -93,4 +93,43 @@ describe('keyshare vs lying witnesses', () => {
       await ks.close();
     }
   }, 120_000);
+
+  it('a slow witness: the publish answer lacks its cosignature, the quorum client looks again', async () => {
+    const ksDir = tempDir();
+    const logKey = keyshare.formatVerifierKey(loadOrCreateLogKey(ksDir, 'keys.test/log').signer);
+    const real = await startTestWitness({ name: 'witness.test/slow', logs: [logKey] });
+    // A proxy that holds each add-checkpoint for 500 ms before passing it on.
+    const proxy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        setTimeout(async () => {
+          const r = await fetch(`${real.url}/add-checkpoint`, { method: 'POST', body });
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+          res.end(await r.text());
+        }, 500);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    onCleanup(() => new Promise<void>((r) => proxy.close(() => r())));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const ks = await startTestKeyshare({
+      dataDir: ksDir,
+      witnesses: [`${proxyUrl},${real.cosignerKey}`],
+      witnessTimeoutMs: 100,
+    });
+    const served = async () => (await fetch(`${ks.url}/checkpoint`)).text();
+    expect(await served()).not.toContain('witness.test/slow'); // the start-up push is still in flight
+    while (!(await served()).includes('witness.test/slow')) await new Promise((r) => setTimeout(r, 50));
+    const c = new KeyshareClient({
+      url: ks.url,
+      verifierKey: ks.verifierKey,
+      witnesses: { keys: [real.cosignerKey], quorum: 1 },
+    });
+    const r = await c.publish('alice', testKey('alice'));
+    expect(r.record.handle).toBe('alice');
+    expect(r.checkpoint.note).toContain('\u2014 witness.test/slow ');
+  }, 60_000);
 });

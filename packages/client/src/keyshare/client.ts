@@ -55,7 +55,7 @@ export interface LookupResult {
   readonly checkpoint: SignedCheckpoint;
 }
 
-const WITNESS_RETRY_MS = 300;
+const WITNESS_RETRY_MS = 1000;
 
 export interface PublishKeys {
   /** Signs with the identity key to publish (for rotate: the new key). */
@@ -150,7 +150,18 @@ export class KeyshareClient {
       signature: await signers.signer.sign(bytes),
       prevSignature: signers.prev ? await signers.prev.sign(bytes) : null,
     };
-    return this.#accept(await this.api.postRecord(recordToJson(signed)), record.handle);
+    const answer = await this.api.postRecord(recordToJson(signed));
+    try {
+      return await this.#accept(answer, record.handle);
+    } catch (err) {
+      // Logged, but the witnesses had not cosigned in time: look it up again (that retries once more)
+      // and accept only our own record.
+      if (!(err instanceof KeyshareIntegrityError && err.reason === 'witness_quorum')) throw err;
+      await new Promise((r) => setTimeout(r, WITNESS_RETRY_MS));
+      const again = await this.lookup(record.handle);
+      if (!bytesEqual(again.record.signature, signed.signature)) throw err;
+      return again;
+    }
   }
 
   /** Claims `handle` for these keys (the first record of a handle). */
