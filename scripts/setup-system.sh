@@ -3,7 +3,7 @@
 # - Debian's Chromium, for the browser tests (playwright-core drives /usr/bin/chromium);
 # - fail2ban, whose fail2ban-regex checks docs/operators/fail2ban.md's filter against real log lines;
 # - PostgreSQL, whose initdb/postgres binaries the store tests run as private throw-away instances
-#   (test-support/postgres.ts); no cluster is created or started by this script.
+#   (test-support/postgres.ts); no cluster is created or started by this script;
 # - Go and golang.org/x/mod (sumdb/note, sumdb/tlog): the independent tlog-tiles reader in
 #   packages/keyshare/test/go/ is built with them in GOPATH mode (no module proxy).
 # Without root, it prints the exact install line instead.
