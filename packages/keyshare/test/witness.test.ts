@@ -147,4 +147,23 @@ describe('witness add-checkpoint (C2SP tlog-witness)', () => {
       expect((await fetch(`${w.url}/${originHash('keys.test/rl')}/checkpoint`)).status).toBe(200);
     }
   });
+
+  it('concurrent add-checkpoint from the same old size: exactly one is cosigned, the rest get 409', async () => {
+    const log = new MemLog(keyshare.generateNoteSigner('keys.test/race')).grow(2);
+    const w = await startTestWitness({ logs: [log.verifierKey] });
+    expect((await addCheckpoint(w, log.body(0))).status).toBe(200);
+    log.grow(20);
+    // Twenty requests from old 2 to sizes 3..22, sent at once (tlog-witness: the check and the update
+    // must be atomic, or a smaller tree could overwrite a larger one).
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => addCheckpoint(w, log.body(2, 3 + i))),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    expect(ok).toHaveLength(1);
+    const won = answers.indexOf(ok[0]!) + 3;
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect(a).toMatchObject({ status: 409, text: `${won}\n` });
+    }
+    expect(w.state.latest('keys.test/race')?.size).toBe(won);
+  });
 });
