@@ -41,13 +41,22 @@ export async function fetchFile(
   return { bytes, res };
 }
 
+/** A verified release with the signed bytes it was verified from (kept with the pinned copy). */
+export interface FetchedRelease {
+  readonly rel: VerifiedRelease;
+  readonly signed: { note: Uint8Array<ArrayBuffer>; manifest: Uint8Array<ArrayBuffer> };
+}
+
 /** Fetches release.note and manifest.json and verifies them with `verifier`. */
-export async function fetchRelease(scope: string, verifier: NoteVerifier): Promise<VerifiedRelease> {
+export async function fetchRelease(scope: string, verifier: NoteVerifier): Promise<FetchedRelease> {
   const [note, manifest] = await Promise.all([
     fetchFile(scope, RELEASE_NOTE_FILE),
     fetchFile(scope, MANIFEST_FILE),
   ]);
-  return verifyRelease(note.bytes, manifest.bytes, verifier);
+  return {
+    rel: verifyRelease(note.bytes, manifest.bytes, verifier),
+    signed: { note: note.bytes, manifest: manifest.bytes },
+  };
 }
 
 /** Fetches every file of a verified release; each must match the manifest. */

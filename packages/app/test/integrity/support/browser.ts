@@ -9,9 +9,10 @@ export interface Profile {
   close(): Promise<void>;
 }
 
-export async function launchProfile(): Promise<Profile> {
+/** `serviceWorkers: 'block'` plays a browser without the pin (what the hostile host's pages do there). */
+export async function launchProfile(serviceWorkers: 'allow' | 'block' = 'allow'): Promise<Profile> {
   const browser = await launchChromium();
-  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const context = await browser.newContext({ serviceWorkers });
   return {
     context,
     async close() {
