@@ -10,7 +10,8 @@ import { CodedError } from '../crypto/errors.ts';
  * - storage_failed: the storage backend (file system, IndexedDB) failed
  * TrustError:
  * - key_changed: the contact's key changed; new sessions are blocked until acceptKeyChange()
- * - key_mismatch: markVerified() for a key that is not the contact's current key
+ * - key_mismatch: markVerified() for a key that is not the contact's current key, or acceptKeyChange()
+ *   for a key that is not the pending one
  * - unknown_contact: the contact is not in the trust store
  * - corrupt_record: a stored trust record failed validation (never treated as a new contact)
  * - bad_input: a malformed argument (empty contact id, wrong type)

@@ -279,14 +279,21 @@ export class TrustStore {
     });
   }
 
-  /** The user accepts the new key: it is pinned as 'unverified' (verify again to get 'verified'). */
-  async acceptKeyChange(contactId: string): Promise<ContactRecord> {
-    const next = await this.#resolveKeyChange(contactId, (r) => ({
-      contactId: r.contactId,
-      key: r.pendingKey!,
-      state: 'unverified',
-      firstSeen: r.firstSeen,
-    }));
+  /**
+   * The user accepts the new key they reviewed: `expectedKey` is pinned as 'unverified' (verify again to
+   * get 'verified'). It must be the pending key: if another key was presented since the user looked
+   * (observe() replaces the pending key), nothing changes and `key_mismatch` is thrown.
+   */
+  async acceptKeyChange(contactId: string, expectedKey: PublicIdentity): Promise<ContactRecord> {
+    const expected = this.#checkKey(expectedKey);
+    const next = await this.#resolveKeyChange(contactId, (r) => {
+      if (!samePublicIdentity(r.pendingKey!, expected))
+        throw new TrustError(
+          'key_mismatch',
+          `that is not the key ${r.contactId} presents now; review it again`,
+        );
+      return { contactId: r.contactId, key: r.pendingKey!, state: 'unverified', firstSeen: r.firstSeen };
+    });
     this.#emit('key-accepted', { contactId: next.contactId, key: next.key });
     return next;
   }

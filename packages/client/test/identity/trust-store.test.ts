@@ -96,11 +96,32 @@ describe.each(BACKENDS)('TrustStore on %s storage', (_name, makeStorage) => {
     expect(rejected.state).toBe('verified');
     expect((await reopened.requireSessionAllowed('bob', k1)).state).toBe('verified');
     await reopened.observe('bob', k2);
-    const accepted = await reopened.acceptKeyChange('bob');
+    const accepted = await reopened.acceptKeyChange('bob', k2);
     expect(accepted.state).toBe('unverified');
     expect((await reopened.requireSessionAllowed('bob', k2)).sessionAllowed).toBe(true);
-    expect(await codeOf(reopened.acceptKeyChange('bob'))).toBe('bad_input');
+    expect(await codeOf(reopened.acceptKeyChange('bob', k2))).toBe('bad_input');
     expect(await codeOf(reopened.rejectKeyChange('nobody'))).toBe('unknown_contact');
+  });
+
+  it('acceptKeyChange pins only the key the user reviewed: another pending key is refused, nothing changes', async () => {
+    const store = new TrustStore(await makeStorage());
+    const k1 = key();
+    const reviewed = key();
+    const later = key();
+    await store.observe('erin', k1);
+    await store.observe('erin', reviewed); // the user is shown this key…
+    await store.observe('erin', later); // …while another one is presented at the same address
+    expect(await codeOf(store.acceptKeyChange('erin', reviewed))).toBe('key_mismatch');
+    expect(await codeOf(store.acceptKeyChange('erin', k1))).toBe('key_mismatch');
+    const r = await store.get('erin');
+    expect(r?.state).toBe('key-changed');
+    expect(toBase64Url(r!.key.x25519)).toBe(toBase64Url(k1.x25519));
+    expect(await codeOf(store.requireSessionAllowed('erin', later))).toBe('key_changed');
+    expect((await store.acceptKeyChange('erin', later)).state).toBe('unverified');
+    expect((await store.requireSessionAllowed('erin', later)).sessionAllowed).toBe(true);
+    expect(await codeOf(store.acceptKeyChange('erin', { x25519: new Uint8Array(3) } as never))).toBe(
+      'bad_input',
+    );
   });
 
   it('markVerified refuses unknown contacts and keys that are not the pinned one', async () => {
