@@ -45,7 +45,10 @@ export interface Engine {
   /** Sends a chat line to the peer, sealed, through the relay session (docs/protocol.md 2.12). */
   sendChat(peerId: string, text: string): void;
   markVerified(peerId: string): Promise<void>;
-  /** Accepts a changed key for a contact; later sessions with it are allowed again. */
+  /**
+   * Accepts the changed key shown on this peer's panel (only that key: rejects with TrustError
+   * key_mismatch if another was presented since); later sessions with it are allowed again.
+   */
   acceptKeyChange(peerId: string): Promise<void>;
   /** Starts a call, or answers an incoming one (turns on this side's camera and microphone). */
   startCall(peerId: string): Promise<void>;

@@ -36,6 +36,8 @@ class AppEngine implements Engine {
   readonly changed = new Signal();
   private readonly clients = new Map<string, Promise<SealpeerClient>>();
   private readonly links = new Map<string, PeerLink>();
+  /** Removers of the page-level key-change banners, by peer id (gone once the key is accepted). */
+  private readonly keyAlerts = new Map<string, () => void>();
   readonly contacts: ContactBook;
 
   constructor(
@@ -125,12 +127,13 @@ class AppEngine implements Engine {
     const { state } = await this.trust.observe(address, peer.identity);
     link.opened(peer, address, state);
     if (state === 'key-changed') {
-      this.alerts.show({
+      const dismiss = this.alerts.show({
         title: 'Key changed: this contact is blocked',
         body: `Peer ${link.model.label} now uses a different key than before. Nothing is sent to it until you accept the new key on its panel. Check the safety number with them first.`,
         code: 'key_changed',
         testid: 'key-change-warning',
       });
+      this.keyAlerts.set(link.model.id, dismiss);
       return;
     }
     link.startRtc();
@@ -180,10 +183,12 @@ class AppEngine implements Engine {
 
   async acceptKeyChange(peerId: string): Promise<void> {
     const link = this.links.get(peerId);
-    if (!link?.address) return;
-    await this.trust.acceptKeyChange(link.address);
-    link.setTrust('unverified');
-    link.startRtc();
+    if (!link?.address || !link.peerIdentity) return;
+    // Pins exactly the key this peer's panel showed (TrustError key_mismatch if another came since).
+    await this.trust.acceptKeyChange(link.address, link.peerIdentity);
+    this.keyAlerts.get(peerId)?.();
+    this.keyAlerts.delete(peerId);
+    link.keyAccepted();
   }
 
   startCall(peerId: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   SignalBuffer,
   type SignalingIntegrityError,
 } from '@sealpeer/client';
+import { parseReview, type ReviewKind, reviewMessage } from './key-review.ts';
 import type { PeerKeys } from './keys.ts';
 import type { PeerModel, TrustState } from './model.ts';
 import { connectRtc, type RtcLink } from './rtc.ts';
@@ -56,12 +57,14 @@ export class PeerLink {
       rtc: 'idle',
       dtls: 'pending',
       error: undefined,
+      peerReview: 'none',
       messages: [],
       call: 'none',
       localStream: undefined,
       remoteStream: undefined,
     };
     session.on('integrity-error', (err) => this.fail(err));
+    session.on('message', (data) => this.onReview(parseReview(data)));
     this.early = new SignalBuffer(session);
     session.on('message', (bytes) => this.onAppMessage(bytes));
     session.on('close', (err) => {
@@ -98,9 +101,35 @@ export class PeerLink {
         message:
           'This contact presented a different key than before. It stays blocked until you accept the new key.',
       };
+      this.sendReview('review');
     }
     this.flushHeld();
     this.emit();
+  }
+
+  /** The peer's app holds our new key for review, or accepted it (protocol 2.13). */
+  private onReview(kind: ReviewKind | undefined): void {
+    if (kind === 'review' && this.model.peerReview !== 'pending') {
+      this.model.peerReview = 'pending';
+      this.system('The peer sees a new key for this device and must accept it before you can talk.');
+    } else if (kind === 'accepted' && this.model.peerReview === 'pending') {
+      this.model.peerReview = 'none';
+      this.system('The peer accepted your new key.');
+    }
+  }
+
+  /** Tells the peer (sealed) where its key stands; best effort, the session may have ended. */
+  private sendReview(kind: ReviewKind): void {
+    try {
+      this.session.send(reviewMessage(kind));
+    } catch {}
+  }
+
+  /** The user accepted the peer's new key: the block lifts, the peer is told, WebRTC starts. */
+  keyAccepted(): void {
+    this.setTrust('unverified');
+    this.sendReview('accepted');
+    this.startRtc();
   }
 
   setTrust(trust: TrustState): void {

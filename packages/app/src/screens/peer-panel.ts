@@ -157,8 +157,14 @@ export class PeerPanel {
       : peer.remoteStream
         ? 'Answer call (turn on your camera and microphone)'
         : 'Start audio/video call';
-    this.rtcState.textContent = peer.link === 'open' ? RTC_TEXT[peer.rtc] : `session ${peer.link}`;
+    const reviewing = peer.link === 'open' && peer.peerReview === 'pending' && peer.rtc !== 'open';
+    this.rtcState.textContent = reviewing
+      ? 'waiting for the peer to review your new key'
+      : peer.link === 'open'
+        ? RTC_TEXT[peer.rtc]
+        : `session ${peer.link}`;
     this.rtcState.dataset.state = peer.rtc;
+    this.rtcState.dataset.review = peer.peerReview;
     this.callState.textContent = CALL_TEXT[peer.call];
     this.callState.dataset.state = peer.call;
     for (const line of peer.messages.slice(this.renderedLines)) {
@@ -176,19 +182,43 @@ export class PeerPanel {
       this.remoteVideo.srcObject = peer.remoteStream ?? null;
   }
 
+  /** The pair's 60 digits as two labelled halves, "This device" and "The peer" (as when pairing). */
+  private safetyHalves(digits: string): HTMLElement {
+    const half = Math.floor(digits.length / 2);
+    const mine = this.engine.device().fingerprint;
+    // Signal's layout: the pair's number is both parties' 30 digits, the smaller first; label each half.
+    const whose = (part: string): string => (part === mine ? 'This device' : 'The peer');
+    const column = (part: string, testid: string): HTMLElement =>
+      h('div', {}, h('h3', {}, whose(part)), digitsGrid(part, testid));
+    return h(
+      'div',
+      { class: 'safety', testid: 'safety-number' },
+      column(digits.slice(0, half), 'safety-first'),
+      column(digits.slice(half), 'safety-second'),
+    );
+  }
+
   private renderSafety(peer: PeerModel): void {
     if (peer.trust === 'key-changed') {
       const accept = h('button', { class: 'danger', testid: 'accept-key-change' }, 'Accept the new key');
-      accept.addEventListener('click', () => void this.engine.acceptKeyChange(this.peerId));
+      accept.addEventListener('click', () => {
+        accept.disabled = true;
+        this.engine.acceptKeyChange(this.peerId).catch((err: unknown) => {
+          accept.disabled = false;
+          this.system(`The key was not accepted: ${describeError(err)}`);
+        });
+      });
       replace(
         this.safety,
+        h('h2', {}, 'New safety number'),
         h(
           'p',
           {},
           'This contact now uses a different key. It may be a new device — or someone in the middle. ',
-          'Nothing is sent to it until you accept the new key. Check with them in person first.',
+          'Nothing is sent to it until you accept the new key. Compare these digits with theirs in person ',
+          'first: both devices show the same 60 digits when nobody is in the middle.',
         ),
-        peer.safetyNumber ? digitsGrid(peer.safetyNumber, 'safety-number') : null,
+        peer.safetyNumber ? this.safetyHalves(peer.safetyNumber) : null,
         accept,
       );
       return;
@@ -197,13 +227,6 @@ export class PeerPanel {
       replace(this.safety, h('p', { class: 'muted' }, 'Pairing…'));
       return;
     }
-    const digits = peer.safetyNumber;
-    const half = Math.floor(digits.length / 2);
-    const mine = this.engine.device().fingerprint;
-    // Signal's layout: the pair's number is both parties' 30 digits, the smaller first; label each half.
-    const whose = (part: string): string => (part === mine ? 'This device' : 'The peer');
-    const column = (part: string, testid: string): HTMLElement =>
-      h('div', {}, h('h3', {}, whose(part)), digitsGrid(part, testid));
     const verify = h(
       'button',
       { testid: 'mark-verified', attrs: { disabled: peer.trust === 'verified' } },
@@ -219,12 +242,7 @@ export class PeerPanel {
         'Both devices show these same 60 digits, in the same order, when nobody is in the middle. ',
         'Put the screens side by side or read them aloud, then mark the peer verified.',
       ),
-      h(
-        'div',
-        { class: 'safety', testid: 'safety-number' },
-        column(digits.slice(0, half), 'safety-first'),
-        column(digits.slice(half), 'safety-second'),
-      ),
+      this.safetyHalves(peer.safetyNumber),
       peer.trust === 'verified' ? h('p', { testid: 'verified-note' }, 'You verified this peer.') : verify,
     );
   }

@@ -1,5 +1,5 @@
 // The unmissable warning: a red banner with role="alert" at the top of every screen, for integrity errors
-// and key changes. It stays until the user dismisses it.
+// and key changes. It stays until the user dismisses it (or its cause is resolved, e.g. a key accepted).
 import { h, replace } from './dom.ts';
 
 export interface AlertInfo {
@@ -14,7 +14,8 @@ export interface AlertInfo {
 export class AlertArea {
   readonly el: HTMLElement = h('div', { testid: 'alerts', attrs: { 'aria-live': 'assertive' } });
 
-  show(info: AlertInfo): void {
+  /** Shows the alert; returns a function that removes it (e.g. once the user resolved its cause). */
+  show(info: AlertInfo): () => void {
     const box = h(
       'div',
       { class: 'alert', testid: info.testid, attrs: { role: 'alert' } },
@@ -26,6 +27,7 @@ export class AlertArea {
     box.append(h('div', {}, dismiss));
     this.el.prepend(box);
     box.scrollIntoView({ block: 'nearest' });
+    return () => box.remove();
   }
 
   clear(): void {

@@ -1,6 +1,9 @@
 // A contact's key changes: A and B pair by QR; B replaces its identity (a new device, or an attacker
 // at B's address); when B pairs again at the same address, A shows the key-change warning and blocks
-// the peer — no WebRTC, no chat — until the user accepts the new key. Then they talk again.
+// the peer — no WebRTC, no chat — until the user accepts the new key, showing the new safety number in
+// two labelled halves as when pairing; B says it waits for A to review its new key (a sealed
+// {"t":"review"} message, docs/protocol.md 2.13) instead of "connecting…". Once A accepts, A's banners
+// go, B is told ({"t":"accepted"}), and they talk again.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +76,30 @@ describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
     expect(await panel.locator(tid('accept-key-change')).count()).toBe(1);
     // The new sealed session is open on B's side, but A starts no WebRTC with it while blocked.
     await b.page.locator(tid('safety-number')).waitFor();
-    expect(await safetyNumber(b.page)).not.toBe(firstNumber);
+    const secondNumber = await safetyNumber(b.page);
+    expect(secondNumber).not.toBe(firstNumber);
+    // A's key-change panel: the new pair's digits in two labelled halves, the same as B shows, with
+    // A's own half labelled "This device" (it is the half B labels "The peer").
+    expect(await safetyNumber(a.page)).toBe(secondNumber);
+    const halves = async (p: typeof a.page): Promise<Record<string, string>> => {
+      const out: Record<string, string> = {};
+      for (const col of await p.locator(`${tid('peer-panel')} ${tid('safety-number')} > div`).all())
+        out[(await col.locator('h3').textContent()) ?? '?'] = ((await col.textContent()) ?? '').replace(
+          /\D/g,
+          '',
+        );
+      return out;
+    };
+    const onA = await halves(a.page);
+    const onB = await halves(b.page);
+    expect(Object.keys(onA).sort()).toEqual(['The peer', 'This device']);
+    expect(onA['This device']).toMatch(/^\d{30}$/);
+    expect(onA['This device']).toBe(onB['The peer']);
+    expect(onA['The peer']).toBe(onB['This device']);
+    // B is told that A holds its new key for review, instead of "connecting…" forever.
+    const bState = b.page.locator(tid('rtc-state', '[data-review="pending"]'));
+    await bState.waitFor();
+    expect(await bState.textContent()).toBe('waiting for the peer to review your new key');
     await a.page.waitForTimeout(1500);
     expect((await rtcCounts(a.page)).pcs).toBe(before.pcs);
     expect(await panel.locator(tid('chat-input', ':enabled')).count()).toBe(0);
@@ -82,9 +108,19 @@ describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
   });
 
   it('after A accepts the new key, the data channel opens and chat works', async () => {
+    expect(await a.page.locator(tid('key-change-warning')).count()).toBe(1);
+    expect(await a.page.locator(tid('peer-error')).count()).toBe(1);
     await a.page.locator(tid('accept-key-change')).click();
     await a.page.locator(`${tid('peer-panel')} ${tid('peer-trust', '[data-state="unverified"]')}`).waitFor();
+    // The "blocked" banners go once the key is accepted: the page's and the panel's.
+    await a.page.locator(tid('key-change-warning')).waitFor({ state: 'detached' });
+    expect(await a.page.locator(tid('peer-error')).count()).toBe(0);
+    await b.page.locator(tid('rtc-state', '[data-review="none"]')).waitFor();
     await Promise.all([dataChannelOpen(a.page), dataChannelOpen(b.page)]);
+    expect(await a.page.locator(tid('key-change-warning')).count()).toBe(0);
+    expect(await b.page.locator(tid('chat-system')).allTextContents()).toContain(
+      '·: The peer accepted your new key.',
+    );
     await chat(b.page, a.page, 'new phone, same me');
     await chat(a.page, b.page, 'accepted');
   });
