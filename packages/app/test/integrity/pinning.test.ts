@@ -2,7 +2,6 @@
 // that starts serving modified files (or a release signed by another key) does not get to run its code,
 // and the page says so; a release signed by the pinned key is taken.
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,8 +14,7 @@ import {
 } from '@sealpeer/client/release';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer } from '../../bin/serve.ts';
-import { launchProfile, type Profile } from './support/browser.ts';
+import { launchProfile, openPinnedSite, type PinnedSite } from './support/browser.ts';
 import {
   buildSignedRelease,
   builtFile,
@@ -32,9 +30,8 @@ const key = keyLabel(signer);
 const serveDir = join(tmp, 'serve');
 let v1: TestRelease;
 let v2: TestRelease;
-let server: Server;
+let site: PinnedSite;
 let url: string;
-let profile: Profile;
 let page: Page;
 
 const panel = '[data-testid="app-integrity"]';
@@ -56,20 +53,12 @@ beforeAll(async () => {
   });
   mkdirSync(serveDir);
   publish(v1.dir, serveDir);
-  ({ server, url } = await startAppServer({
-    dir: serveDir,
-    host: '127.0.0.1',
-    port: 0,
-    keyshares: [],
-    log: () => {},
-  }));
-  profile = await launchProfile();
-  page = profile.context.pages()[0] ?? (await profile.context.newPage());
+  site = await openPinnedSite(serveDir);
+  ({ url, page } = site);
 }, 240_000);
 
 afterAll(async () => {
-  await profile?.close();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await site?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

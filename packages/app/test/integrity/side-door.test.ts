@@ -3,7 +3,6 @@
 // not through a page the manifest does not list, not through an unlisted script or stylesheet, and not
 // by having a page write another release key (or a whole release) into the storage the worker reads.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,8 +19,7 @@ import {
 } from '@sealpeer/client/release';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer } from '../../bin/serve.ts';
-import { launchProfile, type Profile } from './support/browser.ts';
+import { launchProfile, openPinnedSite, type PinnedSite, type Profile } from './support/browser.ts';
 import { buildSignedRelease, publish, type TestRelease, tamperMainScript } from './support/release.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sealpeer-side-door-'));
@@ -33,7 +31,7 @@ const impostorDir = join(tmp, 'impostor');
 let v1: TestRelease;
 let impostorSha = '';
 let impostorFiles: Record<string, string> = {};
-let server: Server;
+let site: PinnedSite;
 let url: string;
 let profile: Profile;
 let page: Page;
@@ -112,20 +110,12 @@ beforeAll(async () => {
   mkdirSync(serveDir);
   publish(v1.dir, serveDir);
   addHostileFiles(serveDir);
-  ({ server, url } = await startAppServer({
-    dir: serveDir,
-    host: '127.0.0.1',
-    port: 0,
-    keyshares: [],
-    log: () => {},
-  }));
-  profile = await launchProfile();
-  page = profile.context.pages()[0] ?? (await profile.context.newPage());
+  site = await openPinnedSite(serveDir);
+  ({ url, profile, page } = site);
 }, 240_000);
 
 afterAll(async () => {
-  await profile?.close();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await site?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

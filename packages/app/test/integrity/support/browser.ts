@@ -1,7 +1,8 @@
 // A fresh Chromium profile for the pinning tests, on the app tests' launcher (support/chromium.ts:
 // Debian's Chromium, the project's flags, a missing browser fails with the install line, never a skip).
 // One context per profile: its service worker and caches persist across reloads as in a user's browser.
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startAppServer } from '../../../bin/serve.ts';
 import { launchChromium } from '../../support/chromium.ts';
 
 export interface Profile {
@@ -18,6 +19,35 @@ export async function launchProfile(serviceWorkers: 'allow' | 'block' = 'allow')
     async close() {
       await context.close();
       await browser.close();
+    },
+  };
+}
+
+/** The served directory on `sealpeer-app` (127.0.0.1) and a pinning profile visiting it. */
+export interface PinnedSite {
+  url: string;
+  profile: Profile;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openPinnedSite(serveDir: string): Promise<PinnedSite> {
+  const { server, url } = await startAppServer({
+    dir: serveDir,
+    host: '127.0.0.1',
+    port: 0,
+    keyshares: [],
+    log: () => {},
+  });
+  const profile = await launchProfile();
+  const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+  return {
+    url,
+    profile,
+    page,
+    async close() {
+      await profile.close();
+      await new Promise((r) => server.close(r));
     },
   };
 }
