@@ -11,11 +11,12 @@ import {
   checkUpgrade,
   parseVerifierKey,
   ReleaseError,
+  sha256Hex,
   UNPINNED_FILES,
 } from '@sealpeer/client/release';
 import { dropOldReleases, loadPinned, type PinnedRelease, pinnedResponse, pinRelease } from './pin-store.ts';
 import { type IntegrityStatus, MSG_TAG, parseCheckRequest } from './protocol.ts';
-import { auditRelease, downloadRelease, fetchRelease, OfflineError } from './release-fetch.ts';
+import { auditRelease, downloadRelease, fetchFile, fetchRelease, OfflineError } from './release-fetch.ts';
 import { failedStatus, pinnedStatus, updatedStatus, warningStatus } from './status.ts';
 import type { SwGlobal } from './worker-env.ts';
 
@@ -135,10 +136,28 @@ function refusal(status: number, text: string): Response {
   });
 }
 
+/**
+ * The pinned copy of `path`. If the cache lost it or holds other bytes (pages can write the Cache API),
+ * the server's copy is taken instead only when it matches the pinned manifest, and is cached again.
+ */
+async function pinnedFile(p: PinnedRelease, path: string): Promise<Response | undefined> {
+  const hit = await pinnedResponse(scope, p, path);
+  if (hit) return hit;
+  try {
+    const { bytes, res } = await fetchFile(scope, path);
+    if (sha256Hex(bytes) !== p.files[path]) return undefined;
+    const fresh = new Response(bytes, { status: 200, statusText: 'OK', headers: res.headers });
+    await (await caches.open(p.cacheName)).put(new URL(path, scope).href, fresh.clone());
+    return fresh;
+  } catch {
+    return undefined;
+  }
+}
+
 async function navigate(path: string): Promise<Response> {
   let p = await pinned();
   if (!p) p = await pinFromServer().catch(() => undefined);
-  const res = p && (await pinnedResponse(scope, p, pageFor(p, path)));
+  const res = p && (await pinnedFile(p, pageFor(p, path)));
   return (
     res ??
     refusal(
@@ -154,8 +173,11 @@ async function respond(req: Request, path: string): Promise<Response> {
   const p = await pinned();
   if (p && p.files[path] !== undefined)
     return (
-      (await pinnedResponse(scope, p, path)) ??
-      refusal(409, `sealpeer: the pinned copy of ${path} is missing or modified; reload the app.`)
+      (await pinnedFile(p, path)) ??
+      refusal(
+        503,
+        `sealpeer: the pinned copy of ${path} is missing or was modified in this browser, and the server's copy is not the pinned one; refused.`,
+      )
     );
   if (ACTIVE_DESTINATIONS.includes(req.destination) || ACTIVE_EXTENSION.test(path))
     return refusal(403, `sealpeer: ${path} is not part of the pinned release; refused.`);
