@@ -153,6 +153,25 @@ describe('app pinning has no side door', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a POST navigation from another site (a form posting to /anything.html) gets the pinned index.html too', async () => {
+    const other = await profile.context.newPage();
+    try {
+      await other.setContent(
+        `<form method="post" action="${new URL('/anything.html', url).href}"><button>go</button></form>`,
+      );
+      const [res] = await Promise.all([
+        other.waitForResponse((r) => r.url().endsWith('/anything.html')),
+        other.locator('button').click(),
+      ]);
+      expect(res.request().method()).toBe('POST');
+      expect(res.fromServiceWorker()).toBe(true);
+      await other.locator(`${panel}[data-state="pinned"]`).waitFor({ timeout: 60_000 });
+      expect(await evilRan(other)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('an unlisted script or stylesheet is refused, even from the same origin the CSP allows', async () => {
     await visit('/', 'pinned');
     const load = (tag: 'script' | 'link', src: string): Promise<string> =>
