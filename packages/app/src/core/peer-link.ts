@@ -64,7 +64,6 @@ export class PeerLink {
       remoteStream: undefined,
     };
     session.on('integrity-error', (err) => this.fail(err));
-    session.on('message', (data) => this.onReview(parseReview(data)));
     this.early = new SignalBuffer(session);
     session.on('message', (bytes) => this.onAppMessage(bytes));
     session.on('close', (err) => {
@@ -73,6 +72,7 @@ export class PeerLink {
       this.stopRtc('closed');
       this.system('The peer ended the session.');
     });
+    session.on('message', (data) => this.onReview(parseReview(data)));
   }
 
   private emit(): void {
