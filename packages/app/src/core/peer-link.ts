@@ -12,7 +12,6 @@ import {
   SignalBuffer,
   type SignalingIntegrityError,
 } from '@sealpeer/client';
-import { parseReview, type ReviewKind, reviewMessage } from './key-review.ts';
 import type { PeerKeys } from './keys.ts';
 import type { PeerModel, TrustState } from './model.ts';
 import { connectRtc, type RtcLink } from './rtc.ts';
@@ -72,7 +71,6 @@ export class PeerLink {
       this.stopRtc('closed');
       this.system('The peer ended the session.');
     });
-    session.on('message', (data) => this.onReview(parseReview(data)));
   }
 
   private emit(): void {
@@ -108,7 +106,7 @@ export class PeerLink {
   }
 
   /** The peer's app holds our new key for review, or accepted it (protocol 2.13). */
-  private onReview(kind: ReviewKind | undefined): void {
+  private onReview(kind: 'review' | 'accepted'): void {
     if (kind === 'review' && this.model.peerReview !== 'pending') {
       this.model.peerReview = 'pending';
       this.system('The peer sees a new key for this device and must accept it before you can talk.');
@@ -119,9 +117,9 @@ export class PeerLink {
   }
 
   /** Tells the peer (sealed) where its key stands; best effort, the session may have ended. */
-  private sendReview(kind: ReviewKind): void {
+  private sendReview(kind: 'review' | 'accepted'): void {
     try {
-      this.session.send(reviewMessage(kind));
+      this.session.send(encodeAppMessage({ t: kind }));
     } catch {}
   }
 
@@ -230,6 +228,11 @@ export class PeerLink {
       return;
     }
     const m = d.message;
+    // Only what the peer says about our key (2.13): shown at once, whatever this side's trust in it.
+    if (m.t === 'review' || m.t === 'accepted') {
+      this.onReview(m.t);
+      return;
+    }
     if (m.t !== 'text' && m.t !== 'hangup') return; // ack, ping: nothing to show
     if (this.trusted) this.act(m);
     else if (this.held.length < MAX_HELD) this.held.push(m);

@@ -16,7 +16,11 @@ export type AppMessage =
   /** Keep-alive while waiting, so that a dropped frame shows as a counter gap; never answered. */
   | { t: 'ping' }
   /** The sender ended its audio/video call: stop this side's call too. */
-  | { t: 'hangup' };
+  | { t: 'hangup' }
+  /** The sender holds the receiver's changed identity key for its user to review (2.13). */
+  | { t: 'review' }
+  /** The sender's user accepted the receiver's changed key (2.13). */
+  | { t: 'accepted' };
 
 export type AppMessageProblem = 'too_large' | 'malformed' | 'unknown_type';
 
@@ -57,6 +61,8 @@ export function decodeAppMessage(bytes: Uint8Array): DecodedAppMessage {
     case 'ack':
     case 'ping':
     case 'hangup':
+    case 'review':
+    case 'accepted':
       return { ok: true, message: { t } };
     default:
       return refuse('unknown_type', `unknown "t": ${t}`);

@@ -25,6 +25,8 @@ describe('application messages', () => {
       { t: 'ack' },
       { t: 'ping' },
       { t: 'hangup' },
+      { t: 'review' },
+      { t: 'accepted' },
     ];
     for (const m of all) expect(decodeAppMessage(encodeAppMessage(m))).toEqual({ ok: true, message: m });
   });
@@ -35,6 +37,8 @@ describe('application messages', () => {
     );
     const sneaky = { t: 'hangup', extra: 1 } as unknown as AppMessage;
     expect(new TextDecoder().decode(encodeAppMessage(sneaky))).toBe('{"t":"hangup"}');
+    expect(new TextDecoder().decode(encodeAppMessage({ t: 'review' }))).toBe('{"t":"review"}');
+    expect(new TextDecoder().decode(encodeAppMessage({ t: 'accepted' }))).toBe('{"t":"accepted"}');
   });
 
   it('ignores extra fields and builds a fresh object (no prototype pollution)', () => {
