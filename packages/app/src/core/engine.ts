@@ -184,8 +184,7 @@ class AppEngine implements Engine {
   async acceptKeyChange(peerId: string): Promise<void> {
     const link = this.links.get(peerId);
     if (!link?.address || !link.peerIdentity) return;
-    // Pins exactly the key this peer's panel showed (TrustError key_mismatch if another came since).
-    await this.trust.acceptKeyChange(link.address, link.peerIdentity);
+    await this.trust.acceptKeyChange(link.address, link.peerIdentity); // only the key this panel showed
     this.keyAlerts.get(peerId)?.();
     this.keyAlerts.delete(peerId);
     link.keyAccepted();

@@ -42,7 +42,7 @@ export const IDENTITY_ERROR_CODES: Record<IdentityErrorCode, string> = {
 export const TRUST_ERROR_CODES: Record<TrustErrorCode, string> = {
   key_changed: "TrustError: the contact's key changed; sessions are blocked until acceptKeyChange()",
   key_mismatch:
-    "TrustError: markVerified() for a key that is not the contact's pinned key, or acceptKeyChange() for a key that is not the pending one",
+    "TrustError: markVerified() / acceptKeyChange() for a key that is not the contact's pinned / pending key",
   unknown_contact: 'TrustError: the contact is not in the trust store',
   corrupt_record: 'TrustError: a stored trust record failed validation',
   bad_input: 'TrustError: a malformed contact id, key or argument',

@@ -280,18 +280,15 @@ export class TrustStore {
   }
 
   /**
-   * The user accepts the new key they reviewed: `expectedKey` is pinned as 'unverified' (verify again to
-   * get 'verified'). It must be the pending key: if another key was presented since the user looked
-   * (observe() replaces the pending key), nothing changes and `key_mismatch` is thrown.
+   * The user accepts the new key they reviewed (`expectedKey`): it is pinned as 'unverified' (verify
+   * again to get 'verified'). Refused (`key_mismatch`) when the pending key is another one, e.g. a third
+   * key presented while the user was looking at the second: only the reviewed key is ever pinned.
    */
   async acceptKeyChange(contactId: string, expectedKey: PublicIdentity): Promise<ContactRecord> {
     const expected = this.#checkKey(expectedKey);
     const next = await this.#resolveKeyChange(contactId, (r) => {
       if (!samePublicIdentity(r.pendingKey!, expected))
-        throw new TrustError(
-          'key_mismatch',
-          `that is not the key ${r.contactId} presents now; review it again`,
-        );
+        throw new TrustError('key_mismatch', `the pending key of ${r.contactId} is not the one reviewed`);
       return { contactId: r.contactId, key: r.pendingKey!, state: 'unverified', firstSeen: r.firstSeen };
     });
     this.#emit('key-accepted', { contactId: next.contactId, key: next.key });

@@ -103,25 +103,17 @@ describe.each(BACKENDS)('TrustStore on %s storage', (_name, makeStorage) => {
     expect(await codeOf(reopened.rejectKeyChange('nobody'))).toBe('unknown_contact');
   });
 
-  it('acceptKeyChange pins only the key the user reviewed: another pending key is refused, nothing changes', async () => {
+  it('acceptKeyChange pins only the key the user reviewed (a newer pending key is refused)', async () => {
     const store = new TrustStore(await makeStorage());
-    const k1 = key();
-    const reviewed = key();
-    const later = key();
-    await store.observe('erin', k1);
-    await store.observe('erin', reviewed); // the user is shown this key…
-    await store.observe('erin', later); // …while another one is presented at the same address
-    expect(await codeOf(store.acceptKeyChange('erin', reviewed))).toBe('key_mismatch');
-    expect(await codeOf(store.acceptKeyChange('erin', k1))).toBe('key_mismatch');
-    const r = await store.get('erin');
-    expect(r?.state).toBe('key-changed');
-    expect(toBase64Url(r!.key.x25519)).toBe(toBase64Url(k1.x25519));
-    expect(await codeOf(store.requireSessionAllowed('erin', later))).toBe('key_changed');
-    expect((await store.acceptKeyChange('erin', later)).state).toBe('unverified');
-    expect((await store.requireSessionAllowed('erin', later)).sessionAllowed).toBe(true);
-    expect(await codeOf(store.acceptKeyChange('erin', { x25519: new Uint8Array(3) } as never))).toBe(
-      'bad_input',
-    );
+    const [k1, k2, k3] = [key(), key(), key()];
+    await store.observe('dave', k1);
+    await store.observe('dave', k2); // the user is shown k2 ...
+    await store.observe('dave', k3); // ... while k3 replaces it as the pending key
+    expect(await codeOf(store.acceptKeyChange('dave', k2))).toBe('key_mismatch');
+    expect(await codeOf(store.requireSessionAllowed('dave', k3))).toBe('key_changed');
+    const accepted = await store.acceptKeyChange('dave', k3);
+    expect(accepted.state).toBe('unverified');
+    expect((await store.requireSessionAllowed('dave', k3)).sessionAllowed).toBe(true);
   });
 
   it('markVerified refuses unknown contacts and keys that are not the pinned one', async () => {
@@ -131,6 +123,23 @@ describe.each(BACKENDS)('TrustStore on %s storage', (_name, makeStorage) => {
     await store.observe('carol', k);
     expect(await codeOf(store.markVerified('carol', key(), 'qr'))).toBe('key_mismatch');
     expect(await codeOf(store.markVerified('carol', k, 'telepathy' as never))).toBe('bad_input');
+  });
+
+  it('a refused acceptKeyChange changes nothing: the old key stays pinned, the old key and bad keys are refused', async () => {
+    const store = new TrustStore(await makeStorage());
+    const [old, reviewed, later] = [key(), key(), key()];
+    await store.observe('erin', old);
+    await store.observe('erin', reviewed);
+    await store.observe('erin', later);
+    expect(await codeOf(store.acceptKeyChange('erin', reviewed))).toBe('key_mismatch');
+    expect(await codeOf(store.acceptKeyChange('erin', old))).toBe('key_mismatch');
+    const r = await store.get('erin');
+    expect(r?.state).toBe('key-changed');
+    expect(toBase64Url(r!.key.x25519)).toBe(toBase64Url(old.x25519));
+    expect(toBase64Url(r!.pendingKey!.x25519)).toBe(toBase64Url(later.x25519));
+    expect(await codeOf(store.acceptKeyChange('erin', { x25519: new Uint8Array(3) } as never))).toBe(
+      'bad_input',
+    );
   });
 
   it('concurrent observations of two keys give one first contact and one key change', async () => {
