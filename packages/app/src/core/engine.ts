@@ -185,9 +185,12 @@ class AppEngine implements Engine {
     const link = this.links.get(peerId);
     if (!link?.address || !link.peerIdentity) return;
     await this.trust.acceptKeyChange(link.address, link.peerIdentity); // only the key this panel showed
+    link.setTrust('unverified');
+    link.startRtc();
+    // The blocked banner goes, and the peer, which was told its key awaits review, hears it was accepted.
     this.keyAlerts.get(peerId)?.();
     this.keyAlerts.delete(peerId);
-    link.keyAccepted();
+    link.tellKeyAccepted();
   }
 
   startCall(peerId: string): Promise<void> {

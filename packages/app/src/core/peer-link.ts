@@ -123,11 +123,9 @@ export class PeerLink {
     } catch {}
   }
 
-  /** The user accepted the peer's new key: the block lifts, the peer is told, WebRTC starts. */
-  keyAccepted(): void {
-    this.setTrust('unverified');
+  /** The user accepted the peer's new key: the peer, told it awaited review, is told so (2.13). */
+  tellKeyAccepted(): void {
     this.sendReview('accepted');
-    this.startRtc();
   }
 
   setTrust(trust: TrustState): void {
