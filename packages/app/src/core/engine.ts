@@ -36,8 +36,6 @@ class AppEngine implements Engine {
   readonly changed = new Signal();
   private readonly clients = new Map<string, Promise<SealpeerClient>>();
   private readonly links = new Map<string, PeerLink>();
-  /** Removers of the page-level key-change banners, by peer id (gone once the key is accepted). */
-  private readonly keyAlerts = new Map<string, () => void>();
   readonly contacts: ContactBook;
 
   constructor(
@@ -120,6 +118,9 @@ class AppEngine implements Engine {
     this.changed.emit();
     return link;
   }
+
+  /** Removers of the page-level key-change banners, by peer id (gone once the key is accepted). */
+  private readonly keyAlerts = new Map<string, () => void>();
 
   private async onOpen(client: SealpeerClient, link: PeerLink): Promise<void> {
     const peer = peerKeys(link.session);

@@ -41,7 +41,10 @@ export interface PeerModel {
   dtls: 'pending' | 'verified' | 'skipped' | 'mismatch';
   /** Set when the session failed: integrity error, key change, abort. */
   error: PeerError | undefined;
-  /** 'pending' while the peer's app holds our new key for review (it sent `{"t":"review"}`, protocol 2.13). */
+  /**
+   * 'pending' while the peer's app holds our new key for review: it sent `{"t":"review"}` (protocol 2.12,
+   * "Key-change review") and no `{"t":"accepted"}` yet.
+   */
   peerReview: 'none' | 'pending';
   /** Chat lines: sealed application messages through the relay session (docs/protocol.md 2.12). */
   messages: ChatLine[];

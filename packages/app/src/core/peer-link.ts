@@ -105,7 +105,7 @@ export class PeerLink {
     this.emit();
   }
 
-  /** The peer's app holds our new key for review, or accepted it (protocol 2.13). */
+  /** The peer's app holds our new key for review, or accepted it (protocol 2.12, key-change review). */
   private onReview(kind: 'review' | 'accepted'): void {
     if (kind === 'review' && this.model.peerReview !== 'pending') {
       this.model.peerReview = 'pending';
@@ -123,7 +123,7 @@ export class PeerLink {
     } catch {}
   }
 
-  /** The user accepted the peer's new key: the peer, told it awaited review, is told so (2.13). */
+  /** The user accepted the peer's new key: the peer, told it awaited review, is told so (2.12). */
   tellKeyAccepted(): void {
     this.sendReview('accepted');
   }
@@ -226,7 +226,7 @@ export class PeerLink {
       return;
     }
     const m = d.message;
-    // Only what the peer says about our key (2.13): shown at once, whatever this side's trust in it.
+    // What the peer says about our key (2.12, key-change review): shown at once, whatever our trust in it.
     if (m.t === 'review' || m.t === 'accepted') {
       this.onReview(m.t);
       return;

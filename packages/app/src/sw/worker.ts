@@ -176,7 +176,8 @@ async function respond(req: Request, path: string): Promise<Response> {
       (await pinnedFile(p, path)) ??
       refusal(
         503,
-        `sealpeer: the pinned copy of ${path} is missing or was modified in this browser, and the server's copy is not the pinned one; refused.`,
+        `sealpeer: the pinned copy of ${path} is missing or was modified in this browser, and the ` +
+          "server's copy is not the pinned one; refused.",
       )
     );
   if (ACTIVE_DESTINATIONS.includes(req.destination) || ACTIVE_EXTENSION.test(path))

@@ -17,9 +17,9 @@ export type AppMessage =
   | { t: 'ping' }
   /** The sender ended its audio/video call: stop this side's call too. */
   | { t: 'hangup' }
-  /** The sender holds the receiver's changed identity key for its user to review (2.13). */
+  /** The sender holds the receiver's changed identity key for its user to review (2.12). */
   | { t: 'review' }
-  /** The sender's user accepted the receiver's changed key (2.13). */
+  /** The sender's user accepted the receiver's changed key (2.12, key-change review). */
   | { t: 'accepted' };
 
 export type AppMessageProblem = 'too_large' | 'malformed' | 'unknown_type';
