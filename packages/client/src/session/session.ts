@@ -146,6 +146,7 @@ export class Session extends Emitter<SessionEvents> {
   sendSignal(kind: InnerKindValue, content: Uint8Array): void {
     if (this.terminal) throw new SessionError('session_closed', 'the session is closed');
     if (this.#state !== 'open') throw new SessionError('session_not_open', 'wait for session.opened first');
+    this.#host.reserveSend?.(); // before a counter is taken: a refused send leaves no gap (2.13)
     this.#sendSealed({ kind, content });
   }
 
