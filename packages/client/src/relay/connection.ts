@@ -72,6 +72,7 @@ export class RelayConnection extends Emitter<RelayEvents> {
   #nextId = 0;
   #pendingPeers: Array<{ resolve: (peers: string[]) => void; reject: (e: RelayError) => void }> = [];
   #lastSeen = Date.now();
+  #unanswered = 0;
   #liveness: ReturnType<typeof setInterval> | undefined;
 
   private constructor(ws: WebSocketLike, clientId: string) {
@@ -84,13 +85,16 @@ export class RelayConnection extends Emitter<RelayEvents> {
   #startLiveness(pingMs: number, deadMs: number): void {
     this.#lastSeen = Date.now();
     this.#liveness = setInterval(() => {
-      if (Date.now() - this.#lastSeen > deadMs) {
+      // Two pings must have gone unanswered too: after a long pause of this process (timers run before
+      // the I/O that queued meanwhile) a stale `lastSeen` alone does not mean the socket died.
+      if (Date.now() - this.#lastSeen > deadMs && this.#unanswered >= 2) {
         const secs = Math.round(deadMs / 1000);
         this.#onClose(undefined, new RelayError('relay_timeout', `the relay did not answer for ${secs} s`));
         return;
       }
       try {
         this.#write({ type: 'echo', data: 'ping' });
+        this.#unanswered++;
       } catch {}
     }, pingMs);
     (this.#liveness as { unref?: () => void }).unref?.();
@@ -142,6 +146,7 @@ export class RelayConnection extends Emitter<RelayEvents> {
       });
       ws.addEventListener('message', (ev: { data?: unknown }) => {
         conn.#lastSeen = Date.now();
+        conn.#unanswered = 0;
         const f = parseServerFrame(typeof ev.data === 'string' ? ev.data : String(ev.data));
         if (!settled) {
           if (f?.type === 'login_ok' && isStr(f.channelId)) {

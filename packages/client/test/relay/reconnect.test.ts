@@ -195,6 +195,23 @@ describe('a dead socket (the relay stops answering, nothing closes)', () => {
   }, 40_000);
 });
 
+describe('a paused process is not a dead socket', () => {
+  it('a busy event loop longer than deadAfterMs does not drop a live connection', async () => {
+    const server = await restartable();
+    const c = await newClient(server.url, undefined, { ...FAST, pingIntervalMs: 100, deadAfterMs: 300 });
+    cleanups.push(() => c.close());
+    const s = watchStates(c);
+    await new Promise((r) => setTimeout(r, 350)); // a few pings answered
+    for (let i = 0; i < 3; i++) {
+      const until = Date.now() + 700; // the process is stuck (no timers, no I/O) for 700 ms
+      while (Date.now() < until);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(s.seen).toEqual([]);
+    expect(c.relayState).toBe('connected');
+  }, 20_000);
+});
+
 describe('giving up and the bounded queue', () => {
   it('giveUpAfterMs: offline (relay_offline), close is emitted, the open session shows no integrity error and refuses to send', async () => {
     const server = await restartable();
