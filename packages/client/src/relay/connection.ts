@@ -145,6 +145,8 @@ export class RelayConnection extends Emitter<RelayEvents> {
         else conn.#onClose(ev.code);
       });
       ws.addEventListener('message', (ev: { data?: unknown }) => {
+        // A socket given up on (e.g. declared dead) may still deliver late frames: they are not ours.
+        if (conn.#closed) return;
         conn.#lastSeen = Date.now();
         conn.#unanswered = 0;
         const f = parseServerFrame(typeof ev.data === 'string' ? ev.data : String(ev.data));
