@@ -15,6 +15,7 @@ import {
   createChannel,
   dataChannelOpen,
   readInviteQr,
+  remoteVideoPlays,
   safetyNumber,
   screenshot,
   tid,
@@ -99,11 +100,6 @@ describe('the relay stops and restarts mid-chat (Chromium)', { timeout: E2E_TEST
     await chat(b.page, a.page, 'B still here');
     // A call renegotiates through the sealed session: A's offer and B's answer are SEALED frames that
     // cross the restarted relay, in the session's counter order (a gap or replay would fail it).
-    const remoteVideoPlays = (p: TestPage['page']) =>
-      p.waitForFunction((sel) => {
-        const v = document.querySelector(sel) as HTMLVideoElement | null;
-        return v !== null && v.videoWidth > 0;
-      }, tid('remote-video'));
     await a.page.locator(tid('call-start')).click();
     await remoteVideoPlays(b.page);
     const bySender = sealedDeliveredFrom(stack, mark);

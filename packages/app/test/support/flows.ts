@@ -63,6 +63,14 @@ export async function chat(from: Page, to: Page, text: string): Promise<void> {
   );
 }
 
+/** Waits until the page's remote video shows frames (the call's media arrived). */
+export async function remoteVideoPlays(page: Page): Promise<void> {
+  await page.waitForFunction((sel) => {
+    const v = document.querySelector(sel) as HTMLVideoElement | null;
+    return v !== null && v.videoWidth > 0;
+  }, tid('remote-video'));
+}
+
 /** Counts RTCPeerConnections the page creates and data channels that open (before any page script). */
 export const COUNT_PEER_CONNECTIONS = `(() => {
   const Orig = window.RTCPeerConnection;
