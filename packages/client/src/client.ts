@@ -161,7 +161,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.#outbox.push(to, data, sessionId);
   }
   relayPublish(data: string): void {
-    this.#relay.publish(data);
+    this.#outbox.publish(data);
   }
   reserveSend(): void {
     if (this.#relay.state === 'offline') throw new RelayError('relay_offline', 'the relay is offline');

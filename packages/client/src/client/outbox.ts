@@ -8,7 +8,8 @@ import { SessionError } from '../errors/client-errors.ts';
 
 interface Entry {
   seq: number;
-  to: string;
+  /** Recipient clientId, or undefined for a channel broadcast (publish: PAKE1). */
+  to: string | undefined;
   data: string;
   sessionId: string | undefined;
 }
@@ -16,6 +17,8 @@ interface Entry {
 export interface OutboxWire {
   /** Writes a direct message now; its frame id, or undefined when the relay is not connected. */
   send(to: string, data: string): string | undefined;
+  /** Writes a broadcast now; false when the relay is not connected. */
+  publish(data: string): boolean;
 }
 
 export class Outbox {
@@ -62,6 +65,12 @@ export class Outbox {
     if (this.#away.has(to) || this.#queue.some((q) => q.to === to) || !this.#write(e)) this.#queue.push(e);
   }
 
+  /** Broadcasts now, or once the relay is back (in order with the other waiting frames). */
+  publish(data: string): void {
+    const e: Entry = { seq: ++this.#seq, to: undefined, data, sessionId: undefined };
+    if (this.#queue.some((q) => q.to === undefined) || !this.#write(e)) this.#queue.push(e);
+  }
+
   /** The session a frame id belongs to (for relay errors), if it was a session frame. */
   sessionOf(ref: string): string | undefined {
     return this.#sent.get(ref)?.sessionId;
@@ -75,6 +84,7 @@ export class Outbox {
     const e = this.#sent.get(ref);
     if (!e) return false;
     this.#sent.delete(ref);
+    if (e.to === undefined) return false;
     this.#away.add(e.to);
     const at = this.#queue.findIndex((q) => q.seq > e.seq);
     this.#queue.splice(at < 0 ? this.#queue.length : at, 0, e);
@@ -105,7 +115,7 @@ export class Outbox {
 
   /** Sends every queued frame whose peer is here, in order. */
   flush(): void {
-    const blocked = new Set(this.#away);
+    const blocked = new Set<string | undefined>(this.#away);
     for (let i = 0; i < this.#queue.length; ) {
       const e = this.#queue[i]!;
       if (!blocked.has(e.to) && this.#write(e)) this.#queue.splice(i, 1);
@@ -117,6 +127,7 @@ export class Outbox {
   }
 
   #write(e: Entry): boolean {
+    if (e.to === undefined) return this.#wire.publish(e.data);
     const ref = this.#wire.send(e.to, e.data);
     if (ref === undefined) return false;
     this.#sent.set(ref, e);

@@ -19,6 +19,10 @@ function wire() {
       sent.push([ref, to, data]);
       return ref;
     },
+    publish(data: string): boolean {
+      if (up) sent.push(['', '*', data]);
+      return up;
+    },
   };
 }
 
@@ -75,6 +79,21 @@ describe('outbox', () => {
     expect(datas(w)).toEqual(['1', '2', '3']);
     o.joined('B');
     expect(datas(w)).toEqual(['1', '2', '3', '2', '3', '4']);
+  });
+
+  it('a broadcast (PAKE1) while the relay is down waits for it; one while a peer is away goes at once', () => {
+    const w = wire();
+    const o = new Outbox(w);
+    o.push('B', '1', 's');
+    w.up = false;
+    o.disconnected();
+    o.publish('pake1');
+    o.publish('pake1 again');
+    w.up = true;
+    o.resumed([]); // B is not back
+    expect(datas(w)).toEqual(['1', 'pake1', 'pake1 again']);
+    o.publish('later'); // B's frames still wait; broadcasts do not wait behind them
+    expect(datas(w)).toEqual(['1', 'pake1', 'pake1 again', 'later']);
   });
 
   it('a frame of no session (ABORT to a stranger) is best effort: never queued', () => {
