@@ -52,6 +52,12 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
   #lostAt = 0;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Presence events that arrive while a re-login waits for its `peers` answer: they came after that
+   * answer on the socket, but the answer resolves a promise (a later microtask), so they are passed on
+   * only after `resumed`, in their order.
+   */
+  #held: Array<['join' | 'leave', string]> | undefined;
 
   private constructor(o: RelayLinkOptions, cred: Credential, conn: RelayConnection) {
     super();
@@ -95,7 +101,9 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
       if (conn === this.#conn) this.emit('message', m);
     });
     conn.on('presence', (ev, id) => {
-      if (conn === this.#conn) this.emit('presence', ev, id);
+      if (conn !== this.#conn) return;
+      if (this.#held) this.#held.push([ev, id]);
+      else this.emit('presence', ev, id);
     });
     conn.on('server-error', (code, ref) => {
       if (conn === this.#conn) this.emit('server-error', code, ref);
@@ -118,6 +126,7 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
       this.#giveUp(new RelayError('relay_offline', 'another login with this credential took over'));
       return;
     }
+    this.#held = undefined;
     if (this.#state === 'connected') {
       this.#lostAt = Date.now();
       this.#attempt = 0;
@@ -176,11 +185,15 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
         return;
       }
       this.#conn = conn;
+      this.#held = [];
       this.#attach(conn);
       const peers = this.#subscribed ? await conn.subscribe() : [];
       if (conn !== this.#conn || !conn.open) return; // lost again: #lost already rescheduled
+      const held = this.#held ?? [];
+      this.#held = undefined;
       this.#setState('connected');
       this.emit('resumed', peers);
+      for (const [ev, id] of held) this.emit('presence', ev, id);
     } catch {
       if (this.#state === 'reconnecting') this.#schedule();
     }
