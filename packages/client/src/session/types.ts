@@ -20,7 +20,7 @@ export interface SessionHost {
   /** Relay send (direct message) and publish (channel broadcast) of a `data` string. */
   relaySend(to: string, data: string, sessionId?: string): void;
   relayPublish(data: string): void;
-  /** Throws (SessionError `send_queue_full`, RelayError `relay_offline`) when an app send cannot wait. */
+  /** Throws (SessionError `send_queue_full`, RelayError `relay_offline`) when `send()` data cannot wait. */
   reserveSend?(): void;
   /** This device's latest keyshare checkpoint for the CONFIRM slot (2.6), or null. */
   checkpoint(): string | null;
