@@ -170,6 +170,24 @@ describe('relay restart mid-session (same port, same data dir)', () => {
   }, 30_000);
 });
 
+describe('pairing across a restart', () => {
+  it('an invite issued before the relay restarted still pairs after it (no invite_unknown, no alarm)', async () => {
+    const server = await restartable();
+    const inviter = await newClient(server.url, undefined, FAST);
+    cleanups.push(() => inviter.close());
+    const inv = inviter.createInvite();
+    const sa = watchStates(inviter);
+    await server.halt();
+    await sa.reach('reconnecting');
+    await server.restart();
+    await sa.reach('connected');
+    const scanner = await newClient(server.url, inviter.channelId, FAST);
+    cleanups.push(() => scanner.close());
+    const [a, b] = await Promise.all([inv.session, scanner.acceptInvite(inv.uri)]);
+    expect(a.safetyNumber).toBe(b.safetyNumber);
+  }, 30_000);
+});
+
 describe('a dead socket (the relay stops answering, nothing closes)', () => {
   it('is noticed within 10 s by the echo ping, and the client reconnects once the relay answers again', async () => {
     const server = await restartable();
