@@ -1,9 +1,10 @@
 // The relay goes away mid-chat and comes back (issue 14 item 6, docs/protocol.md 2.13), in a real
-// Chromium: A and B pair and chat; the relay server stops; both windows say the relay connection is lost
-// and reconnecting (never an attack warning), and A's open invite pauses; the server restarts on the same
-// port and data dir; both say connected again, and the *sealed session* A–B carries messages both ways
-// (a call's renegotiation and its answer are sealed frames through the relay); the invite shown before
-// the outage still pairs a third window, without any warning.
+// Chromium: A and B pair and chat (chat lines are sealed APP messages through the relay, 2.12); the relay
+// server stops; both windows say the relay connection is lost and reconnecting (never an attack warning),
+// A's open invite pauses, and a line A sends meanwhile waits; the server restarts on the same port and
+// data dir; both say connected again, the waiting line arrives, and the *sealed session* A–B carries
+// chat and a call's renegotiation both ways; the invite shown before the outage still pairs a third
+// window, without any warning.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +15,13 @@ import {
   chat,
   createChannel,
   dataChannelOpen,
+  peerLine,
   readInviteQr,
   remoteVideoPlays,
   safetyNumber,
   screenshot,
   tid,
+  typeChat,
 } from '../support/flows.ts';
 import { sealedFrameType } from '../support/relay-proxy.ts';
 import type { TestStack } from '../support/server.ts';
@@ -82,6 +85,9 @@ describe('the relay stops and restarts mid-chat (Chromium)', { timeout: E2E_TEST
     // Still reconnecting after several failed attempts against the stopped server.
     await a.page.waitForTimeout(3000);
     expect(await a.page.locator(tid('channel-status')).getAttribute('data-state')).toBe('reconnecting');
+    // A line typed while the relay is away waits (sealed, counter taken, queued) for the relay.
+    await typeChat(a.page, 'typed while the relay was away');
+    await a.page.locator(tid('chat-me')).filter({ hasText: 'typed while the relay was away' }).waitFor();
     await noWarnings(a, b);
     const shot = join(SHOTS, 'relay-reconnecting.png');
     await a.page.screenshot({ path: shot, fullPage: true });
@@ -96,6 +102,7 @@ describe('the relay stops and restarts mid-chat (Chromium)', { timeout: E2E_TEST
     await a.page.locator(tid('invite-countdown', '[data-state="live"]')).waitFor();
     expect(await a.page.locator(tid('invite-qr')).isVisible()).toBe(true);
     expect(await a.page.locator(tid('invite-link')).inputValue()).toBe(staleUri);
+    await peerLine(b.page, 'typed while the relay was away');
     await chat(a.page, b.page, 'after the restart');
     await chat(b.page, a.page, 'B still here');
     // A call renegotiates through the sealed session: A's offer and B's answer are SEALED frames that

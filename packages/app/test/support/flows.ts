@@ -54,9 +54,19 @@ export async function dataChannelOpen(page: Page): Promise<void> {
 
 /** Sends a chat line from `from` and waits until `to` shows it as the peer's line. */
 export async function chat(from: Page, to: Page, text: string): Promise<void> {
-  await from.locator(tid('chat-input')).fill(text);
-  await from.locator(tid('chat-send')).click();
-  await to.waitForFunction(
+  await typeChat(from, text);
+  await peerLine(to, text);
+}
+
+/** Types and sends a chat line (without waiting for the other side). */
+export async function typeChat(page: Page, text: string): Promise<void> {
+  await page.locator(tid('chat-input')).fill(text);
+  await page.locator(tid('chat-send')).click();
+}
+
+/** Waits until `page` shows `text` as a line from the peer. */
+export async function peerLine(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
     ([sel, t]) =>
       [...document.querySelectorAll(sel as string)].some((e) => e.textContent?.endsWith(`: ${t}`)),
     [tid('chat-peer'), text],
