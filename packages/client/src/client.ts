@@ -81,8 +81,8 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
       const sid = ref === undefined ? undefined : this.#outbox.sessionOf(ref);
       const s = sid === undefined ? undefined : this.#sessions.get(sid);
       if (!s || code !== 'peer_not_found') return;
-      // Keys exist: the peer is away (e.g. still reconnecting); its frames wait for it (2.13).
-      if (s.state === 'open' || s.state === 'confirming') this.#outbox.notFound(ref!);
+      // An open session: the peer is away (e.g. still reconnecting); its frames wait for it (2.13).
+      if (s.state === 'open') this.#outbox.notFound(ref!);
       else s._fail('peer_unreachable', 'the relay says the peer is not in the channel');
     });
     relay.on('presence', (ev, id) => {

@@ -170,6 +170,46 @@ describe('relay restart mid-session (same port, same data dir)', () => {
   }, 30_000);
 });
 
+describe('the peer is away while the relay stays', () => {
+  it('a frame the relay answers with peer_not_found waits for the peer and arrives once it is back; the open session goes on', async () => {
+    const server = await restartable();
+    const proxy = await TamperingProxy.start(server.url);
+    cleanups.push(() => proxy.close());
+    const inviter = await newClient(proxy.url, undefined, FAST);
+    const inv = inviter.createInvite();
+    // The scanner comes back slowly, so the inviter sends while it is gone.
+    const scanner = await newClient(proxy.url, inviter.channelId, {
+      reconnect: { minDelayMs: 1500, maxDelayMs: 1500 },
+    });
+    cleanups.push(
+      () => inviter.close(),
+      () => scanner.close(),
+    );
+    const [a, b] = await Promise.all([inv.session, scanner.acceptInvite(inv.uri)]);
+    const ib = inbox(b);
+    const errorsA: string[] = [];
+    a.on('integrity-error', (e) => errorsA.push(e.reason));
+    // The inviter is not told that the scanner left: its sends reach a relay that no longer has it.
+    const notFound: string[] = [];
+    proxy.tamper = (f) => {
+      if (f.dir !== 'down' || f.client !== inviter.clientId) return undefined;
+      if (f.frame.type === 'presence' && f.frame.event === 'leave') return [];
+      if (f.frame.type === 'error') notFound.push(String(f.frame.code));
+      return undefined;
+    };
+    const sb = watchStates(scanner);
+    proxy.cut(scanner.clientId);
+    await sb.reach('reconnecting');
+    await new Promise((r) => setTimeout(r, 200)); // the relay has dropped the scanner's socket
+    a.send('while you were away 1');
+    a.send('while you were away 2');
+    await sb.reach('connected');
+    expect(await ib.until(2)).toEqual(['while you were away 1', 'while you were away 2']);
+    expect(notFound).toContain('peer_not_found');
+    expect([errorsA, ib.errors, a.state, b.state]).toEqual([[], [], 'open', 'open']);
+  }, 30_000);
+});
+
 describe('pairing across a restart', () => {
   it('an invite issued before the relay restarted still pairs after it (no invite_unknown, no alarm)', async () => {
     const server = await restartable();
