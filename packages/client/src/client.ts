@@ -11,6 +11,7 @@ import {
   type Pending,
   type ShownCode,
 } from './client/options.ts';
+import { Outbox } from './client/outbox.ts';
 import { ready } from './crypto/sodium.ts';
 import { frameToData } from './envelope/frame.ts';
 import {
@@ -21,7 +22,7 @@ import {
   PairingPath,
   SID_BYTES,
 } from './envelope/index.ts';
-import { InviteError, SessionError } from './errors/client-errors.ts';
+import { InviteError, RelayError, SessionError } from './errors/client-errors.ts';
 import type { IntegrityReason } from './errors/integrity.ts';
 import { reasonToByte } from './errors/integrity.ts';
 import { parseInviteUri } from './invite/payload.ts';
@@ -41,8 +42,9 @@ import {
   startInviteScan,
 } from './pairing/invite.ts';
 import { answerKnownHello, type KnownPeer, startKnown } from './pairing/known.ts';
-import { RelayConnection, type RelayMessage } from './relay/connection.ts';
-import { createChannel, getCredential, wsUrl } from './relay/http.ts';
+import type { RelayMessage } from './relay/connection.ts';
+import { createChannel } from './relay/http.ts';
+import { RelayLink, type RelayState } from './relay/link.ts';
 import type { Session } from './session/session.ts';
 import type { LocalKeys, SessionHost } from './session/types.ts';
 import { Emitter } from './util/emitter.ts';
@@ -54,19 +56,18 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   readonly channelId: string;
   readonly local: LocalKeys;
   readonly handshakeTimeoutMs: number;
-  readonly #relay: RelayConnection;
+  readonly #relay: RelayLink;
+  readonly #outbox: Outbox;
   readonly #opts: ConnectOptions;
   readonly #sessions = new Map<string, Session>();
   readonly #invites = new Map<string, IssuedInvite & Pending<Session> & ContactOptions>();
   readonly #codes = new Map<number, ShortCode & Pending<Session>>();
   #contacts: readonly KnownPeer[] = [];
   #closing = false;
-  /** Relay frame id → sealed session id, so a relay error (`ref`) reaches the session that caused it. */
-  readonly #sentBy = new Map<string, string>();
   /** Peers present in the channel (from subscribe + presence). */
   readonly peers = new Set<string>();
 
-  private constructor(opts: ConnectOptions, relay: RelayConnection, channelId: string) {
+  private constructor(opts: ConnectOptions, relay: RelayLink, channelId: string) {
     super();
     this.#opts = opts;
     this.server = opts.server;
@@ -74,36 +75,61 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.local = opts.identity;
     this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? 30_000;
     this.#relay = relay;
+    this.#outbox = new Outbox(relay, opts.sendQueueLimit);
     relay.on('message', (m) => this.#onRelayMessage(m));
     relay.on('server-error', (code, ref) => {
-      const sid = ref === undefined ? undefined : this.#sentBy.get(ref);
-      if (sid !== undefined && code === 'peer_not_found')
-        this.#sessions.get(sid)?._fail('peer_unreachable', 'the relay says the peer is not in the channel');
+      const sid = ref === undefined ? undefined : this.#outbox.sessionOf(ref);
+      const s = sid === undefined ? undefined : this.#sessions.get(sid);
+      if (!s || code !== 'peer_not_found') return;
+      // An open session: the peer is away (e.g. still reconnecting); its frames wait for it (2.13).
+      if (s.state === 'open') this.#outbox.notFound(ref!);
+      else s._fail('peer_unreachable', 'the relay says the peer is not in the channel');
     });
-    relay.on('presence', (ev, id) => (ev === 'join' ? this.peers.add(id) : this.peers.delete(id)));
-    relay.on('close', (err) => {
-      for (const s of this.#sessions.values()) if (!s.terminal && s.state !== 'open') s._fail('closed');
-      for (const key of [...this.#invites.keys()]) this.#dropInvite(key, 'closed');
-      for (const [np, c] of [...this.#codes]) {
-        this.#codes.delete(np);
-        c.reject(err);
+    relay.on('presence', (ev, id) => {
+      if (ev === 'join') {
+        this.peers.add(id);
+        this.#outbox.joined(id);
+      } else {
+        this.peers.delete(id);
+        this.#outbox.left(id);
       }
-      if (!this.#closing) this.emit('close', err);
     });
+    relay.on('resumed', (present) => {
+      this.peers.clear();
+      for (const p of present) this.peers.add(p);
+      this.#outbox.resumed(present);
+    });
+    relay.on('state', (state, err) => {
+      if (state === 'reconnecting') this.#outbox.disconnected();
+      this.emit('relay-state', state, err);
+      if (state === 'offline') this.#onOffline(err ?? new RelayError('relay_offline', 'relay offline'));
+    });
+  }
+
+  /** The relay is gone for good (2.13): what waits on it ends as "could not connect". */
+  #onOffline(err: RelayError): void {
+    for (const s of this.#sessions.values()) if (!s.terminal && s.state !== 'open') s._fail('closed');
+    for (const key of [...this.#invites.keys()]) this.#dropInvite(key, 'closed');
+    for (const [np, c] of [...this.#codes]) {
+      this.#codes.delete(np);
+      c.reject(err);
+    }
+    if (!this.#closing) this.emit('close', err);
   }
 
   /** Creates the channel if needed, gets a credential, logs in and subscribes. */
   static async connect(opts: ConnectOptions): Promise<SealpeerClient> {
     await ready();
     const channelId = opts.channelId ?? (await createChannel(opts.server, { public: false }, opts.fetch));
-    const sessionId = opts.sessionId ?? crypto.randomUUID();
-    const cred = await getCredential(opts.server, channelId, sessionId, opts.fetch);
-    const relay = await RelayConnection.open({
-      url: wsUrl(opts.server),
-      clientId: cred.clientId,
-      password: cred.password,
-      sessionId,
+    const relay = await RelayLink.open({
+      server: opts.server,
+      channelId,
+      sessionId: opts.sessionId ?? crypto.randomUUID(),
       WebSocket: opts.WebSocket,
+      fetch: opts.fetch,
+      pingIntervalMs: opts.pingIntervalMs,
+      deadAfterMs: opts.deadAfterMs,
+      reconnect: opts.reconnect,
     });
     const client = new SealpeerClient(opts, relay, channelId);
     for (const p of await relay.subscribe()) client.peers.add(p);
@@ -125,16 +151,21 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     return this.#relay.clientId;
   }
 
+  /** `connected`, `reconnecting` (frames wait, 2.13) or `offline` (gave up; terminal). */
+  get relayState(): RelayState {
+    return this.#relay.state;
+  }
+
   // ---- SessionHost ----
   relaySend(to: string, data: string, sessionId?: string): void {
-    if (!this.#relay.open) return;
-    const ref = this.#relay.send(to, data);
-    if (sessionId === undefined) return;
-    this.#sentBy.set(ref, sessionId);
-    if (this.#sentBy.size > 1024) this.#sentBy.delete(this.#sentBy.keys().next().value!);
+    this.#outbox.push(to, data, sessionId);
   }
   relayPublish(data: string): void {
-    if (this.#relay.open) this.#relay.publish(data);
+    this.#outbox.publish(data);
+  }
+  reserveSend(): void {
+    if (this.#relay.state === 'offline') throw new RelayError('relay_offline', 'the relay is offline');
+    this.#outbox.reserve();
   }
   checkpoint(): string | null {
     return this.#opts.checkpoint?.() ?? null;

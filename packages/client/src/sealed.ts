@@ -42,7 +42,10 @@ export { generateCode, type KnownPeer, parseCode } from './pairing/index.ts';
 export {
   createChannel,
   getCredential,
+  type ReconnectOptions,
   RelayConnection,
+  RelayLink,
+  type RelayState,
   type WebSocketCtor,
   type WebSocketLike,
 } from './relay/index.ts';

@@ -22,6 +22,12 @@ export interface ShownCode {
   cancel(): void;
 }
 
+/**
+ * The relay connection of a channel: `connecting` (first login), `connected`, `reconnecting` (lost;
+ * retrying, sealed sessions wait) or `offline` (could not connect, or another tab took over).
+ */
+export type RelayStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
 export interface Engine {
   readonly changed: Signal;
   /** Contacts looked up by keyshare handle. */
@@ -31,6 +37,8 @@ export interface Engine {
   replaceIdentity(): Promise<void>;
   /** Connects this device to a channel's relay (idempotent) so peers can reach it. */
   enterChannel(channelId: string): Promise<void>;
+  /** The state of this device's relay connection in a channel (re-read on `changed`). */
+  relayState(channelId: string): RelayStatus;
   /** Peers of a channel, newest first. */
   peers(channelId: string): PeerModel[];
   peer(id: string): PeerModel | undefined;

@@ -15,7 +15,7 @@ import {
 import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
 import { ContactBook } from './contacts.ts';
-import type { DeviceInfo, Engine, ShownCode, ShownInvite } from './engine-api.ts';
+import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
 import { PeerLink } from './peer-link.ts';
@@ -36,6 +36,8 @@ class AppEngine implements Engine {
   readonly changed = new Signal();
   private readonly clients = new Map<string, Promise<SealpeerClient>>();
   private readonly links = new Map<string, PeerLink>();
+  /** The relay connection's state per channel key (origin|channelId), as the client reports it. */
+  private readonly relayStates = new Map<string, RelayStatus>();
   readonly contacts: ContactBook;
 
   constructor(
@@ -68,11 +70,24 @@ class AppEngine implements Engine {
     return fresh;
   }
 
+  private setRelay(key: string, state: RelayStatus): void {
+    if (this.relayStates.get(key) === state) return;
+    this.relayStates.set(key, state);
+    this.changed.emit();
+  }
+
+  relayState(channelId: string): RelayStatus {
+    return this.relayStates.get(`${new URL(this.config.server).origin}|${channelId}`) ?? 'connecting';
+  }
+
   private client(channelId: string, server = this.config.server): Promise<SealpeerClient> {
     const key = `${new URL(server).origin}|${channelId}`;
     let pending = this.clients.get(key);
     if (pending) return pending;
+    this.setRelay(key, 'connecting');
     pending = (async () => {
+      // The client reconnects by itself and keeps open sessions (docs/protocol.md 2.13); it only ever
+      // gives up when another tab takes its credential over.
       const client = await SealpeerClient.connect({
         server,
         channelId,
@@ -82,10 +97,15 @@ class AppEngine implements Engine {
       client.on('session', (s) =>
         this.adopt(client, s, s.path === 2 ? 'code' : s.path === 3 ? 'contact' : 'invite'),
       );
+      client.on('relay-state', (state) => this.setRelay(key, state));
       client.on('close', () => this.clients.delete(key));
+      this.setRelay(key, 'connected');
       return client;
     })();
-    pending.catch(() => this.clients.delete(key));
+    pending.catch(() => {
+      this.clients.delete(key);
+      this.setRelay(key, 'offline');
+    });
     this.clients.set(key, pending);
     return pending;
   }

@@ -1,7 +1,7 @@
 // A channel: invite others (QR or short code), see paired peers and their trust state, talk to one.
 import { getChannel } from '../core/channels.ts';
 import { type AppContext, describeError } from '../core/context.ts';
-import type { Engine } from '../core/engine-api.ts';
+import type { Engine, RelayStatus } from '../core/engine-api.ts';
 import type { PeerModel } from '../core/model.ts';
 import { h, replace } from '../ui/dom.ts';
 import { hashOf } from '../ui/router.ts';
@@ -10,6 +10,15 @@ import { CallBanner } from './call-banner.ts';
 import { CodePanel } from './code-panel.ts';
 import { InvitePanel } from './invite-panel.ts';
 import { PeerPanel, trustBadge } from './peer-panel.ts';
+
+/** What the status line says about the relay connection (docs/protocol.md 2.13). Never an alarm. */
+const RELAY_TEXT: Record<Exclude<RelayStatus, 'connecting'>, string> = {
+  connected: 'Connected to the relay. Sessions with peers are sealed end to end.',
+  reconnecting:
+    'Relay connection lost: reconnecting… Nothing is wrong with your sealed sessions: messages wait and go out when the relay is back.',
+  offline:
+    'Offline: no relay connection (or this channel is open in another tab). Reload the page to connect again.',
+};
 
 function peerItem(peer: PeerModel, selected: boolean, select: () => void): HTMLElement {
   const btn = h(
@@ -53,8 +62,21 @@ export function channelScreen(
     render();
   }
 
+  let failed = false; // the channel could not be opened: the status keeps that error
+  function showRelay(): void {
+    const state = engine.relayState(channelId);
+    if (failed || state === 'connecting') return;
+    if (status.dataset.state !== state) {
+      status.dataset.state = state;
+      status.className = state === 'connected' ? '' : 'relay-away';
+      status.textContent = RELAY_TEXT[state];
+    }
+    invite.setRelay(state === 'connected' ? 'up' : state === 'offline' ? 'dead' : 'away');
+  }
+
   let newest: string | undefined;
   function render(): void {
+    showRelay();
     const peers = engine.peers(channelId);
     // A newly paired peer becomes the selected one (the list is newest first).
     if (peers[0] && peers[0].id !== newest) {
@@ -115,11 +137,9 @@ export function channelScreen(
       title.textContent = c.name ? `Channel ${c.name}` : 'Private channel';
       return engine.enterChannel(channelId);
     })
-    .then(() => {
-      status.textContent = 'Connected to the relay. Sessions with peers are sealed end to end.';
-      status.dataset.state = 'connected';
-    })
+    .then(showRelay)
     .catch((err: unknown) => {
+      failed = true;
       status.textContent = describeError(err);
       status.className = 'error';
     });

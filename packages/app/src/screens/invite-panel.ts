@@ -1,4 +1,6 @@
 // Invite by QR: the QR code, the same link beside it as text (copyable), and a countdown to its expiry.
+// While the relay connection is away nobody can use the invite: the QR is hidden and the countdown says
+// so (paused); both come back with the relay, the invite still valid until its own expiry.
 import { describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
 import { drawQr } from '../qr/render.ts';
@@ -10,6 +12,10 @@ export function formatRemaining(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+export type InviteRelay = 'up' | 'away' | 'dead';
+type InviteShown = 'live' | 'paused' | 'dead' | 'expired';
+const RELAY_TO_SHOWN: Record<InviteRelay, InviteShown> = { up: 'live', away: 'paused', dead: 'dead' };
+
 export class InvitePanel {
   readonly el: HTMLElement = h('section', {
     class: 'card',
@@ -18,6 +24,9 @@ export class InvitePanel {
   });
   private timer: ReturnType<typeof setInterval> | undefined;
   private cancel: (() => void) | undefined;
+  private relay: InviteRelay = 'up';
+  /** Redraws the countdown (set while an invite is shown). */
+  private tick: (() => void) | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -53,17 +62,26 @@ export class InvitePanel {
         },
         'Copy link',
       );
+      const how = h(
+        'p',
+        {},
+        'Scan this with the other device, or send it the link through a channel you trust.',
+      );
       const tick = (): void => {
         const left = invite.expiresAt - Date.now();
-        countdown.textContent =
-          left > 0
-            ? `Expires in ${formatRemaining(left)} · works once`
-            : 'This invite has expired. Make a new one.';
-        if (left <= 0) {
-          canvas.classList.add('hidden');
-          this.stopTimer();
-        }
+        const state: InviteShown = left <= 0 ? 'expired' : RELAY_TO_SHOWN[this.relay];
+        countdown.dataset.state = state;
+        countdown.textContent = {
+          expired: 'This invite has expired. Make a new one.',
+          dead: 'This invite ended with the relay connection. Make a new one once you are connected again.',
+          paused: `Paused: the relay connection is lost, so nobody can use this invite now. It comes back with the relay (it still expires in ${formatRemaining(left)}).`,
+          live: `Expires in ${formatRemaining(left)} · works once`,
+        }[state];
+        // Only a usable invite is shown: no QR or link to hand out while nobody can answer it.
+        for (const e of [canvas, how, link, copy]) e.classList.toggle('hidden', state !== 'live');
+        if (state === 'expired' || state === 'dead') this.stopTimer();
       };
+      this.tick = tick;
       tick();
       this.timer = setInterval(tick, 1000);
       replace(
@@ -76,7 +94,7 @@ export class InvitePanel {
           h(
             'div',
             { class: 'link' },
-            h('p', {}, 'Scan this with the other device, or send it the link through a channel you trust.'),
+            how,
             link,
             h('div', { class: 'row' }, copy),
             countdown,
@@ -93,6 +111,13 @@ export class InvitePanel {
     }
   }
 
+  /** The relay connection is up (the invite can be used), away (paused) or gone for good (dead). */
+  setRelay(relay: InviteRelay): void {
+    if (relay === this.relay) return;
+    this.relay = relay;
+    this.tick?.();
+  }
+
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -100,6 +125,7 @@ export class InvitePanel {
 
   close(): void {
     this.stopTimer();
+    this.tick = undefined;
     this.cancel?.();
     this.cancel = undefined;
     replace(this.el);

@@ -10,6 +10,7 @@ import {
   createChannel,
   dataChannelOpen,
   readInviteQr,
+  remoteVideoPlays,
   safetyNumber,
   screenshot,
   tid,
@@ -74,11 +75,6 @@ describe('pairing by QR in Chromium', { timeout: E2E_TEST_MS }, () => {
   });
 
   it('an audio/video call: A calls, B sees A’s video and answers, A sees B’s video', async () => {
-    const remoteVideoPlays = (p: TestPage['page']) =>
-      p.waitForFunction((sel) => {
-        const v = document.querySelector(sel) as HTMLVideoElement | null;
-        return v !== null && v.videoWidth > 0;
-      }, tid('remote-video'));
     await a.page.locator(tid('call-start')).click();
     await remoteVideoPlays(b.page);
     expect(await b.page.locator(tid('call-start')).textContent()).toMatch(/Answer/);

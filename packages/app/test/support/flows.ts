@@ -54,13 +54,31 @@ export async function dataChannelOpen(page: Page): Promise<void> {
 
 /** Sends a chat line from `from` and waits until `to` shows it as the peer's line. */
 export async function chat(from: Page, to: Page, text: string): Promise<void> {
-  await from.locator(tid('chat-input')).fill(text);
-  await from.locator(tid('chat-send')).click();
-  await to.waitForFunction(
+  await typeChat(from, text);
+  await peerLine(to, text);
+}
+
+/** Types and sends a chat line (without waiting for the other side). */
+export async function typeChat(page: Page, text: string): Promise<void> {
+  await page.locator(tid('chat-input')).fill(text);
+  await page.locator(tid('chat-send')).click();
+}
+
+/** Waits until `page` shows `text` as a line from the peer. */
+export async function peerLine(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
     ([sel, t]) =>
       [...document.querySelectorAll(sel as string)].some((e) => e.textContent?.endsWith(`: ${t}`)),
     [tid('chat-peer'), text],
   );
+}
+
+/** Waits until the page's remote video shows frames (the call's media arrived). */
+export async function remoteVideoPlays(page: Page): Promise<void> {
+  await page.waitForFunction((sel) => {
+    const v = document.querySelector(sel) as HTMLVideoElement | null;
+    return v !== null && v.videoWidth > 0;
+  }, tid('remote-video'));
 }
 
 /** Counts RTCPeerConnections the page creates and data channels that open (before any page script). */

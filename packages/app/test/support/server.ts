@@ -9,6 +9,7 @@ import { type RunningServer, startServer } from '@sealpeer/server';
 import { type RelayProxy, startRelayProxy, type Tamper } from './relay-proxy.ts';
 
 export interface TestStack {
+  /** The running server (replaced by `restartServer`). */
   server: RunningServer;
   /** A keyshare next to the relay (listed in /api/config), when asked for. */
   keyshare: RunningKeyshare | undefined;
@@ -17,6 +18,10 @@ export interface TestStack {
   url: string;
   /** The temp dir holding the server's data (and the keyshare's, under keyshare/). */
   dataDir: string;
+  /** Stops the relay server (the proxy stays; its sockets to the pages end with the server's). */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port with the same data dir (its SQLite credentials). */
+  restartServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,29 +42,41 @@ export async function startStack(
         logLevel: 'warn',
       })
     : undefined;
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    adminPort: -1,
-    dataDir,
-    appDir,
-    allowedOrigins: [proxy.url],
-    keyshareUrls: keyshare ? [keyshare.url] : [],
-    logLevel: 'warn',
-    logStream: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
-  upstream = server.url;
-  return {
-    server,
+  const serverAt = (port: number) =>
+    startServer({
+      host: '127.0.0.1',
+      port,
+      adminPort: -1,
+      dataDir,
+      appDir,
+      allowedOrigins: [proxy.url],
+      keyshareUrls: keyshare ? [keyshare.url] : [],
+      logLevel: 'warn',
+      logStream: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
+  let running: RunningServer | undefined = await serverAt(0);
+  upstream = running.url;
+  const port = Number(new URL(upstream).port);
+  const stack: TestStack = {
+    server: running,
     keyshare,
     proxy,
     url: proxy.url,
     dataDir,
+    async stopServer() {
+      await running?.close();
+      running = undefined;
+    },
+    async restartServer() {
+      running = await serverAt(port);
+      stack.server = running;
+    },
     async close() {
       await proxy.close();
-      await server.close();
+      await running?.close();
       await keyshare?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }

@@ -6,6 +6,7 @@ import type { TrustStore } from '../identity/trust-store.ts';
 import type { InvitePayload } from '../invite/payload.ts';
 import type { RelayMessage, WebSocketCtor } from '../relay/connection.ts';
 import type { FetchLike } from '../relay/http.ts';
+import type { ReconnectOptions, RelayState } from '../relay/link.ts';
 import type { Session } from '../session/session.ts';
 import type { LocalKeys } from '../session/types.ts';
 
@@ -35,6 +36,14 @@ export interface ConnectOptions {
    * a rejection ends the session with reason `checkpoint_rejected`.
    */
   verifyPeerCheckpoint?: (checkpoint: string, session: Session) => Promise<unknown>;
+  /** Relay liveness (docs/protocol.md 2.13): echo ping interval (default 2 000 ms)… */
+  pingIntervalMs?: number;
+  /** …and the silence after which the socket counts as dead (default 5 000 ms). */
+  deadAfterMs?: number;
+  /** Reconnect backoff and when to give up (default: keep trying), see relay/link.ts. */
+  reconnect?: ReconnectOptions;
+  /** Session frames that may wait for the relay (or the peer) to come back (default 1 000). */
+  sendQueueLimit?: number;
 }
 
 /** Optional naming of the peer in the trust store. */
@@ -66,6 +75,12 @@ export type ClientEvents = {
   stray: [RelayMessage, IntegrityReason, string];
   /** A pairing attempt this device refused (e.g. a second use of an invite). */
   refused: [IntegrityReason, string];
+  /**
+   * The relay connection's state (2.13): `reconnecting` (with what was lost) → `connected`, or
+   * `offline` (terminal; `close` follows). Never an integrity verdict.
+   */
+  'relay-state': [RelayState, RelayError | undefined];
+  /** The relay is gone for good (the client gave up reconnecting, or was taken over). */
   close: [RelayError];
 };
 

@@ -25,7 +25,9 @@ export type RelayErrorCode =
   | 'relay_refused'
   | 'relay_closed'
   | 'relay_punted'
-  | 'relay_bad_frame';
+  | 'relay_bad_frame'
+  | 'relay_timeout'
+  | 'relay_offline';
 /** Transport trouble with the relay server (Part 1). `serverCode` is the server's own code, if any. */
 export class RelayError extends CodedError<RelayErrorCode> {
   override readonly name = 'RelayError';
@@ -36,7 +38,12 @@ export class RelayError extends CodedError<RelayErrorCode> {
   }
 }
 
-export type SessionErrorCode = 'session_not_open' | 'session_closed' | 'message_too_large' | 'bad_argument';
+export type SessionErrorCode =
+  | 'session_not_open'
+  | 'session_closed'
+  | 'message_too_large'
+  | 'bad_argument'
+  | 'send_queue_full';
 /** Misuse of a session or client by the application (not an attack). */
 export class SessionError extends CodedError<SessionErrorCode> {
   override readonly name = 'SessionError';

@@ -31,6 +31,8 @@ export const RELAY_ERROR_CODES: Record<RelayErrorCode, string> = {
   relay_closed: 'RelayError: the relay connection closed',
   relay_punted: 'RelayError: another login with the same credential took over this connection',
   relay_bad_frame: 'RelayError: the relay sent a frame that is not valid Part 1 JSON',
+  relay_timeout: 'RelayError: the relay stopped answering (dead socket, liveness ping)',
+  relay_offline: 'RelayError: the client gave up reconnecting to the relay',
 };
 
 export const SESSION_ERROR_CODES: Record<SessionErrorCode, string> = {
@@ -38,6 +40,7 @@ export const SESSION_ERROR_CODES: Record<SessionErrorCode, string> = {
   session_closed: 'SessionError: the session is closed or failed',
   message_too_large: 'SessionError: the message does not fit the largest padding bucket',
   bad_argument: 'SessionError: an argument has the wrong type or form',
+  send_queue_full: 'SessionError: the relay is away and the queue of unsent frames is full',
 };
 
 /** Every sealed-signaling code in one flat table (codes are unique within sealed signaling). */

@@ -1,6 +1,8 @@
 // WebSocket client for the relay's /ws protocol (docs/protocol.md Part 1). Runs in browsers (global
 // WebSocket) and Node (pass the `ws` package's WebSocket as `WebSocket`). Every server frame is validated
-// before it is used.
+// before it is used. One socket, one login; a dead socket is noticed by an app-level `echo` ping
+// (browsers cannot send WebSocket pings) and ends the connection with `relay_timeout` (2.13). Reconnecting
+// is relay/link.ts's job.
 import { RelayError } from '../errors/client-errors.ts';
 import { Emitter } from '../util/emitter.ts';
 
@@ -36,7 +38,14 @@ export interface RelayLogin {
   WebSocket?: WebSocketCtor;
   /** Milliseconds to wait for login_ok (default 10 000). */
   timeoutMs?: number;
+  /** Liveness (docs/protocol.md 2.13): an `echo` ping every `pingIntervalMs` (default 2 000)… */
+  pingIntervalMs?: number;
+  /** …and the socket counts as dead when nothing arrived for `deadAfterMs` (default 5 000). */
+  deadAfterMs?: number;
 }
+
+export const DEFAULT_PING_INTERVAL_MS = 2_000;
+export const DEFAULT_DEAD_AFTER_MS = 5_000;
 
 const OPEN = 1;
 const MAX_FRAME_CHARS = 64 * 1024;
@@ -61,12 +70,34 @@ export class RelayConnection extends Emitter<RelayEvents> {
   #ws: WebSocketLike;
   #closed = false;
   #nextId = 0;
-  #pendingPeers: Array<(peers: string[]) => void> = [];
+  #pendingPeers: Array<{ resolve: (peers: string[]) => void; reject: (e: RelayError) => void }> = [];
+  #lastSeen = Date.now();
+  #unanswered = 0;
+  #liveness: ReturnType<typeof setInterval> | undefined;
 
   private constructor(ws: WebSocketLike, clientId: string) {
     super();
     this.#ws = ws;
     this.clientId = clientId;
+  }
+
+  /** Pings with `echo` and ends a connection that stayed silent for `deadAfterMs` (2.13). */
+  #startLiveness(pingMs: number, deadMs: number): void {
+    this.#lastSeen = Date.now();
+    this.#liveness = setInterval(() => {
+      // Two pings must have gone unanswered too: after a long pause of this process (timers run before
+      // the I/O that queued meanwhile) a stale `lastSeen` alone does not mean the socket died.
+      if (Date.now() - this.#lastSeen > deadMs && this.#unanswered >= 2) {
+        const secs = Math.round(deadMs / 1000);
+        this.#onClose(undefined, new RelayError('relay_timeout', `the relay did not answer for ${secs} s`));
+        return;
+      }
+      try {
+        this.#write({ type: 'echo', data: 'ping' });
+        this.#unanswered++;
+      } catch {}
+    }, pingMs);
+    (this.#liveness as { unref?: () => void }).unref?.();
   }
 
   /** Opens the socket, logs in, and resolves once the server answered login_ok. */
@@ -114,12 +145,20 @@ export class RelayConnection extends Emitter<RelayEvents> {
         else conn.#onClose(ev.code);
       });
       ws.addEventListener('message', (ev: { data?: unknown }) => {
+        // A socket given up on (e.g. declared dead) may still deliver late frames: they are not ours.
+        if (conn.#closed) return;
+        conn.#lastSeen = Date.now();
+        conn.#unanswered = 0;
         const f = parseServerFrame(typeof ev.data === 'string' ? ev.data : String(ev.data));
         if (!settled) {
           if (f?.type === 'login_ok' && isStr(f.channelId)) {
             settled = true;
             clearTimeout(timer);
             conn.channelId = f.channelId;
+            conn.#startLiveness(
+              o.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+              o.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+            );
             resolve(conn);
           } else if (f?.type === 'error') {
             const code = isStr(f.code) ? f.code : 'unknown';
@@ -143,7 +182,7 @@ export class RelayConnection extends Emitter<RelayEvents> {
           this.emit('message', { from: f.from, data: isStr(f.data) ? f.data : '', via: f.type });
         return;
       case 'peers':
-        if (Array.isArray(f.peers) && f.peers.every(isStr)) this.#pendingPeers.shift()?.(f.peers);
+        if (Array.isArray(f.peers) && f.peers.every(isStr)) this.#pendingPeers.shift()?.resolve(f.peers);
         return;
       case 'presence':
         if ((f.event === 'join' || f.event === 'leave') && isStr(f.clientId))
@@ -163,10 +202,16 @@ export class RelayConnection extends Emitter<RelayEvents> {
   #onClose(code?: number, err?: RelayError): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#liveness);
     try {
-      this.#ws.close();
+      // `ws` in Node: terminate() does not wait for a close handshake a dead peer never answers.
+      const ws = this.#ws as WebSocketLike & { terminate?: () => void };
+      if (ws.terminate) ws.terminate();
+      else ws.close();
     } catch {}
-    this.emit('close', err ?? new RelayError('relay_closed', `relay connection closed (${code ?? '?'})`));
+    const e = err ?? new RelayError('relay_closed', `relay connection closed (${code ?? '?'})`);
+    for (const p of this.#pendingPeers.splice(0)) p.reject(e);
+    this.emit('close', e);
   }
 
   get open(): boolean {
@@ -182,9 +227,9 @@ export class RelayConnection extends Emitter<RelayEvents> {
 
   /** subscribe → the clientIds already in the channel. */
   subscribe(): Promise<string[]> {
-    return new Promise((resolve) => {
-      this.#pendingPeers.push(resolve);
+    return new Promise((resolve, reject) => {
       this.#write({ type: 'subscribe' });
+      this.#pendingPeers.push({ resolve, reject });
     });
   }
 

@@ -1,2 +1,3 @@
 export * from './connection.ts';
 export * from './http.ts';
+export * from './link.ts';

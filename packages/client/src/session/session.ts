@@ -139,6 +139,9 @@ export class Session extends Emitter<SessionEvents> {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (!(bytes instanceof Uint8Array))
       throw new SessionError('bad_argument', 'send() takes a string or Uint8Array');
+    // Application data may wait for the relay only up to a bound (2.13); checked before a counter is
+    // taken, so a refused send leaves no gap. WebRTC signals are bounded by WebRTC and always wait.
+    if (this.#state === 'open') this.#host.reserveSend?.();
     this.sendSignal(InnerKind.APP, bytes);
   }
 

@@ -20,6 +20,8 @@ export interface SessionHost {
   /** Relay send (direct message) and publish (channel broadcast) of a `data` string. */
   relaySend(to: string, data: string, sessionId?: string): void;
   relayPublish(data: string): void;
+  /** Throws (SessionError `send_queue_full`, RelayError `relay_offline`) when `send()` data cannot wait. */
+  reserveSend?(): void;
   /** This device's latest keyshare checkpoint for the CONFIRM slot (2.6), or null. */
   checkpoint(): string | null;
   /** Milliseconds a session may spend before it is open. */

@@ -115,6 +115,15 @@ export class TamperingProxy {
         l.toClient.send(JSON.stringify(frame));
   }
 
+  /** Cuts one client's socket (both legs end, as if its network dropped). */
+  cut(client: string): void {
+    for (const l of this.#links)
+      if (l.client === client) {
+        l.toClient.terminate();
+        l.toServer.terminate();
+      }
+  }
+
   clients(): string[] {
     return [...this.#links].map((l) => l.client).filter(Boolean);
   }

@@ -11,10 +11,9 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-export async function startLocalServer(): Promise<LocalServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-client-test-'));
-  const server = await startServer({
-    port: 0,
+function serverOptions(dataDir: string, port: number) {
+  return {
+    port,
     adminPort: -1,
     dataDir,
     appDir: join(dataDir, 'no-app'),
@@ -26,11 +25,48 @@ export async function startLocalServer(): Promise<LocalServer> {
       messageRate: 1000,
       messageBurst: 2000,
     },
-  });
+  };
+}
+
+export async function startLocalServer(): Promise<LocalServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-client-test-'));
+  const server = await startServer(serverOptions(dataDir, 0));
   return {
     url: server.url,
     async stop() {
       await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RestartableServer extends LocalServer {
+  /** Stops the server, keeping its data dir (SQLite credentials) and port. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data dir. */
+  restart(): Promise<void>;
+}
+
+/** A real server that a test can stop and start again on the same port with the same data dir. */
+export async function startRestartableServer(): Promise<RestartableServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-client-restart-'));
+  let server: Awaited<ReturnType<typeof startServer>> | undefined = await startServer(
+    serverOptions(dataDir, 0),
+  );
+  const url = server.url;
+  const port = Number(new URL(url).port);
+  return {
+    url,
+    async halt() {
+      await server?.close();
+      server = undefined;
+    },
+    async restart() {
+      server = await startServer(serverOptions(dataDir, port));
+      if (server.url !== url) throw new Error(`restarted on ${server.url}, not ${url}`);
+    },
+    async stop() {
+      await server?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
