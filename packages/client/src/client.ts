@@ -14,17 +14,9 @@ import {
 import { Outbox } from './client/outbox.ts';
 import { ready } from './crypto/sodium.ts';
 import { frameToData } from './envelope/frame.ts';
-import {
-  dataToFrame,
-  decodeBase64url,
-  type Frame,
-  FrameType,
-  PairingPath,
-  SID_BYTES,
-} from './envelope/index.ts';
+import { dataToFrame, decodeBase64url, type Frame, FrameType, PairingPath } from './envelope/index.ts';
 import { InviteError, RelayError, SessionError } from './errors/client-errors.ts';
-import type { IntegrityReason } from './errors/integrity.ts';
-import { reasonToByte } from './errors/integrity.ts';
+import { ConnectError, reasonToByte, type SessionReason } from './errors/integrity.ts';
 import { parseInviteUri } from './invite/payload.ts';
 import {
   answerPake1,
@@ -34,6 +26,7 @@ import {
   type ShortCode,
   startCodeJoin,
 } from './pairing/code.ts';
+import { CodeTries, SenderRate } from './pairing/code-gate.ts';
 import {
   answerInviteHello,
   helloInviteId,
@@ -60,8 +53,10 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   readonly #outbox: Outbox;
   readonly #opts: ConnectOptions;
   readonly #sessions = new Map<string, Session>();
-  readonly #invites = new Map<string, IssuedInvite & Pending<Session> & ContactOptions>();
-  readonly #codes = new Map<number, ShortCode & Pending<Session>>();
+  readonly #invites = new Map<string, IssuedInvite & Pending<Session> & ContactOptions & { live: number }>();
+  readonly #codes = new Map<number, ShortCode & Pending<Session> & { tries: CodeTries }>();
+  readonly #pake1Rate = new SenderRate();
+  #strayCount = 0;
   #contacts: readonly KnownPeer[] = [];
   #closing = false;
   /** Peers present in the channel (from subscribe + presence). */
@@ -76,12 +71,13 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? 30_000;
     this.#relay = relay;
     this.#outbox = new Outbox(relay, opts.sendQueueLimit);
-    relay.on('message', (m) => this.#onRelayMessage(m));
+    relay.on('message', (m) => this.#onRelayMessageSafely(m));
     relay.on('server-error', (code, ref) => {
       const sid = ref === undefined ? undefined : this.#outbox.sessionOf(ref);
       const s = sid === undefined ? undefined : this.#sessions.get(sid);
       if (!s || code !== 'peer_not_found') return;
-      // An open session: the peer is away (e.g. still reconnecting); its frames wait for it (2.13).
+      // 2.7: peer_not_found never ends an open session (never an integrity verdict); an open session's
+      // peer is away (e.g. still reconnecting) and its frames wait for it (2.13).
       if (s.state === 'open') this.#outbox.notFound(ref!);
       else s._fail('peer_unreachable', 'the relay says the peer is not in the channel');
     });
@@ -151,6 +147,11 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     return this.#relay.clientId;
   }
 
+  /** Frames dropped without effect so far (docs/protocol.md 2.8; each was reported as `stray`). */
+  get strayCount(): number {
+    return this.#strayCount;
+  }
+
   /** `connected`, `reconnecting` (frames wait, 2.13) or `offline` (gave up; terminal). */
   get relayState(): RelayState {
     return this.#relay.state;
@@ -170,6 +171,14 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   checkpoint(): string | null {
     return this.#opts.checkpoint?.() ?? null;
   }
+  dropped(m: RelayMessage, reason: SessionReason, detail: string): void {
+    this.#strayCount++;
+    this.emit('stray', m, reason, detail);
+  }
+  renameSession(oldId: string, s: Session): void {
+    if (this.#sessions.get(oldId) === s) this.#sessions.delete(oldId);
+    this.#sessions.set(s.id, s);
+  }
 
   // ---- pairing paths ----
 
@@ -178,7 +187,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     const inv = issueInvite(this, { server: this.server, ...o });
     const d = deferred<Session>();
     const key = hex(inv.inviteId);
-    this.#invites.set(key, { ...inv, resolve: d.resolve, reject: d.reject, contactId: o.contactId });
+    this.#invites.set(key, { ...inv, resolve: d.resolve, reject: d.reject, contactId: o.contactId, live: 0 });
     const ms = inv.payload.expiresAt * 1000 - Date.now();
     const timer = setTimeout(() => this.#dropInvite(key, 'invite_expired'), Math.max(0, ms));
     d.promise.finally(() => clearTimeout(timer)).catch(() => {});
@@ -191,7 +200,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     };
   }
 
-  #dropInvite(key: string, reason: IntegrityReason): void {
+  #dropInvite(key: string, reason: SessionReason): void {
     const inv = this.#invites.get(key);
     if (!inv) return;
     this.#invites.delete(key);
@@ -219,7 +228,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     let sc = generateCode();
     while (this.#codes.has(sc.nameplate)) sc = generateCode();
     const d = deferred<Session>();
-    this.#codes.set(sc.nameplate, { ...sc, resolve: d.resolve, reject: d.reject });
+    this.#codes.set(sc.nameplate, { ...sc, resolve: d.resolve, reject: d.reject, tries: new CodeTries() });
     return {
       code: sc.code,
       session: d.promise,
@@ -284,11 +293,22 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     }
   }
 
-  #abort(to: string, sid: Uint8Array, reason: IntegrityReason): void {
+  #abort(to: string, sid: Uint8Array, reason: SessionReason): void {
     this.relaySend(
       to,
       frameToData({ type: FrameType.ABORT, sid, counter: 0n, body: new Uint8Array([reasonToByte(reason)]) }),
     );
+  }
+
+  /** 2.8 "Relay input": a bug while handling one relay frame drops that frame; nothing escapes. */
+  #onRelayMessageSafely(m: RelayMessage): void {
+    try {
+      this.#onRelayMessage(m);
+    } catch (e) {
+      try {
+        this.dropped(m, 'malformed', `frame handler failed: ${(e as Error)?.message}`);
+      } catch {}
+    }
   }
 
   #onRelayMessage(m: RelayMessage): void {
@@ -296,7 +316,9 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     try {
       frame = dataToFrame(m.data);
     } catch {
-      this.#onUndecodable(m);
+      const bytes = decodeBase64url(m.data);
+      const reason = bytes && bytes.length >= 1 && bytes[0] !== 1 ? 'bad_version' : 'malformed';
+      this.dropped(m, reason, 'undecodable frame');
       return;
     }
     const known = this.#sessions.get(hex(frame.sid));
@@ -309,66 +331,26 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
         this.#onPake1(m, frame);
         return;
       }
-      this.emit('stray', m, 'wrong_session', 'broadcast frame for no session');
+      this.dropped(m, 'wrong_session', 'broadcast frame for no session');
       return;
     }
     if (frame.type === FrameType.HELLO) {
       this.#onHello(m, frame);
       return;
     }
-    // A frame with an unknown sid from the peer of a live session: another session's frame, or a sid
-    // altered on the way. Only the relay can produce it (it stamps `from`), so those sessions end.
-    const victims = this.#liveSessionsWith(m.from);
-    if (victims.length > 0) for (const s of victims) s._fail('wrong_session', 'frame for another session');
-    else this.emit('stray', m, 'wrong_session', 'frame for no session');
-  }
-
-  /** An undecodable frame from a session peer can only be tampering: its sessions fail (2.8). */
-  #onUndecodable(m: RelayMessage): void {
-    const bytes = decodeBase64url(m.data);
-    const sid = bytes && bytes.length >= 2 + SID_BYTES ? hex(bytes.slice(2, 2 + SID_BYTES)) : undefined;
-    const bySid = sid ? this.#sessions.get(sid) : undefined;
-    const victims = bySid ? [bySid] : m.via === 'message' ? this.#liveSessionsWith(m.from) : [];
-    const reason = bytes && bytes.length >= 1 && bytes[0] !== 1 ? 'bad_version' : 'malformed';
-    if (victims.length === 0) {
-      // Tell the sender its frame was refused (it may be waiting on that sid), then report it.
-      if (bytes && bytes.length >= 2 + SID_BYTES && m.via === 'message')
-        this.#abort(m.from, bytes.slice(2, 2 + SID_BYTES), reason);
-      this.emit('stray', m, reason, 'undecodable frame');
-      return;
-    }
-    for (const s of victims) s._fail(m.from === s.peerClientId ? reason : 'route_mismatch');
-  }
-
-  #liveSessionsWith(peer: string): Session[] {
-    return [...this.#sessions.values()].filter((s) => !s.terminal && s.peerClientId === peer);
+    // A frame for no session (another member's, an older session's, or a sid altered on the way):
+    // it proves nothing about any session (2.8).
+    this.dropped(m, 'wrong_session', 'frame for no session');
   }
 
   #onHello(m: RelayMessage, frame: Frame): void {
     const path = frame.body[0];
     if (frame.counter !== 0n) {
-      this.#abort(m.from, frame.sid, 'counter_gap');
+      this.dropped(m, 'counter_gap', 'HELLO with a non-zero counter');
       return;
     }
     if (path === PairingPath.INVITE) {
-      const id = helloInviteId(frame);
-      const inv = id && this.#invites.get(hex(id));
-      const reason: IntegrityReason | undefined = !inv
-        ? 'invite_unknown'
-        : inv.used
-          ? 'invite_used'
-          : inv.payload.expiresAt * 1000 <= Date.now()
-            ? 'invite_expired'
-            : undefined;
-      if (reason || !inv) {
-        this.emit('refused', reason ?? 'invite_unknown', m.from);
-        this.#abort(m.from, frame.sid, reason ?? 'invite_unknown');
-        return;
-      }
-      inv.used = true;
-      const s = this.#track(answerInviteHello(this, inv, m, frame), inv.contactId);
-      s.opened.then(inv.resolve, inv.reject);
-      this.emit('session', s);
+      this.#onInviteHello(m, frame);
       return;
     }
     if (path === PairingPath.KNOWN) {
@@ -382,22 +364,96 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
       this.emit('session', s);
       return;
     }
-    this.emit('stray', m, 'unexpected_type', 'HELLO for no session');
+    this.dropped(m, 'unexpected_type', 'HELLO for no session');
   }
 
+  /**
+   * Path 1 (2.7): a HELLO starts an attempt; the invite is marked used only when the scanner's CONFIRM
+   * verified (its session opens). A forged HELLO cannot finish and spends nothing.
+   */
+  #onInviteHello(m: RelayMessage, frame: Frame): void {
+    const id = helloInviteId(frame);
+    const inv = id && this.#invites.get(hex(id));
+    const reason: SessionReason | undefined = !inv
+      ? 'invite_unknown'
+      : inv.used || inv.live >= MAX_INVITE_ATTEMPTS
+        ? 'invite_used'
+        : inv.payload.expiresAt * 1000 <= Date.now()
+          ? 'invite_expired'
+          : undefined;
+    if (reason || !inv) {
+      this.emit('refused', reason ?? 'invite_unknown', m.from);
+      this.#abort(m.from, frame.sid, reason ?? 'invite_unknown');
+      return;
+    }
+    inv.live++;
+    const s = this.#track(answerInviteHello(this, inv, m, frame), inv.contactId);
+    s.opened.then(
+      () => {
+        inv.live--;
+        if (inv.used) {
+          s._fail('invite_used', 'another scanner used the invite first');
+          return;
+        }
+        inv.used = true;
+        inv.resolve(s);
+        this.emit('session', s);
+      },
+      (err: { reason: SessionReason }) => {
+        inv.live--;
+        this.emit('refused', err.reason, m.from);
+      },
+    );
+  }
+
+  /**
+   * Path 2, shower (2.7): answers a PAKE1 within the bounds of ./pairing/code-gate.ts. A failed attempt
+   * only takes one try; the code ends when one attempt opens or all tries failed.
+   */
   #onPake1(m: RelayMessage, frame: Frame): void {
     if (frame.counter !== 0n) {
-      this.emit('stray', m, 'counter_gap', 'PAKE1 with a non-zero counter');
+      this.dropped(m, 'counter_gap', 'PAKE1 with a non-zero counter');
       return;
     }
-    const sc = this.#codes.get(pake1Nameplate(frame));
+    const np = pake1Nameplate(frame);
+    const sc = this.#codes.get(np);
     if (!sc) {
-      this.emit('stray', m, 'wrong_session', 'PAKE1 for another nameplate');
+      this.dropped(m, 'wrong_session', 'PAKE1 for another nameplate');
       return;
     }
-    this.#codes.delete(sc.nameplate); // one try per code
-    const s = this.#track(answerPake1(this, sc, m, frame));
-    s.opened.then(sc.resolve, sc.reject);
-    this.emit('session', s);
+    const refused =
+      sc.tries.refuse(m.from) ?? (this.#pake1Rate.take(m.from) ? undefined : 'sender over its rate');
+    if (refused) {
+      this.dropped(m, 'unexpected_type', `PAKE1 not answered: ${refused}`);
+      return;
+    }
+    const attempt = answerPake1(this, sc, m, frame);
+    if (!attempt) {
+      this.dropped(m, 'handshake_failed', 'PAKE1 refused by CPace');
+      return;
+    }
+    sc.tries.take(m.from);
+    const s = this.#track(attempt);
+    s.opened.then(
+      () => {
+        if (this.#codes.get(np) !== sc) {
+          s._fail('attempts_exhausted', 'the code already paired or ended');
+          return;
+        }
+        this.#codes.delete(np);
+        sc.resolve(s);
+        this.emit('session', s);
+      },
+      (err: { reason: SessionReason }) => {
+        this.emit('refused', err.reason, m.from);
+        if (sc.tries.failed() && this.#codes.get(np) === sc) {
+          this.#codes.delete(np);
+          sc.reject(new ConnectError('attempts_exhausted', 'every try of this code failed'));
+        }
+      },
+    );
   }
 }
+
+/** Concurrent attempts one invite answers (2.7). */
+const MAX_INVITE_ATTEMPTS = 4;

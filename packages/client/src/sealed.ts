@@ -19,7 +19,18 @@ export {
 } from './client.ts';
 export * as envelope from './envelope/index.ts';
 export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
-export { INTEGRITY_REASONS, type IntegrityReason, SignalingIntegrityError } from './errors/integrity.ts';
+export {
+  CONNECT_REASONS,
+  ConnectError,
+  type ConnectReason,
+  INTEGRITY_REASONS,
+  type IntegrityReason,
+  reasonSide,
+  SESSION_REASONS,
+  type SessionEndError,
+  type SessionReason,
+  SignalingIntegrityError,
+} from './errors/integrity.ts';
 export {
   CLIENT_ERROR_CODES,
   CLIENT_ERROR_REGISTRY,

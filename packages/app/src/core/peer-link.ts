@@ -1,10 +1,13 @@
 // One peer: its sealed session, what the UI shows about it (PeerModel), chat as sealed application
 // messages through the relay session (docs/protocol.md 2.12, the CLI's format too), and the WebRTC link
-// (call media) negotiated through the session. A session refusal (SignalingIntegrityError) or a key change
-// ends any WebRTC connection and shows a warning; nothing is sent to the peer after that. A peer without
-// WebRTC (the `sealpeer` CLI) never answers: the link just stays "connecting", chat works all the same.
+// (call media) negotiated through the session. A session refusal or a key change ends any WebRTC
+// connection; only proof of tampering (SignalingIntegrityError) shows the red warning, a session that
+// could not connect (ConnectError) gets a neutral note that says what to do (docs/protocol.md 2.8);
+// nothing is sent to the peer after that. A peer without WebRTC (the `sealpeer` CLI) never answers: the
+// link just stays "connecting", chat works all the same.
 import {
   type AppMessage,
+  type ConnectError,
   decodeAppMessage,
   encodeAppMessage,
   type PublicIdentity,
@@ -63,6 +66,7 @@ export class PeerLink {
       remoteStream: undefined,
     };
     session.on('integrity-error', (err) => this.fail(err));
+    session.on('connect-failed', (err) => this.notConnected(err));
     this.early = new SignalBuffer(session);
     session.on('message', (bytes) => this.onAppMessage(bytes));
     session.on('close', (err) => {
@@ -135,12 +139,19 @@ export class PeerLink {
     this.emit();
   }
 
+  /** Could not connect (no proof of tampering): a neutral note in the chat, no alarm. */
+  private notConnected(err: ConnectError): void {
+    this.model.link = 'failed';
+    this.model.error = { reason: err.reason, message: err.message };
+    this.stopRtc('failed');
+    this.system(`Could not connect: ${err.message}.`);
+  }
+
   private fail(err: SignalingIntegrityError): void {
     const before = this.model.link;
     this.model.link = 'failed';
     this.model.error = { reason: err.reason, message: err.message };
     this.stopRtc('failed');
-    if (err.reason === 'closed') return;
     const codePairing = this.model.path === 'code' && before === 'pairing';
     this.hooks.onFailure(
       codePairing ? 'Pairing by code failed' : 'Connection refused: signaling was tampered with or failed',

@@ -1,5 +1,6 @@
 // Shared by `sealpeer invite` and `sealpeer join` (Node only): options, identity file, JSON event output,
-// and the text exchange after pairing. Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 integrity failure.
+// and the text exchange after pairing. Exit codes: 0 ok, 1 other failure (could not connect), 2 bad usage,
+// 3 integrity failure: exactly when an `integrity_error` line was printed (docs/protocol.md 2.12).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import {
 } from '../chat/app-message.ts';
 import type { SealpeerClient } from '../client.ts';
 import { ready } from '../crypto/sodium.ts';
-import { SignalingIntegrityError } from '../errors/integrity.ts';
+import { ConnectError, SignalingIntegrityError } from '../errors/integrity.ts';
 import { Identity } from '../identity/identity.ts';
 import { FileIdentityStore } from '../identity/node-file.ts';
 import type { WebSocketCtor } from '../relay/connection.ts';
@@ -81,12 +82,21 @@ export async function runPairingCommand<O extends Options>(
       process.stdout.write(help);
       return EXIT.ok;
     }
-    return await body(args, run);
+    return verdict(await body(args, run));
   } catch (err) {
-    return report(err);
+    return verdict(report(err));
   } finally {
     run.client?.close();
   }
+}
+
+/** Whether this process printed an `integrity_error` line (then it exits 3, whatever else happened). */
+let printedIntegrityError = false;
+
+/** The exit code of a run: 3 iff an `integrity_error` was printed (2.12), else the run's own code. */
+export function verdict(code: number): number {
+  if (printedIntegrityError) return EXIT.integrity;
+  return code === EXIT.integrity ? EXIT.failure : code;
 }
 
 export interface CommonOptions {
@@ -141,6 +151,10 @@ export async function clientOptions(o: CommonOptions) {
 
 /** Prints one event line (JSON) on stdout. */
 export function emit(event: Record<string, unknown>): void {
+  if (event.event === 'integrity_error') {
+    printedIntegrityError = true;
+    process.exitCode = EXIT.integrity; // also when it comes after the command returned (e.g. after done)
+  }
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
@@ -150,10 +164,10 @@ export function hint(o: CommonOptions, text: string): void {
 }
 
 /**
- * Waits for the pairing, prints `paired`, then exchanges the texts. In the CLI's private channel nobody
- * but the peer should send anything: a frame that fits no session is tampering (or a stranger) and ends
- * the run like any other refusal; a closed relay connection ends it too. In a shared channel
- * (`sealpeer code`, whose channel link others may hold) such frames are other members' business: ignored.
+ * Waits for the pairing, prints `paired`, then exchanges the texts. A frame the client dropped (2.8: a
+ * stranger's, one for no session) proves nothing and never ends the run: it is printed as `dropped`
+ * (in a shared channel, `sealpeer code`, other members' frames are expected: only a hint). A closed
+ * relay connection ends the run.
  */
 export async function pairAndExchange(
   client: SealpeerClient,
@@ -165,7 +179,7 @@ export async function pairAndExchange(
   const ended = new Promise<never>((_, reject) => {
     client.on('stray', (m, reason, detail) => {
       if (channel === 'shared') hint(o, `Ignored a frame of another channel member (${reason}).`);
-      else reject(new SignalingIntegrityError(reason, `${detail} from ${m.from}`));
+      else emit({ event: 'dropped', reason, from: m.from, detail });
     });
     client.on('close', reject);
     // SIGINT / SIGTERM: stop waiting; the caller closes the client (sessions get BYE, socket closes).
@@ -189,6 +203,16 @@ export function report(err: unknown): number {
   if (err instanceof SignalingIntegrityError) {
     emit({ event: 'integrity_error', reason: err.reason, peerReason: err.peerReason, message: err.message });
     return EXIT.integrity;
+  }
+  if (err instanceof ConnectError) {
+    emit({
+      event: 'error',
+      code: err.code,
+      reason: err.reason,
+      peerReason: err.peerReason,
+      message: `could not connect: ${err.message}`,
+    });
+    return EXIT.failure;
   }
   if (err instanceof UsageError) {
     process.stderr.write(`sealpeer: ${err.message}\nRun with --help for usage.\n`);
@@ -230,6 +254,7 @@ export function exchangeTexts(session: Session, o: CommonOptions): Promise<numbe
       }
     };
     session.on('integrity-error', (err) => finish(report(err)));
+    session.on('connect-failed', (err) => finish(report(err)));
     session.on('close', (err) => {
       if (!err && !(gotText && gotAck))
         finish(report(Object.assign(new Error('the peer closed the session'), { code: 'closed' })));

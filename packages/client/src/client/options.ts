@@ -1,7 +1,7 @@
 // Options, results and events of SealpeerClient (src/client.ts), and a small deferred-promise helper.
 
 import type { RelayError } from '../errors/client-errors.ts';
-import type { IntegrityReason } from '../errors/integrity.ts';
+import type { SessionReason } from '../errors/integrity.ts';
 import type { TrustStore } from '../identity/trust-store.ts';
 import type { InvitePayload } from '../invite/payload.ts';
 import type { RelayMessage, WebSocketCtor } from '../relay/connection.ts';
@@ -71,10 +71,10 @@ export interface ShownCode {
 export type ClientEvents = {
   /** A session a peer started with this device (invite answered, code answered, known contact). */
   session: [Session];
-  /** A frame that belongs to no session (e.g. from another channel member), dropped. */
-  stray: [RelayMessage, IntegrityReason, string];
+  /** A frame dropped without effect (docs/protocol.md 2.8): a stranger's, one for no session, one out of place. */
+  stray: [RelayMessage, SessionReason, string];
   /** A pairing attempt this device refused (e.g. a second use of an invite). */
-  refused: [IntegrityReason, string];
+  refused: [SessionReason, string];
   /**
    * The relay connection's state (2.13): `reconnecting` (with what was lost) → `connected`, or
    * `offline` (terminal; `close` follows). Never an integrity verdict.

@@ -33,6 +33,8 @@ export interface Frame {
 const TAG_BYTES = 16;
 // CPace MSG = lv_cat(Y, AD) with an empty AD: 1 + 32 + 1 bytes.
 const CPACE_MSG_BYTES = 34;
+// PAKE2 = CPace MSG ‖ the shower's 32-byte key confirmation tag (2.7).
+const PAKE2_TAG_BYTES = 32;
 
 /** Minimal and maximal body sizes per type (2.1); SEALED bodies are checked against buckets later. */
 function bodyOk(type: number, len: number): boolean {
@@ -48,7 +50,7 @@ function bodyOk(type: number, len: number): boolean {
     case FrameType.PAKE1:
       return len === 2 + CPACE_MSG_BYTES;
     case FrameType.PAKE2:
-      return len === CPACE_MSG_BYTES;
+      return len === CPACE_MSG_BYTES + PAKE2_TAG_BYTES;
     default:
       return false;
   }

@@ -8,6 +8,8 @@ export const InnerKind = {
   END_OF_CANDIDATES: 0x06,
   RENEGOTIATE: 0x07,
   BYE: 0x08,
+  /** Sealed ending after a refusal: content = reason byte (2.7). */
+  ABORT: 0x09,
 } as const;
 export type InnerKindValue = (typeof InnerKind)[keyof typeof InnerKind];
 

@@ -28,8 +28,9 @@ import { NoiseError } from '../noise/errors.ts';
 import { RELEASE_ERROR_CODES, ReleaseError, SITE_CHECK_ERROR_CODES } from '../release/errors.ts';
 import { SiteUnreachable } from '../release/site-check.ts';
 import { EnvelopeError, InviteError, RelayError, SessionError } from './client-errors.ts';
-import { INTEGRITY_REASONS, SignalingIntegrityError } from './integrity.ts';
+import { CONNECT_REASONS, ConnectError, INTEGRITY_REASONS, SignalingIntegrityError } from './integrity.ts';
 import {
+  CONNECT_ERROR_CODES,
   ENVELOPE_ERROR_CODES,
   INVITE_ERROR_CODES,
   RELAY_ERROR_CODES,
@@ -85,6 +86,7 @@ export const CLIENT_ERROR_REGISTRY: readonly ErrorGroup[] = [
       registryEntry('SignalingIntegrityError', SignalingIntegrityError, SIGNALING_INTEGRITY_CODES, {
         reasons: INTEGRITY_REASONS,
       }),
+      registryEntry('ConnectError', ConnectError, CONNECT_ERROR_CODES, { reasons: CONNECT_REASONS }),
       registryEntry('EnvelopeError', EnvelopeError, ENVELOPE_ERROR_CODES),
       registryEntry('InviteError', InviteError, INVITE_ERROR_CODES),
       registryEntry('RelayError', RelayError, RELAY_ERROR_CODES),

@@ -8,7 +8,11 @@ import type {
 } from './client-errors.ts';
 
 export const SIGNALING_INTEGRITY_CODES = {
-  signaling_integrity: 'SignalingIntegrityError: a sealed frame was refused; `reason` says which rule',
+  signaling_integrity: 'SignalingIntegrityError: proof of tampering; `reason` says which rule',
+} as const;
+
+export const CONNECT_ERROR_CODES = {
+  connect_failed: 'ConnectError: could not connect, no sign of tampering; `reason` says why',
 } as const;
 
 export const ENVELOPE_ERROR_CODES: Record<EnvelopeErrorCode, string> = {
@@ -45,10 +49,16 @@ export const SESSION_ERROR_CODES: Record<SessionErrorCode, string> = {
 
 /** Every sealed-signaling code in one flat table (codes are unique within sealed signaling). */
 export const CLIENT_ERROR_CODES: Record<
-  'signaling_integrity' | EnvelopeErrorCode | InviteErrorCode | RelayErrorCode | SessionErrorCode,
+  | 'signaling_integrity'
+  | 'connect_failed'
+  | EnvelopeErrorCode
+  | InviteErrorCode
+  | RelayErrorCode
+  | SessionErrorCode,
   string
 > = {
   ...SIGNALING_INTEGRITY_CODES,
+  ...CONNECT_ERROR_CODES,
   ...ENVELOPE_ERROR_CODES,
   ...INVITE_ERROR_CODES,
   ...RELAY_ERROR_CODES,

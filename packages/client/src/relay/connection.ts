@@ -5,6 +5,7 @@
 // is relay/link.ts's job.
 import { RelayError } from '../errors/client-errors.ts';
 import { Emitter } from '../util/emitter.ts';
+import { isRelayId, isRelayIdList } from './validate.ts';
 
 /** The subset of the WHATWG WebSocket API used here (browsers' WebSocket and `ws` both provide it). */
 export interface WebSocketLike {
@@ -151,7 +152,7 @@ export class RelayConnection extends Emitter<RelayEvents> {
         conn.#unanswered = 0;
         const f = parseServerFrame(typeof ev.data === 'string' ? ev.data : String(ev.data));
         if (!settled) {
-          if (f?.type === 'login_ok' && isStr(f.channelId)) {
+          if (f?.type === 'login_ok' && isRelayId(f.channelId)) {
             settled = true;
             clearTimeout(timer);
             conn.channelId = f.channelId;
@@ -166,7 +167,9 @@ export class RelayConnection extends Emitter<RelayEvents> {
           }
           return;
         }
-        conn.#onFrame(f);
+        try {
+          conn.#onFrame(f);
+        } catch {} // 2.8 "Relay input": a bug while handling a frame drops it, never escapes
       });
     });
   }
@@ -178,14 +181,14 @@ export class RelayConnection extends Emitter<RelayEvents> {
       case 'publish':
         // A non-string `data` is passed on as '' so the sealed layer refuses it (`malformed`) instead of
         // the frame silently vanishing.
-        if (isStr(f.from))
+        if (isRelayId(f.from))
           this.emit('message', { from: f.from, data: isStr(f.data) ? f.data : '', via: f.type });
         return;
       case 'peers':
-        if (Array.isArray(f.peers) && f.peers.every(isStr)) this.#pendingPeers.shift()?.resolve(f.peers);
+        if (isRelayIdList(f.peers)) this.#pendingPeers.shift()?.resolve(f.peers);
         return;
       case 'presence':
-        if ((f.event === 'join' || f.event === 'leave') && isStr(f.clientId))
+        if ((f.event === 'join' || f.event === 'leave') && isRelayId(f.clientId))
           this.emit('presence', f.event, f.clientId);
         return;
       case 'punt':

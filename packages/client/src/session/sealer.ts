@@ -19,7 +19,7 @@ import type { HandshakeState } from '../noise/index.ts';
 import type { Role } from './types.ts';
 
 export class SessionSealer {
-  readonly #sid: Uint8Array;
+  #sid: Uint8Array;
   readonly #role: Role;
   #sendCounter = 0n;
   #recvCounter = 0n;
@@ -36,18 +36,37 @@ export class SessionSealer {
     this.#recvCounter = 1n;
   }
 
-  /** Checks an incoming frame's counter; in order, it is taken (the next one is expected). */
-  takeCounter(counter: bigint): 'replay' | 'counter_gap' | undefined {
+  /** The session continues under a new sid (short-code path after CPace, 2.7); counters carry on. */
+  setSid(sid: Uint8Array): void {
+    this.#sid = sid;
+  }
+
+  /** Whether `counter` is the next expected one, without taking it. */
+  checkCounter(counter: bigint): 'replay' | 'counter_gap' | undefined {
     if (counter < this.#recvCounter) return 'replay';
     if (counter > this.#recvCounter) return 'counter_gap';
-    this.#recvCounter++;
     return undefined;
   }
 
-  /** An unsealed frame as relay `data`; it takes the next send counter (ABORT always uses 0). */
-  frameData(type: FrameTypeValue, body: Uint8Array): string {
+  /** Checks an incoming frame's counter; in order, it is taken (the next one is expected). */
+  takeCounter(counter: bigint): 'replay' | 'counter_gap' | undefined {
+    const bad = this.checkCounter(counter);
+    if (!bad) this.#recvCounter++;
+    return bad;
+  }
+
+  /**
+   * An unsealed frame as relay `data`; it takes the next send counter (ABORT always uses 0). `sid`
+   * overrides the session's (the shower's PAKE2 answers on the joiner's published sid, 2.7).
+   */
+  frameData(type: FrameTypeValue, body: Uint8Array, sid: Uint8Array = this.#sid): string {
     const counter = type === FrameType.ABORT ? 0n : this.#sendCounter++;
-    return frameToData({ type, sid: this.#sid, counter, body });
+    return frameToData({ type, sid, counter, body });
+  }
+
+  /** Whether the envelope keys exist (the handshake finished). */
+  get hasKeys(): boolean {
+    return this.#sendKey !== undefined;
   }
 
   /** Derives the envelope keys from the finished handshake's split; the split keys are wiped. */

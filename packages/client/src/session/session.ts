@@ -1,6 +1,7 @@
-// The sealed-session state machine (docs/protocol.md Part 2, 2.2 and 2.8). One instance per `sid`.
-// Every refusal ends in the terminal `failed` state with a SignalingIntegrityError; nothing from a
-// refused frame is delivered; there is no unsealed path.
+// The sealed-session state machine (docs/protocol.md Part 2, 2.2, 2.7 and 2.8). One instance per `sid`.
+// A frame that proves nothing (a stranger's, an unauthenticated one out of place) is dropped and counted;
+// a refusal ends in the terminal `failed` state with a SignalingIntegrityError (proof of tampering) or a
+// ConnectError (could not connect); once open, only a sealed message ends the session.
 import {
   type Frame,
   FrameType,
@@ -12,10 +13,14 @@ import {
 } from '../envelope/index.ts';
 import { SessionError } from '../errors/client-errors.ts';
 import {
-  type IntegrityReason,
+  ConnectError,
+  isIntegrityReason,
   reasonFromByte,
   reasonToByte,
+  type SessionEndError,
+  type SessionReason,
   SignalingIntegrityError,
+  sessionEndError,
 } from '../errors/integrity.ts';
 import { type SafetyNumber, safetyNumber } from '../identity/fingerprint.ts';
 import type { PublicIdentity } from '../identity/public-identity.ts';
@@ -33,15 +38,24 @@ export type SessionEvents = {
   message: [Uint8Array];
   /** WebRTC signaling (OFFER, ANSWER, CANDIDATE, END_OF_CANDIDATES, RENEGOTIATE), already unsealed. */
   signal: [InnerKindValue, Uint8Array];
+  /** Proof of tampering ended the session (2.8). */
   'integrity-error': [SignalingIntegrityError];
+  /** The session could not connect, or the peer ended it (2.8); never an integrity verdict. */
+  'connect-failed': [ConnectError];
   /** The session ended: after BYE / close() (error undefined) or after a refusal. */
-  close: [SignalingIntegrityError | undefined];
+  close: [SessionEndError | undefined];
 };
 
 /** Hooks a pairing path plugs into the state machine. */
 export interface PathDriver {
-  /** Handles PAKE2 (joiner) and returns the HandshakeState to continue with; throws to refuse. */
-  onPake2?(body: Uint8Array): HandshakeState;
+  /**
+   * Joiner: checks a PAKE2 from `from` (2.7). Returns the HandshakeState and the new sid to continue
+   * with, or the reason to drop the frame (its tag does not verify, or the sender is over its limit).
+   */
+  onPake2?(
+    body: Uint8Array,
+    from: string,
+  ): { hs: HandshakeState; sid: Uint8Array } | { drop: SessionReason; detail: string };
   /** Wraps the first Noise message into a HELLO body. */
   helloBody(noiseMessage: Uint8Array): Uint8Array;
 }
@@ -50,8 +64,8 @@ const toHexSid = (sid: Uint8Array): string =>
   Array.from(sid, (b) => b.toString(16).padStart(2, '0')).join('');
 
 export class Session extends Emitter<SessionEvents> {
-  readonly sid: Uint8Array;
-  readonly id: string;
+  #sid: Uint8Array;
+  #id: string;
   readonly path: PairingPathValue;
   readonly role: Role;
   #peer: string | undefined;
@@ -62,10 +76,10 @@ export class Session extends Emitter<SessionEvents> {
   #sealer: SessionSealer;
   #expectedIdentity: Uint8Array | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #error: SignalingIntegrityError | undefined;
+  #error: SessionEndError | undefined;
   #openPromise: Promise<Session>;
   #resolveOpen!: (s: Session) => void;
-  #rejectOpen!: (e: SignalingIntegrityError) => void;
+  #rejectOpen!: (e: Error) => void;
   /** Peer's Ed25519 identity key, once CONFIRM verified. */
   peerIdentityKey: Uint8Array | undefined;
   /** Peer's X25519 static key, once the handshake authenticated it. */
@@ -90,8 +104,8 @@ export class Session extends Emitter<SessionEvents> {
   }) {
     super();
     this.#host = o.host;
-    this.sid = o.sid;
-    this.id = toHexSid(o.sid);
+    this.#sid = o.sid;
+    this.#id = toHexSid(o.sid);
     this.path = o.path;
     this.role = o.role;
     this.#state = o.state;
@@ -111,6 +125,13 @@ export class Session extends Emitter<SessionEvents> {
     );
   }
 
+  /** The session id: the joiner's published one, then (short-code path) the one derived after CPace. */
+  get sid(): Uint8Array {
+    return this.#sid;
+  }
+  get id(): string {
+    return this.#id;
+  }
   get state(): SessionState {
     return this.#state;
   }
@@ -123,13 +144,13 @@ export class Session extends Emitter<SessionEvents> {
       ? { ed25519: this.peerIdentityKey, x25519: this.peerStaticKey }
       : undefined;
   }
-  get error(): SignalingIntegrityError | undefined {
+  get error(): SessionEndError | undefined {
     return this.#error;
   }
   get terminal(): boolean {
     return this.#state === 'failed' || this.#state === 'closed';
   }
-  /** Resolves when the session is open; rejects with the SignalingIntegrityError that ended it. */
+  /** Resolves when the session is open; rejects with the error that ended it. */
   get opened(): Promise<Session> {
     return this.#openPromise;
   }
@@ -188,51 +209,73 @@ export class Session extends Emitter<SessionEvents> {
     this.#step();
   }
 
-  /** The shower's PAKE2 answer. */
-  _sendPake2(body: Uint8Array): void {
-    this.#sendFrame(FrameType.PAKE2, body);
+  /** The shower's PAKE2 answer, on the joiner's published sid (the session already runs under sid'). */
+  _sendPake2(body: Uint8Array, publishedSid: Uint8Array): void {
+    this.#host.relaySend(this.#peer!, this.#sealer.frameData(FrameType.PAKE2, body, publishedSid), this.#id);
   }
 
   _setHandshake(hs: HandshakeState): void {
     this.#hs = hs;
   }
 
-  /** Refuses: emits the error, sends ABORT (unless the peer aborted), and ends the session. */
-  _fail(reason: IntegrityReason, detail?: string, peerReason?: IntegrityReason): void {
+  /**
+   * Refuses: ends the session with the error of `reason` (integrity or could-not-connect side, 2.8) and
+   * tells the peer (2.7): a sealed ABORT when keys exist, the unauthenticated ABORT frame before open.
+   */
+  _fail(reason: SessionReason, detail?: string, peerReason?: SessionReason): void {
     if (this.terminal) return;
-    const err = new SignalingIntegrityError(reason, detail, peerReason);
-    if (reason !== 'peer_aborted' && this.#peer !== undefined) {
-      try {
-        this.#host.relaySend(
-          this.#peer!,
-          this.#sealer.frameData(FrameType.ABORT, new Uint8Array([reasonToByte(reason)])),
-        );
-      } catch {}
-    }
+    const err =
+      sessionEndError(reason, detail, peerReason) ?? new ConnectError('malformed', `${reason}: ${detail}`);
+    this.#tellPeer(reason);
     this.#end('failed', err);
   }
 
-  /** Every relay message whose frame carries this session's sid. */
+  #tellPeer(reason: SessionReason): void {
+    if (this.#peer === undefined || reason === 'peer_aborted' || reason === 'peer_alarm') return;
+    const byte = new Uint8Array([reasonToByte(reason)]);
+    try {
+      if (this.#sealer.hasKeys) this.#sendSealed({ kind: InnerKind.ABORT, content: byte });
+    } catch {}
+    try {
+      if (this.#state !== 'open')
+        this.#host.relaySend(this.#peer, this.#sealer.frameData(FrameType.ABORT, byte));
+    } catch {}
+  }
+
+  /** A frame that proves nothing: dropped and counted on the client (2.8), never fatal. */
+  #drop(msg: RelayMessage, reason: SessionReason, detail: string): void {
+    this.#host.dropped(msg, reason, `${detail} (session ${this.#id})`);
+  }
+
+  /** Every relay message whose frame carries this session's sid (2.8 receive rules). */
   _receive(msg: RelayMessage, frame: Frame): void {
     if (this.terminal) return;
-    if (msg.via !== 'message') {
-      this._fail('route_mismatch', 'a session frame arrived as a broadcast');
-      return;
+    if (msg.via !== 'message')
+      return this.#drop(msg, 'route_mismatch', 'a session frame arrived by broadcast');
+    if (this.#peer === undefined) {
+      // Joiner before a verified PAKE2: nobody is bound yet (2.7).
+      if (frame.type === FrameType.PAKE2 && this.#state === 'pake') return this.#onPake2(msg, frame);
+      return this.#drop(msg, 'route_mismatch', `frame from ${msg.from} before a peer is bound`);
     }
-    if (this.#peer === undefined) this.#peer = msg.from; // code path: first PAKE2 binds the peer
-    if (msg.from !== this.#peer) {
-      this._fail('route_mismatch', `frame from ${msg.from}`);
-      return;
-    }
+    if (msg.from !== this.#peer) return this.#drop(msg, 'route_mismatch', `frame from ${msg.from}`);
     if (frame.type === FrameType.ABORT) {
-      this._fail('peer_aborted', undefined, reasonFromByte(frame.body[0]!));
+      if (this.#state === 'open')
+        return this.#drop(msg, 'unexpected_type', 'unauthenticated ABORT on an open session');
+      this.#end('failed', new ConnectError('peer_aborted', undefined, reasonFromByte(frame.body[0])));
       return;
     }
-    const outOfOrder = this.#sealer.takeCounter(frame.counter);
-    if (outOfOrder) {
-      this._fail(outOfOrder, `counter ${frame.counter}`);
+    if (frame.type === FrameType.SEALED) {
+      if (this.#state !== 'confirming' && this.#state !== 'open')
+        return this.#drop(msg, 'unexpected_type', `SEALED in state ${this.#state}`);
+      this.#onSealed(frame);
       return;
     }
+    // Unauthenticated handshake frames: out of order or out of place proves nothing.
+    const outOfOrder = this.#sealer.checkCounter(frame.counter);
+    if (outOfOrder) return this.#drop(msg, outOfOrder, `counter ${frame.counter}`);
+    if (!this.#expects(frame))
+      return this.#drop(msg, 'unexpected_type', `frame type ${frame.type} in state ${this.#state}`);
+    this.#sealer.takeCounter(frame.counter);
     try {
       this.#dispatch(frame);
     } catch (e) {
@@ -240,44 +283,61 @@ export class Session extends Emitter<SessionEvents> {
     }
   }
 
+  /** Whether an unauthenticated frame of `type` from the bound peer fits the state. */
+  #expects(frame: Frame): boolean {
+    const type = frame.type;
+    if (type === FrameType.HELLO) return this.#state === 'await-hello' && frame.body[0] === this.path;
+    if (type === FrameType.HANDSHAKE)
+      return this.#state === 'handshaking' && this.#hs !== undefined && !this.#hs.isMyTurn;
+    return false;
+  }
+
+  /** Joiner: a PAKE2 binds its sender only once its key confirmation verified (2.7). */
+  #onPake2(msg: RelayMessage, frame: Frame): void {
+    if (this.#sealer.checkCounter(frame.counter))
+      return this.#drop(msg, 'unexpected_type', `PAKE2 counter ${frame.counter}`);
+    const r = this.#driver.onPake2!(frame.body, msg.from);
+    if ('drop' in r) return this.#drop(msg, r.drop, r.detail);
+    this.#sealer.takeCounter(frame.counter);
+    this.#peer = msg.from;
+    this.#hs = r.hs;
+    const oldId = this.#id;
+    this.#sid = r.sid;
+    this.#id = toHexSid(r.sid);
+    this.#sealer.setSid(r.sid);
+    this.#host.renameSession(oldId, this);
+    this.#sendHello();
+  }
+
   #dispatch(frame: Frame): void {
-    const s = this.#state;
-    if (frame.type === FrameType.PAKE2 && s === 'pake' && this.#driver.onPake2) {
-      this.#hs = this.#driver.onPake2(frame.body);
-      this.#state = 'handshaking';
-      this.#sendHello();
-      return;
-    }
-    if (frame.type === FrameType.HELLO && s === 'await-hello') {
+    if (frame.type === FrameType.HELLO) {
       // Only the short-code path waits for a HELLO (body = path ‖ Noise message 1).
-      if (frame.body[0] !== this.path) {
-        this._fail('unexpected_type', 'HELLO for another path');
-        return;
-      }
       this.#hs!.readMessage(frame.body.slice(1));
       this.#state = 'handshaking';
       this.#step();
       return;
     }
-    if (frame.type === FrameType.HANDSHAKE && s === 'handshaking' && this.#hs && !this.#hs.isMyTurn) {
-      this.#hs.readMessage(frame.body);
-      this.#step();
-      return;
-    }
-    if (frame.type === FrameType.SEALED && (s === 'confirming' || s === 'open')) {
-      this.#onSealed(frame);
-      return;
-    }
-    this._fail('unexpected_type', `frame type ${frame.type} in state ${s}`);
+    this.#hs!.readMessage(frame.body);
+    this.#step();
   }
 
+  /** A SEALED frame from the bound peer: authenticated first, then in order, then allowed (2.8). */
   #onSealed(frame: Frame): void {
     const r = this.#sealer.open(frame, this.#host.clientId, this.#peer!);
     if (!r.ok) {
       this._fail(r.reason);
       return;
     }
+    const outOfOrder = this.#sealer.takeCounter(frame.counter);
+    if (outOfOrder) {
+      this._fail(outOfOrder, `counter ${frame.counter}`);
+      return;
+    }
     const { kind, content } = r.inner;
+    if (kind === InnerKind.ABORT) {
+      this.#onSealedAbort(content);
+      return;
+    }
     if (this.#state === 'confirming') {
       if (kind !== InnerKind.CONFIRM) {
         this._fail('unexpected_type', 'first sealed message must be CONFIRM');
@@ -304,6 +364,21 @@ export class Session extends Emitter<SessionEvents> {
         return;
       }
     }
+  }
+
+  /** The peer's sealed ending: its reason is authenticated (2.7). */
+  #onSealedAbort(content: Uint8Array): void {
+    if (content.length !== 1) {
+      this._fail('malformed', 'sealed ABORT content');
+      return;
+    }
+    const peerReason = reasonFromByte(content[0]);
+    this.#end(
+      'failed',
+      isIntegrityReason(peerReason)
+        ? new SignalingIntegrityError('peer_alarm', undefined, peerReason)
+        : new ConnectError('peer_aborted', undefined, peerReason),
+    );
   }
 
   #onConfirm(content: Uint8Array): void {
@@ -356,14 +431,14 @@ export class Session extends Emitter<SessionEvents> {
 
   #sendSealed(inner: Inner): void {
     const data = this.#sealer.seal(inner, this.#host.clientId, this.#peer!);
-    this.#host.relaySend(this.#peer!, data, this.id);
+    this.#host.relaySend(this.#peer!, data, this.#id);
   }
 
   #sendFrame(type: FrameTypeValue, body: Uint8Array): void {
-    this.#host.relaySend(this.#peer!, this.#sealer.frameData(type, body), this.id);
+    this.#host.relaySend(this.#peer!, this.#sealer.frameData(type, body), this.#id);
   }
 
-  #end(state: 'closed' | 'failed', err: SignalingIntegrityError | undefined): void {
+  #end(state: 'closed' | 'failed', err: SessionEndError | undefined): void {
     this.#state = state;
     this.#error = err;
     clearTimeout(this.#timer);
@@ -371,9 +446,10 @@ export class Session extends Emitter<SessionEvents> {
     this.#sealer.wipe();
     if (err) {
       this.#rejectOpen(err);
-      this.emit('integrity-error', err);
+      if (err instanceof SignalingIntegrityError) this.emit('integrity-error', err);
+      else this.emit('connect-failed', err);
     } else {
-      this.#rejectOpen(new SignalingIntegrityError('closed', 'closed before it was open'));
+      this.#rejectOpen(new ConnectError('closed', 'closed before it was open'));
     }
     this.emit('close', err);
   }

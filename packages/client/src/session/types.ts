@@ -1,6 +1,9 @@
 // Types shared by the session state machine and the pairing paths.
+import type { SessionReason } from '../errors/integrity.ts';
 import type { PublicIdentity } from '../identity/public-identity.ts';
 import type { KeyPair } from '../noise/index.ts';
+import type { RelayMessage } from '../relay/connection.ts';
+import type { Session } from './session.ts';
 
 /** What a device brings to a session: its keys. src/identity's `Identity` is one. */
 export interface LocalKeys {
@@ -24,6 +27,10 @@ export interface SessionHost {
   reserveSend?(): void;
   /** This device's latest keyshare checkpoint for the CONFIRM slot (2.6), or null. */
   checkpoint(): string | null;
+  /** A frame dropped without effect (2.8): counted and reported as `stray`. */
+  dropped(msg: RelayMessage, reason: SessionReason, detail: string): void;
+  /** A session now runs under another sid (short-code path after CPace, 2.7). */
+  renameSession(oldId: string, session: Session): void;
   /** Milliseconds a session may spend before it is open. */
   readonly handshakeTimeoutMs: number;
 }
