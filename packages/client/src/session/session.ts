@@ -250,31 +250,49 @@ export class Session extends Emitter<SessionEvents> {
   /** Every relay message whose frame carries this session's sid (2.8 receive rules). */
   _receive(msg: RelayMessage, frame: Frame): void {
     if (this.terminal) return;
-    if (msg.via !== 'message')
-      return this.#drop(msg, 'route_mismatch', 'a session frame arrived by broadcast');
+    if (msg.via !== 'message') {
+      this.#drop(msg, 'route_mismatch', 'a session frame arrived by broadcast');
+      return;
+    }
     if (this.#peer === undefined) {
       // Joiner before a verified PAKE2: nobody is bound yet (2.7).
-      if (frame.type === FrameType.PAKE2 && this.#state === 'pake') return this.#onPake2(msg, frame);
-      return this.#drop(msg, 'route_mismatch', `frame from ${msg.from} before a peer is bound`);
+      if (frame.type === FrameType.PAKE2 && this.#state === 'pake') {
+        this.#onPake2(msg, frame);
+        return;
+      }
+      this.#drop(msg, 'route_mismatch', `frame from ${msg.from} before a peer is bound`);
+      return;
     }
-    if (msg.from !== this.#peer) return this.#drop(msg, 'route_mismatch', `frame from ${msg.from}`);
+    if (msg.from !== this.#peer) {
+      this.#drop(msg, 'route_mismatch', `frame from ${msg.from}`);
+      return;
+    }
     if (frame.type === FrameType.ABORT) {
-      if (this.#state === 'open')
-        return this.#drop(msg, 'unexpected_type', 'unauthenticated ABORT on an open session');
+      if (this.#state === 'open') {
+        this.#drop(msg, 'unexpected_type', 'unauthenticated ABORT on an open session');
+        return;
+      }
       this.#end('failed', new ConnectError('peer_aborted', undefined, reasonFromByte(frame.body[0])));
       return;
     }
     if (frame.type === FrameType.SEALED) {
-      if (this.#state !== 'confirming' && this.#state !== 'open')
-        return this.#drop(msg, 'unexpected_type', `SEALED in state ${this.#state}`);
+      if (this.#state !== 'confirming' && this.#state !== 'open') {
+        this.#drop(msg, 'unexpected_type', `SEALED in state ${this.#state}`);
+        return;
+      }
       this.#onSealed(frame);
       return;
     }
     // Unauthenticated handshake frames: out of order or out of place proves nothing.
     const outOfOrder = this.#sealer.checkCounter(frame.counter);
-    if (outOfOrder) return this.#drop(msg, outOfOrder, `counter ${frame.counter}`);
-    if (!this.#expects(frame))
-      return this.#drop(msg, 'unexpected_type', `frame type ${frame.type} in state ${this.#state}`);
+    if (outOfOrder) {
+      this.#drop(msg, outOfOrder, `counter ${frame.counter}`);
+      return;
+    }
+    if (!this.#expects(frame)) {
+      this.#drop(msg, 'unexpected_type', `frame type ${frame.type} in state ${this.#state}`);
+      return;
+    }
     this.#sealer.takeCounter(frame.counter);
     try {
       this.#dispatch(frame);
@@ -294,10 +312,15 @@ export class Session extends Emitter<SessionEvents> {
 
   /** Joiner: a PAKE2 binds its sender only once its key confirmation verified (2.7). */
   #onPake2(msg: RelayMessage, frame: Frame): void {
-    if (this.#sealer.checkCounter(frame.counter))
-      return this.#drop(msg, 'unexpected_type', `PAKE2 counter ${frame.counter}`);
+    if (this.#sealer.checkCounter(frame.counter)) {
+      this.#drop(msg, 'unexpected_type', `PAKE2 counter ${frame.counter}`);
+      return;
+    }
     const r = this.#driver.onPake2!(frame.body, msg.from);
-    if ('drop' in r) return this.#drop(msg, r.drop, r.detail);
+    if ('drop' in r) {
+      this.#drop(msg, r.drop, r.detail);
+      return;
+    }
     this.#sealer.takeCounter(frame.counter);
     this.#peer = msg.from;
     this.#hs = r.hs;
