@@ -29,6 +29,7 @@ export const SESSION_REASONS = [
   'peer_unreachable',
   'peer_alarm',
   'attempts_exhausted',
+  'wrong_code',
 ] as const;
 
 export type SessionReason = (typeof SESSION_REASONS)[number];
@@ -60,6 +61,7 @@ export const CONNECT_REASONS = [
   'closed',
   'peer_unreachable',
   'attempts_exhausted',
+  'wrong_code',
 ] as const satisfies readonly SessionReason[];
 export type ConnectReason = (typeof CONNECT_REASONS)[number];
 
@@ -121,6 +123,7 @@ const MESSAGES: Record<SessionReason, string> = {
   peer_unreachable: 'the relay says the other device is not in the channel: check it is online and try again',
   peer_alarm: 'the other device refused a tampered message and ended the session',
   attempts_exhausted: 'too many tries for this code: show a new code',
+  wrong_code: 'no device in the channel answered with a matching code: check the code and try again',
 };
 
 /** The user-facing text of a reason. */

@@ -4,29 +4,34 @@
 
 /** Shower: answered PAKE1 per code in total (then the code ends with `attempts_exhausted`). */
 export const MAX_TRIES_PER_CODE = 10;
+/** Shower: answered PAKE1 per sender per code (a user who mistyped retries from the same device). */
+export const MAX_TRIES_PER_SENDER = 3;
 /** Shower: attempts of one code in flight at once. */
 export const MAX_CONCURRENT_PER_CODE = 4;
 /** Shower: PAKE1 answered per sender per minute, over all its codes. */
 export const MAX_PAKE1_PER_SENDER_PER_MINUTE = 6;
 /** Joiner: PAKE2 checked per attempt (one per sender). */
 export const MAX_PAKE2_PER_ATTEMPT = 8;
+/** Joiner: after a PAKE2 whose tag fails, how long a matching one may still come (then `wrong_code`). */
+export const PAKE2_GRACE_MS = 3000;
 
 /** The tries of one shown code. */
 export class CodeTries {
-  readonly #senders = new Set<string>();
+  readonly #senders = new Map<string, number>();
   #live = 0;
   #tries = 0;
 
   /** Why a PAKE1 from `from` is not answered, or undefined to answer it (which takes one try). */
   refuse(from: string): string | undefined {
-    if (this.#senders.has(from)) return 'this sender already had its try at this code';
+    if ((this.#senders.get(from) ?? 0) >= MAX_TRIES_PER_SENDER)
+      return 'this sender used its tries at this code';
     if (this.#live >= MAX_CONCURRENT_PER_CODE) return 'too many attempts at this code in flight';
     if (this.#tries >= MAX_TRIES_PER_CODE) return 'the code used up its tries';
     return undefined;
   }
 
   take(from: string): void {
-    this.#senders.add(from);
+    this.#senders.set(from, (this.#senders.get(from) ?? 0) + 1);
     this.#live++;
     this.#tries++;
   }

@@ -25,6 +25,7 @@ import {
 import { type SafetyNumber, safetyNumber } from '../identity/fingerprint.ts';
 import type { PublicIdentity } from '../identity/public-identity.ts';
 import type { HandshakeState } from '../noise/index.ts';
+import { PAKE2_GRACE_MS } from '../pairing/code-gate.ts';
 import { checkConfirm, makeConfirm } from '../pairing/confirm.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Emitter } from '../util/emitter.ts';
@@ -76,6 +77,8 @@ export class Session extends Emitter<SessionEvents> {
   #sealer: SessionSealer;
   #expectedIdentity: Uint8Array | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Joiner: runs from the first PAKE2 whose tag failed until one verifies (2.7, `wrong_code`). */
+  #grace: ReturnType<typeof setTimeout> | undefined;
   #error: SessionEndError | undefined;
   #openPromise: Promise<Session>;
   #resolveOpen!: (s: Session) => void;
@@ -317,11 +320,17 @@ export class Session extends Emitter<SessionEvents> {
       return;
     }
     const r = this.#driver.onPake2!(frame.body, msg.from);
+    if ('drop' in r && r.drop === 'handshake_failed' && this.#grace === undefined)
+      this.#grace = setTimeout(
+        () => this._fail('wrong_code', 'no PAKE2 with a matching code'),
+        this.#host.pake2GraceMs ?? PAKE2_GRACE_MS,
+      );
     if ('drop' in r) {
       this.#drop(msg, r.drop, r.detail);
       return;
     }
     this.#sealer.takeCounter(frame.counter);
+    clearTimeout(this.#grace);
     this.#peer = msg.from;
     this.#hs = r.hs;
     const oldId = this.#id;
@@ -465,6 +474,7 @@ export class Session extends Emitter<SessionEvents> {
     this.#state = state;
     this.#error = err;
     clearTimeout(this.#timer);
+    clearTimeout(this.#grace);
     this.#hs?.destroy();
     this.#sealer.wipe();
     if (err) {

@@ -31,6 +31,8 @@ export interface SessionHost {
   dropped(msg: RelayMessage, reason: SessionReason, detail: string): void;
   /** A session now runs under another sid (short-code path after CPace, 2.7). */
   renameSession(oldId: string, session: Session): void;
+  /** Joiner: ms a matching PAKE2 may still come after one whose tag failed (default 3000, 2.7). */
+  readonly pake2GraceMs?: number;
   /** Milliseconds a session may spend before it is open. */
   readonly handshakeTimeoutMs: number;
 }

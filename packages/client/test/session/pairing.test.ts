@@ -1,6 +1,7 @@
 // The three pairing paths against a real @sealpeer/server: both sides end up with open sessions, equal
 // safety numbers, and sealed messages both ways.
 import { describe, expect, it, vi } from 'vitest';
+import { ConnectError } from '../../src/errors/integrity.ts';
 import { Identity } from '../../src/identity/identity.ts';
 import { inviteUri, parseInviteUri } from '../../src/invite/payload.ts';
 import { newClient, next, pairByInvite, text } from '../support/peers.ts';
@@ -32,17 +33,19 @@ describe('QR invite (Noise IKpsk2)', () => {
     p.close();
   });
 
-  it('refuses a second use of the same invite', async () => {
+  it('refuses a second use of the same invite: could not connect, never an integrity verdict', async () => {
     const inviter = await newClient(server.url);
     const inv = inviter.createInvite();
     const s1 = await newClient(server.url, inviter.channelId);
     const s2 = await newClient(server.url, inviter.channelId);
-    await s1.acceptInvite(inv.uri);
+    await Promise.all([inv.session, s1.acceptInvite(inv.uri)]);
     const refused = next(inviter, 'refused');
     const err = await s2.acceptInvite(inv.uri).catch((e) => e);
-    expect(err.code).toBe('signaling_integrity');
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.code).toBe('connect_failed');
     expect(err.reason).toBe('peer_aborted');
     expect(err.peerReason).toBe('invite_used');
+    expect(err.message).toMatch(/ask for a new one/);
     expect((await refused)[0]).toBe('invite_used');
     for (const c of [inviter, s1, s2]) c.close();
   });
@@ -72,9 +75,11 @@ describe('QR invite: refusals', () => {
     });
     const err = await scanner.acceptInvite(forged).catch((e) => e);
     expect(err.reason).toBe('identity_mismatch');
-    // The inviter may have opened its side already (the scanner's CONFIRM was valid); the ABORT ends it.
+    // The inviter opened its side (the scanner's CONFIRM was valid); the scanner's sealed ABORT ends it,
+    // with the scanner's authenticated reason.
     const a = await inv.session;
-    await vi.waitFor(() => expect(a.error?.reason).toBe('peer_aborted'));
+    await vi.waitFor(() => expect(a.error?.reason).toBe('peer_alarm'));
+    expect(a.error?.peerReason).toBe('identity_mismatch');
     expect(a.state).toBe('failed');
     inviter.close();
     scanner.close();
@@ -121,23 +126,19 @@ describe('short code (CPace + Noise XXpsk3)', () => {
     joiner.close();
   });
 
-  it('a wrong code fails clearly after one try and spends the code', async () => {
+  it('a wrong code: the joiner could not connect (no alarm), the shower counts one try, the code survives', async () => {
     const shower = await newClient(server.url);
     const joiner = await newClient(server.url, shower.channelId);
     const shown = shower.showCode();
     const [np, digits] = shown.code.split('-') as [string, string];
     const wrong = `${np}-${String((Number(digits) + 1) % 1_000_000).padStart(6, '0')}`;
-    const [showerErr, joinerErr] = await Promise.all([
-      shown.session.catch((e) => e),
-      joiner.joinWithCode(wrong).catch((e) => e),
-    ]);
-    expect(showerErr.reason).toBe('handshake_failed');
-    expect(joinerErr.reason).toBe('peer_aborted');
-    expect(joinerErr.peerReason).toBe('handshake_failed');
-    // The right code no longer works: the nameplate is spent (nobody answers; the joiner times out).
-    const late = await newClient(server.url, shower.channelId, { handshakeTimeoutMs: 800 });
-    const lateErr = await late.joinWithCode(shown.code).catch((e) => e);
-    expect(lateErr.reason).toBe('timeout');
+    const joinerErr = await joiner.joinWithCode(wrong).catch((e) => e);
+    expect(joinerErr).toBeInstanceOf(ConnectError);
+    expect(joinerErr.reason).toBe('wrong_code');
+    // The wrong try spent only itself: another device with the right code pairs.
+    const late = await newClient(server.url, shower.channelId);
+    const [s, t] = await Promise.all([shown.session, late.joinWithCode(shown.code)]);
+    expect(s.safetyNumber).toBe(t.safetyNumber);
     for (const c of [shower, joiner, late]) c.close();
   });
 });
