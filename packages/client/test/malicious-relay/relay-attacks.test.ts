@@ -1,16 +1,18 @@
 // The malicious-relay suite: a real @sealpeer/server behind a proxy that tampers with, replays, reorders,
-// re-routes, drops, injects and swaps keys in sealed traffic. Every attack must end in a refusal the
-// application sees (SignalingIntegrityError with a reason), with nothing of the refused frame delivered.
+// re-routes, drops, injects and swaps keys in sealed traffic. A frame that proves nothing (re-routed,
+// broadcast, undecodable, for no session) is dropped and counted (docs/protocol.md 2.8); the peer's next
+// sealed frame then shows the loss (counter_gap). Every attack with proof ends in a SignalingIntegrityError
+// the application sees, with nothing of the refused frame delivered.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpaceInit } from '../../src/cpace/index.ts';
 import { randomBytes } from '../../src/crypto/sodium.ts';
 import { FrameType, frameToData } from '../../src/envelope/frame.ts';
 import { InnerKind } from '../../src/envelope/inner.ts';
-import type { SignalingIntegrityError } from '../../src/errors/integrity.ts';
+import { ConnectError, type SessionEndError, SignalingIntegrityError } from '../../src/errors/integrity.ts';
 import type { Session } from '../../src/session/session.ts';
 import { armOnce, flip, withFrame } from '../support/attack.ts';
 import { FakeRTCPeerConnection } from '../support/fake-rtc.ts';
-import { newClient, next, type Pair, pairByInvite } from '../support/peers.ts';
+import { newClient, next, type Pair, pairByInvite, text } from '../support/peers.ts';
 import { TamperingProxy } from '../support/proxy.ts';
 import { useLocalServer } from '../support/server.ts';
 
@@ -29,12 +31,29 @@ async function paired(): Promise<Pair> {
   return pair;
 }
 
-/** Watches a session: the refusal it reports and every message it delivered. */
+/** Watches a session: the refusal it reports (either kind) and every message it delivered. */
 function watch(s: Session) {
   const delivered: Uint8Array[] = [];
   s.on('message', (m) => delivered.push(m));
-  const refused = new Promise<SignalingIntegrityError>((r) => s.once('integrity-error', r));
+  const refused = new Promise<SessionEndError>((r) => {
+    s.once('integrity-error', r);
+    s.once('connect-failed', r);
+  });
   return { delivered, refused };
+}
+
+/** The frame was dropped and counted (2.8), then the peer's next sealed frame shows the loss. */
+async function droppedThenGap(p: Pair, b: ReturnType<typeof watch>, reason: string): Promise<void> {
+  const stray = next(p.scanner, 'stray');
+  p.a.send('x');
+  expect((await stray)[1]).toBe(reason);
+  expect(p.scanner.strayCount).toBeGreaterThan(0);
+  expect(p.b.state).toBe('open');
+  p.a.send('y');
+  const err = await b.refused;
+  expect(err).toBeInstanceOf(SignalingIntegrityError);
+  expect(err.reason).toBe('counter_gap');
+  expect(b.delivered).toHaveLength(0);
 }
 
 const isSealed = (f: { type: number }) => f.type === FrameType.SEALED;
@@ -51,7 +70,10 @@ describe('malicious relay: sealed messages', () => {
     expect((await b.refused).reason).toBe('bad_tag');
     expect(b.delivered).toHaveLength(0);
     expect(p.b.state).toBe('failed');
-    expect((await a.refused).reason).toBe('peer_aborted');
+    // The sender learns it sealed: the peer's authenticated reason (peer_alarm), not a forgeable ABORT.
+    const ea = await a.refused;
+    expect(ea.reason).toBe('peer_alarm');
+    expect(ea.peerReason).toBe('bad_tag');
     expect(() => p.b.send('after')).toThrow(expect.objectContaining({ code: 'session_closed' }));
   });
 
@@ -92,14 +114,12 @@ describe('malicious relay: sealed messages', () => {
     expect(b.delivered).toHaveLength(0);
   });
 
-  it('re-routing: a frame stamped with another sender → route_mismatch', async () => {
+  it('re-routing: a frame stamped with another sender is dropped (route_mismatch), the next shows the gap', async () => {
     const p = await paired();
     const other = await newClient(proxy.url, p.inviter.channelId);
     const b = watch(p.b);
     armOnce(proxy, p.scanner.clientId, isSealed, (f) => [{ ...f.frame, from: other.clientId }]);
-    p.a.send('x');
-    expect((await b.refused).reason).toBe('route_mismatch');
-    expect(b.delivered).toHaveLength(0);
+    await droppedThenGap(p, b, 'route_mismatch');
     other.close();
   });
 
@@ -127,59 +147,56 @@ describe('malicious relay: sealed messages', () => {
     expect(b.delivered).toHaveLength(0);
   });
 
-  it("injection as a broadcast: a session's frame arriving by publish → route_mismatch", async () => {
+  it("injection as a broadcast: a session's frame arriving by publish is dropped (route_mismatch)", async () => {
     const p = await paired();
     const b = watch(p.b);
     armOnce(proxy, p.scanner.clientId, isSealed, (f) => [{ ...f.frame, type: 'publish' }]);
-    p.a.send('x');
-    expect((await b.refused).reason).toBe('route_mismatch');
+    await droppedThenGap(p, b, 'route_mismatch');
   });
 
-  it("another session's frame: an altered sid from the session peer → wrong_session", async () => {
+  it("another session's frame: an altered sid is dropped (wrong_session), the next shows the gap", async () => {
     const p = await paired();
     const b = watch(p.b);
     armOnce(proxy, p.scanner.clientId, isSealed, (f, fr) => [withFrame(f, { ...fr, sid: flip(fr.sid, 0) })]);
-    p.a.send('x');
-    expect((await b.refused).reason).toBe('wrong_session');
+    await droppedThenGap(p, b, 'wrong_session');
   });
 
-  it('altered counter or version byte → counter_gap / bad_version', async () => {
+  it('altered counter → bad_tag (the header is authenticated); altered version byte → dropped, then the gap', async () => {
     const p = await paired();
     const b = watch(p.b);
     armOnce(proxy, p.scanner.clientId, isSealed, (f, fr) => [
       withFrame(f, { ...fr, counter: fr.counter + 1n }),
     ]);
     p.a.send('x');
-    expect((await b.refused).reason).toBe('counter_gap');
+    expect((await b.refused).reason).toBe('bad_tag');
 
     const q = await pairByInvite(proxy.url);
     const qb = watch(q.b);
-    proxy.tamper = (f) => {
-      if (f.client !== q.scanner.clientId || f.frame.type !== 'message') return undefined;
+    armOnce(proxy, q.scanner.clientId, isSealed, (f) => {
       const bytes = Buffer.from(String(f.frame.data), 'base64url');
       bytes[0] = 2;
       return [{ ...f.frame, data: bytes.toString('base64url') }];
-    };
-    q.a.send('x');
-    expect((await qb.refused).reason).toBe('bad_version');
+    });
+    await droppedThenGap(q, qb, 'bad_version');
     q.close();
   });
 
-  it('a frame type not allowed in the state (a PAKE2 on an open session, next counter) → unexpected_type', async () => {
+  it('an unauthenticated frame type not allowed in the state (a PAKE2 on an open session) is dropped', async () => {
     const p = await paired();
     const b = watch(p.b);
     armOnce(proxy, p.scanner.clientId, isSealed, (f, fr) => [
-      withFrame(f, { type: FrameType.PAKE2, sid: fr.sid, counter: fr.counter, body: new Uint8Array(34) }),
+      withFrame(f, { type: FrameType.PAKE2, sid: fr.sid, counter: fr.counter, body: new Uint8Array(66) }),
     ]);
-    p.a.send('x');
-    expect((await b.refused).reason).toBe('unexpected_type');
+    await droppedThenGap(p, b, 'unexpected_type');
   });
 
-  it('a misbehaving peer: a second CONFIRM, or a WebRTC signal that does not parse → refused', async () => {
+  it('a misbehaving (authenticated) peer: a second CONFIRM, or a WebRTC signal that does not parse → could not connect', async () => {
     const p = await paired();
     const b = watch(p.b);
     p.a.sendSignal(InnerKind.CONFIRM, new Uint8Array(10));
-    expect((await b.refused).reason).toBe('unexpected_type');
+    const eb = await b.refused;
+    expect(eb).toBeInstanceOf(ConnectError);
+    expect(eb.reason).toBe('unexpected_type');
     const q = await pairByInvite(proxy.url);
     const qa = watch(q.a);
     q.a.connectWebRTC({}, { RTCPeerConnection: FakeRTCPeerConnection as never });
@@ -188,36 +205,18 @@ describe('malicious relay: sealed messages', () => {
     q.close();
   });
 
-  it('garbage data from the peer → malformed', async () => {
+  it('garbage data from the peer is dropped (malformed), the next frame shows the gap', async () => {
     const p = await paired();
     const b = watch(p.b);
-    proxy.tamper = (f) =>
-      f.client === p.scanner.clientId && f.frame.type === 'message'
-        ? [{ ...f.frame, data: 'not*base64' }]
-        : undefined;
-    p.a.send('x');
-    expect((await b.refused).reason).toBe('malformed');
+    armOnce(proxy, p.scanner.clientId, isSealed, (f) => [{ ...f.frame, data: 'not*base64' }]);
+    await droppedThenGap(p, b, 'malformed');
   });
 
-  it('a relayed message whose data is not a string → malformed (never silently dropped)', async () => {
+  it('a relayed message whose data is not a string is dropped (malformed, counted), then the gap', async () => {
     const p = await paired();
     const b = watch(p.b);
     armOnce(proxy, p.scanner.clientId, isSealed, (f) => [{ ...f.frame, data: 12345 }]);
-    p.a.send('x');
-    expect((await b.refused).reason).toBe('malformed');
-  });
-
-  it('an injected ABORT ends the session (peer_aborted; a relay can always drop frames instead)', async () => {
-    const p = await paired();
-    const b = watch(p.b);
-    proxy.deliver(p.scanner.clientId, {
-      type: 'message',
-      from: p.inviter.clientId,
-      data: frameToData({ type: FrameType.ABORT, sid: p.b.sid, counter: 0n, body: new Uint8Array([8]) }),
-    });
-    const err = await b.refused;
-    expect(err.reason).toBe('peer_aborted');
-    expect(err.peerReason).toBe('bad_tag');
+    await droppedThenGap(p, b, 'malformed');
   });
 });
 
@@ -230,7 +229,7 @@ describe('malicious relay: handshakes', () => {
     return { inviter, inv, scanner };
   }
 
-  it('tampered HELLO → the inviter refuses (handshake_failed) and the scanner learns it', async () => {
+  it('tampered HELLO → the inviter refuses the attempt, the scanner could not connect, the invite lives on', async () => {
     const { inviter, inv, scanner } = await viaProxy();
     armOnce(
       proxy,
@@ -238,12 +237,14 @@ describe('malicious relay: handshakes', () => {
       (f) => f.type === FrameType.HELLO,
       (f, fr) => [withFrame(f, { ...fr, body: flip(fr.body, fr.body.length - 1) })],
     );
-    const [ie, se] = await Promise.all([
-      inv.session.catch((e) => e),
-      scanner.acceptInvite(inv.uri).catch((e) => e),
-    ]);
-    expect(ie.reason).toBe('handshake_failed');
+    const refused = next(inviter, 'refused');
+    const se = await scanner.acceptInvite(inv.uri).catch((e) => e);
+    expect((await refused)[0]).toBe('handshake_failed');
+    expect(se).toBeInstanceOf(ConnectError);
     expect(se.reason).toBe('peer_aborted');
+    // Nothing was proven, nothing is spent: the same invite still pairs.
+    const [a, b] = await Promise.all([inv.session, scanner.acceptInvite(inv.uri)]);
+    expect(a.safetyNumber).toBe(b.safetyNumber);
     inviter.close();
     scanner.close();
   });
@@ -260,12 +261,12 @@ describe('malicious relay: handshakes', () => {
         return [withFrame(f, { ...fr, body })];
       },
     );
-    const [ie, se] = await Promise.all([
-      inv.session.catch((e) => e),
-      scanner.acceptInvite(inv.uri).catch((e) => e),
-    ]);
+    const refused = next(inviter, 'refused');
+    const se = await scanner.acceptInvite(inv.uri).catch((e) => e);
+    expect(se).toBeInstanceOf(SignalingIntegrityError);
     expect(se.reason).toBe('handshake_failed');
-    expect(ie.reason).toBe('peer_aborted');
+    // The inviter's attempt ended on the scanner's unauthenticated ABORT: could not connect, no alarm.
+    expect((await refused)[0]).toBe('peer_aborted');
     inviter.close();
     scanner.close();
   });
@@ -297,7 +298,7 @@ describe('malicious relay: handshakes', () => {
     b.close();
   });
 
-  it('key swap on the short-code path: the relay answers PAKE1 with its own CPace message → refused', async () => {
+  it("key swap on the short-code path: the relay's own PAKE2 does not bind; the joiner ends wrong_code", async () => {
     proxy = await TamperingProxy.start(server.url);
     const shower = await newClient(proxy.url);
     const joiner = await newClient(proxy.url, shower.channelId);
@@ -314,26 +315,25 @@ describe('malicious relay: handshakes', () => {
       proxy,
       joiner.clientId,
       (f) => f.type === FrameType.PAKE2,
-      (f, fr) => [withFrame(f, { ...fr, body: guess.message })],
+      (f, fr) => [withFrame(f, { ...fr, body: new Uint8Array([...guess.message, ...randomBytes(32)]) })],
     );
-    const [se, je] = await Promise.all([
-      shown.session.catch((e) => e),
-      joiner.joinWithCode(shown.code).catch((e) => e),
-    ]);
-    expect(se.reason).toBe('handshake_failed');
-    expect(je.reason).toBe('peer_aborted');
+    const je = await joiner.joinWithCode(shown.code).catch((e) => e);
+    expect(je).toBeInstanceOf(ConnectError);
+    expect(je.reason).toBe('wrong_code');
+    expect(joiner.strayCount).toBeGreaterThan(0);
+    expect(joiner.sessions().every((s) => s.peerClientId === undefined)).toBe(true);
     shower.close();
     joiner.close();
   });
 
-  it('replayed HELLO after pairing: the live session refuses it (replay), a new sid is invite_used', async () => {
+  it('replayed HELLO after pairing: the live session drops it (replay, counted), a new sid is invite_used', async () => {
     const { inviter, inv, scanner } = await viaProxy();
     let hello: Record<string, unknown> | undefined;
     proxy.tamper = (f) => {
       if (f.client === inviter.clientId && f.frame.type === 'message' && !hello) hello = f.frame;
       return undefined;
     };
-    const [a] = await Promise.all([inv.session, scanner.acceptInvite(inv.uri)]);
+    const [a, b] = await Promise.all([inv.session, scanner.acceptInvite(inv.uri)]);
     const wa = watch(a);
     // Same frame again, with another sid: the invite is spent.
     const refused = next(inviter, 'refused');
@@ -342,9 +342,14 @@ describe('malicious relay: handshakes', () => {
     proxy.deliver(inviter.clientId, { ...hello!, data: bytes.toString('base64url') });
     expect((await refused)[0]).toBe('invite_used');
     expect(a.state).toBe('open');
-    // Same frame again, same sid: the live session sees an old counter.
+    // Same frame again, same sid: an unauthenticated frame with an old counter proves nothing: dropped.
+    const stray = next(inviter, 'stray');
     proxy.deliver(inviter.clientId, hello!);
-    expect((await wa.refused).reason).toBe('replay');
+    expect((await stray)[1]).toBe('replay');
+    expect(a.state).toBe('open');
+    a.send('still here');
+    expect(text((await next(b, 'message'))[0] as Uint8Array)).toBe('still here');
+    expect(wa.delivered).toHaveLength(0);
     inviter.close();
     scanner.close();
   });
