@@ -72,6 +72,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.#relay = relay;
     this.#outbox = new Outbox(relay, opts.sendQueueLimit);
     relay.on('message', (m) => this.#onRelayMessageSafely(m));
+    relay.on('bad-frame', (why) => this.dropped({ from: '', data: '', via: 'message' }, 'malformed', why));
     relay.on('server-error', (code, ref) => {
       const sid = ref === undefined ? undefined : this.#outbox.sessionOf(ref);
       const s = sid === undefined ? undefined : this.#sessions.get(sid);

@@ -29,6 +29,8 @@ export type RelayEvents = {
   /** An error frame from the server (e.g. peer_not_found), with the `ref` of the frame that caused it. */
   'server-error': [string, string | undefined];
   close: [RelayError];
+  /** A relay frame dropped at the boundary (src/relay/validate.ts), with what was wrong. */
+  'bad-frame': [string];
 };
 
 export interface RelayLogin {
@@ -183,6 +185,7 @@ export class RelayConnection extends Emitter<RelayEvents> {
         // the frame silently vanishing.
         if (isRelayId(f.from))
           this.emit('message', { from: f.from, data: isStr(f.data) ? f.data : '', via: f.type });
+        else this.emit('bad-frame', `${f.type} with an invalid from`);
         return;
       case 'peers':
         if (isRelayIdList(f.peers)) this.#pendingPeers.shift()?.resolve(f.peers);

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpaceInit } from '../../src/cpace/index.ts';
 import { randomBytes } from '../../src/crypto/sodium.ts';
-import { FrameType, frameToData } from '../../src/envelope/frame.ts';
+import { FrameType } from '../../src/envelope/frame.ts';
 import { InnerKind } from '../../src/envelope/inner.ts';
 import { ConnectError, type SessionEndError, SignalingIntegrityError } from '../../src/errors/integrity.ts';
 import type { Session } from '../../src/session/session.ts';
