@@ -10,9 +10,11 @@ import { CPACE_ERROR_CODES } from '../../src/crypto/error-codes.ts';
 import { CodedError, CryptoError } from '../../src/crypto/errors.ts';
 import { EnvelopeError, InviteError, RelayError, SessionError } from '../../src/errors/client-errors.ts';
 import {
-  INTEGRITY_REASONS,
+  ConnectError,
   reasonFromByte,
+  reasonSide,
   reasonToByte,
+  SESSION_REASONS,
   SignalingIntegrityError,
 } from '../../src/errors/integrity.ts';
 import { CLIENT_ERROR_REGISTRY, registeredError, registryEntry } from '../../src/errors/registry.ts';
@@ -115,8 +117,11 @@ describe('reasons of the integrity errors', () => {
   /** Where each class with a `reason` documents it: [section, heading, in order?]. */
   const REASON_TABLES: Record<string, [string, string, boolean]> = {
     SignalingIntegrityError: ['client', 'Sealed signaling', true],
+    ConnectError: ['client', 'Sealed signaling', true],
     KeyshareIntegrityError: ['keyshare', 'Client: KeyshareIntegrityError reasons', false],
   };
+  /** The session reason table lists every reason with its side; a class documents the rows of its side. */
+  const SIDE_OF: Record<string, string> = { SignalingIntegrityError: 'integrity', ConnectError: 'connect' };
 
   it('documents the reasons of every class that has them, both ways', () => {
     const withReasons = CLIENT_ERROR_REGISTRY.flatMap((g) => g.classes).filter((c) => c.reasons);
@@ -127,7 +132,9 @@ describe('reasons of the integrity errors', () => {
         (t) => t.heading === heading && t.columns[0] === 'reason',
       );
       expect(table, c.name).toHaveLength(1);
-      const documented = table[0]!.rows.map((r) => r[0]!);
+      const side = SIDE_OF[c.name];
+      const rows = table[0]!.rows.filter((r) => side === undefined || r[1] === side);
+      const documented = rows.map((r) => r[0]!);
       console.log(`${c.name}: ${c.reasons!.length} reasons, documented: ${documented.length}`);
       expect(documented.length).toBeGreaterThan(5);
       if (ordered) expect(documented).toEqual([...c.reasons!]);
@@ -136,7 +143,8 @@ describe('reasons of the integrity errors', () => {
   });
 
   it('ABORT bytes follow the documented order; unknown bytes read as malformed', () => {
-    for (const r of INTEGRITY_REASONS) expect(reasonFromByte(reasonToByte(r))).toBe(r);
+    for (const r of SESSION_REASONS) expect(reasonFromByte(reasonToByte(r))).toBe(r);
+    expect(SESSION_REASONS.filter((r) => reasonSide(r) !== 'dropped').length).toBeGreaterThan(15);
     expect(reasonToByte('malformed')).toBe(1);
     expect(reasonFromByte(0)).toBe('malformed');
     expect(reasonFromByte(255)).toBe('malformed');
@@ -207,6 +215,7 @@ describe('every error class of the client', () => {
   it('an instance of each names itself and carries a code registered for it', () => {
     const samples: Record<string, () => CodedError<string>> = {
       SignalingIntegrityError: () => new SignalingIntegrityError('replay'),
+      ConnectError: () => new ConnectError('timeout'),
       EnvelopeError: () => new EnvelopeError('malformed', 'x'),
       InviteError: () => new InviteError('invite_expired', 'x'),
       RelayError: () => new RelayError('relay_refused', 'x', 'auth_failed'),
