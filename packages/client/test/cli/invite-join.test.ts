@@ -50,8 +50,8 @@ describe('sealpeer invite / join', () => {
     (at: number): Edit =>
     (f) => [{ ...f.frame, data: alterOneChar(String(f.frame.data), at) }];
 
-  /** Starts a tampering proxy, an inviter and a joiner, and arms `edit` once on frames of `type`. */
-  async function tampered(type: number, edit: Edit) {
+  /** Starts a tampering proxy, an inviter and a joiner, and arms `edit` on the `nth` frame of `type`. */
+  async function tampered(type: number, edit: Edit, nth = 1) {
     const proxy = await TamperingProxy.start(server.url);
     const { inviter, joiner } = await inviteAndJoin(proxy.url);
     const inviterId = await new Promise<string>((r) => {
@@ -63,12 +63,14 @@ describe('sealpeer invite / join', () => {
         }
       }, 20);
     });
-    armOnce(proxy, inviterId, (f) => f.type === type, edit);
+    let seen = 0;
+    armOnce(proxy, inviterId, (f) => f.type === type && ++seen === nth, edit);
     return { proxy, inviter, joiner };
   }
 
-  // Proof of tampering on an open (or confirming) session: both sides exit 3 with integrity_error (the
-  // inviter from its own check, the joiner from the inviter's sealed ABORT, peer_alarm).
+  // Proof of tampering on an open session (the 2nd sealed frame to the inviter, after the joiner's
+  // CONFIRM): both sides exit 3 with integrity_error (the inviter from its own check, the joiner from
+  // the inviter's sealed ABORT, peer_alarm).
   const proven: Array<[string, number, Edit]> = [
     ['one altered byte in a sealed message to the inviter (middle of data)', FrameType.SEALED, alter(40)],
     [
@@ -85,7 +87,7 @@ describe('sealpeer invite / join', () => {
   ];
   for (const [what, type, edit] of proven) {
     it(`${what} → both exit 3 with integrity_error`, async () => {
-      const { proxy, inviter, joiner } = await tampered(type, edit);
+      const { proxy, inviter, joiner } = await tampered(type, edit, 2);
       try {
         expect(await inviter.exit).toBe(3);
         expect(await joiner.exit).toBe(3);
@@ -99,6 +101,22 @@ describe('sealpeer invite / join', () => {
       }
     });
   }
+
+  it('an altered CONFIRM from the joiner: the joiner exits 3 (peer_alarm), the invite is not spent', async () => {
+    const { proxy, inviter, joiner } = await tampered(FrameType.SEALED, alter(40), 1);
+    try {
+      expect(await joiner.exit).toBe(3);
+      expect(joiner.events.find((e) => e.event === 'integrity_error')?.reason).toBe('peer_alarm');
+      // For the inviter this was an attempt that never proved the psk: nothing spent, no alarm.
+      const { uri } = await inviter.event('invite');
+      const again = runCli(['join', String(uri), '--json', '--send', 'second try', '--timeout', '8']);
+      expect(await again.exit).toBe(0);
+      expect(await inviter.exit).toBe(0);
+      expect(inviter.events.find((e) => e.event === 'integrity_error')).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
+  });
 
   // An altered HELLO proves nothing to the joiner (it has no keys yet): it could not connect (exit 1, no
   // integrity_error), and the invite is not spent: a second join with the same invite pairs.
