@@ -37,7 +37,7 @@ describe('frame layout', () => {
       [FrameType.SEALED, 256 + 16],
       [FrameType.ABORT, 1],
       [FrameType.PAKE1, 36],
-      [FrameType.PAKE2, 34],
+      [FrameType.PAKE2, 66],
     ];
     for (const [type, n] of bodies) {
       const f = frame(type, new Uint8Array(n).fill(type), 2n ** 64n - 1n);
@@ -72,7 +72,7 @@ describe('frame layout', () => {
       [FrameType.ABORT, 2],
       [FrameType.ABORT, 0],
       [FrameType.PAKE1, 35],
-      [FrameType.PAKE2, 33],
+      [FrameType.PAKE2, 34],
       [FrameType.SEALED, 271],
       [FrameType.HELLO, 10],
       [FrameType.HANDSHAKE, 31],

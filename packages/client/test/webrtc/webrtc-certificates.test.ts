@@ -68,11 +68,11 @@ describe('fingerprints from the DTLS transport', () => {
     const la = p.a.connectWebRTC({}, { RTCPeerConnection: Ctor });
     const lb = p.b.connectWebRTC({}, { RTCPeerConnection: Ctor });
     // Both sides see the wrong certificate. Whichever checks first refuses with the mismatch and aborts
-    // the session, so the other refuses either with the mismatch itself or with the peer's abort naming it.
+    // the session with a sealed ABORT, so the other refuses with the mismatch itself or with peer_alarm naming it.
     const refusals = await Promise.all([refusedA, refusedB]);
     for (const e of refusals) {
       if (e.reason !== 'dtls_fingerprint_mismatch')
-        expect(e).toMatchObject({ reason: 'peer_aborted', peerReason: 'dtls_fingerprint_mismatch' });
+        expect(e).toMatchObject({ reason: 'peer_alarm', peerReason: 'dtls_fingerprint_mismatch' });
     }
     expect(refusals.map((e) => e.reason)).toContain('dtls_fingerprint_mismatch');
     for (const link of [la, lb]) {

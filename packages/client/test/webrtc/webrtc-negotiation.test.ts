@@ -44,10 +44,10 @@ describe('signals that arrive before connectWebRTC', () => {
     p.close();
   });
 
-  it('a peer that floods more signals than the bound ends the session (unexpected_type)', async () => {
+  it('a peer that floods more signals than the bound ends the session (unexpected_type, could not connect)', async () => {
     const p = await pairByInvite(server.url);
     const early = new SignalBuffer(p.a, 2);
-    const refused = new Promise<{ reason: string }>((r) => p.a.once('integrity-error', r));
+    const refused = new Promise<{ reason: string }>((r) => p.a.once('connect-failed', r));
     p.b.connectWebRTC({}, { RTCPeerConnection: Ctor }); // offer + candidate + end-of-candidates = 3
     expect((await refused).reason).toBe('unexpected_type');
     expect(p.a.state).toBe('failed');
@@ -93,7 +93,7 @@ describe('renegotiation from either side', () => {
 
   it('an answer to no offer is refused (unexpected_type)', async () => {
     const { p } = await connectedPair(server.url);
-    const refused = new Promise<{ reason: string }>((r) => p.b.once('integrity-error', r));
+    const refused = new Promise<{ reason: string }>((r) => p.b.once('connect-failed', r));
     p.a.sendSignal(InnerKind.ANSWER, new TextEncoder().encode(JSON.stringify({ sdp: 'v=0\r\n' })));
     expect((await refused).reason).toBe('unexpected_type');
     p.close();
