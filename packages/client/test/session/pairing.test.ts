@@ -93,6 +93,7 @@ describe('QR invite: refusals', () => {
     await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();
     const err = await scanner.acceptInvite(inv.uri).catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectError); // before open: could not connect (2.7), no alarm
     expect(err.reason).toBe('peer_unreachable');
     expect(Date.now() - t0).toBeLessThan(10_000);
     scanner.close();
