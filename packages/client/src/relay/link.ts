@@ -105,6 +105,9 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
       if (this.#held) this.#held.push([ev, id]);
       else this.emit('presence', ev, id);
     });
+    conn.on('bad-frame', (why) => {
+      if (conn === this.#conn) this.emit('bad-frame', why);
+    });
     conn.on('server-error', (code, ref) => {
       if (conn === this.#conn) this.emit('server-error', code, ref);
     });
