@@ -85,7 +85,8 @@ const relayFrame = fc.oneof(
   fc.record({ type: fc.constantFrom('message', 'publish'), from, data }).map((f) => JSON.stringify(f)),
   fc
     .record({
-      type: fc.constantFrom('presence', 'peers', 'error', 'punt', 'login_ok', 'echo', 'zzz'),
+      // (`punt` is left out: it rightly takes the connection down, 2.13; it is fed once at the end.)
+      type: fc.constantFrom('presence', 'peers', 'error', 'login_ok', 'echo', 'zzz'),
       event: fc.constantFrom('join', 'leave', 'x'),
       clientId: from,
       peers: fc.array(from, { maxLength: 3 }),
@@ -110,7 +111,9 @@ describe('relay handler property', () => {
     );
     console.log(`relay frames fed: ${n}; dropped and counted: ${client.strayCount}`);
     expect(n).toBe(1500);
+    expect(client.relayState).toBe('connected');
     expect(client.strayCount).toBeGreaterThan(20);
+    expect(() => socket.deliver('{"type":"punt"}')).not.toThrow();
   });
 
   it('nothing escaped asynchronously either', async () => {
