@@ -30,6 +30,7 @@ import { checkConfirm, makeConfirm } from '../pairing/confirm.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Emitter } from '../util/emitter.ts';
 import { connectWebRTC, type WebRTCLink, type WebRTCOptions } from '../webrtc/connect.ts';
+import { HeldMessages } from './held-messages.ts';
 import { SessionSealer } from './sealer.ts';
 import type { Role, SessionHost, SessionState } from './types.ts';
 
@@ -80,6 +81,7 @@ export class Session extends Emitter<SessionEvents> {
   /** Joiner: runs from the first PAKE2 whose tag failed until one verifies (2.7, `wrong_code`). */
   #grace: ReturnType<typeof setTimeout> | undefined;
   #error: SessionEndError | undefined;
+  #held = new HeldMessages();
   #openPromise: Promise<Session>;
   #resolveOpen!: (s: Session) => void;
   #rejectOpen!: (e: Error) => void;
@@ -134,6 +136,12 @@ export class Session extends Emitter<SessionEvents> {
   }
   get id(): string {
     return this.#id;
+  }
+  /** A 'message' listener also receives, first and in order, the messages held until now (2.11). */
+  override on<K extends keyof SessionEvents>(event: K, fn: (...args: SessionEvents[K]) => void): () => void {
+    const off = super.on(event, fn);
+    if (event === 'message') this.#held.schedule((m) => this.emit('message', m));
+    return off;
   }
   get state(): SessionState {
     return this.#state;
@@ -380,7 +388,9 @@ export class Session extends Emitter<SessionEvents> {
     }
     switch (kind) {
       case InnerKind.APP: {
-        this.emit('message', content);
+        const deliver = (m: Uint8Array) => this.emit('message', m);
+        if (!this.#held.offer(content, this.listenerCount('message') > 0, deliver))
+          this._fail('unexpected_type', 'too many messages before the application listened');
         return;
       }
       case InnerKind.BYE: {
