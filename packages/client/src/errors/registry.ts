@@ -17,10 +17,12 @@ import {
   KEYSHARE_REQUEST_CODES,
   KeyshareIntegrityError,
   KeyshareRequestError,
+  MAP_ERROR_CODES,
   MERKLE_ERROR_CODES,
   NOTE_ERROR_CODES,
   RECORD_ERROR_CODES,
 } from '../keyshare/errors.ts';
+import { MapProofError } from '../keyshare/map.ts';
 import { MerkleProofError } from '../keyshare/merkle.ts';
 import { NoteError } from '../keyshare/note.ts';
 import { RecordFormatError } from '../keyshare/record.ts';
@@ -113,6 +115,7 @@ export const CLIENT_ERROR_REGISTRY: readonly ErrorGroup[] = [
         passesOn: 'the keyshare service (docs/errors.md §Keyshare, "Service (HTTP)")',
       }),
       registryEntry('MerkleProofError', MerkleProofError, MERKLE_ERROR_CODES),
+      registryEntry('MapProofError', MapProofError, MAP_ERROR_CODES),
       registryEntry('NoteError', NoteError, NOTE_ERROR_CODES),
       registryEntry('RecordFormatError', RecordFormatError, RECORD_ERROR_CODES),
     ],

@@ -1,4 +1,5 @@
 import { CodedError } from '../crypto/errors.ts';
+import type { MapErrorCode } from './map.ts';
 import type { MerkleErrorCode } from './merkle.ts';
 import type { NoteErrorCode } from './note.ts';
 
@@ -16,6 +17,11 @@ export const KEYSHARE_INTEGRITY_REASONS = {
   record_invalid: 'the record is malformed or its signature does not verify',
   handle_mismatch: 'the record is for another handle than the one asked for',
   inclusion_failed: 'the inclusion proof does not lead to the checkpoint root',
+  map_proof_failed:
+    "the map proof is malformed, is not for this handle, or does not lead to the checkpoint's map root",
+  record_superseded:
+    "the map shows another leaf (or no entry) as the handle's current record: a superseded record",
+  absence_unproven: '"not found" without a valid map proof that the handle is absent (e.g. a bare 404)',
   consistency_failed: 'the log is not an append-only extension of the checkpoint seen before',
   checkpoint_rollback: 'the log shows an older tree than one already seen (rollback)',
   fork_detected: 'two checkpoints of the same size have different roots (forked log)',
@@ -77,6 +83,12 @@ export const MERKLE_ERROR_CODES: Record<MerkleErrorCode, string> = {
   proof_not_empty: 'MerkleProofError: a consistency proof between equal sizes is not empty',
   empty_tree: 'MerkleProofError: a consistency proof from the empty tree',
   empty_proof: 'MerkleProofError: an empty consistency proof between different sizes',
+};
+
+/** Codes of MapProofError (./map.ts, the verifiable map's proofs, docs/keyshare.md §Map). */
+export const MAP_ERROR_CODES: Record<MapErrorCode, string> = {
+  map_proof_malformed: 'MapProofError: a map proof is malformed (sizes, or a leaf off the key path)',
+  map_root_mismatch: 'MapProofError: the map proof leads to another root than the expected one',
 };
 
 /** Codes of NoteError (./note.ts and ./checkpoint.ts: C2SP signed-note and tlog-checkpoint). */
