@@ -20,6 +20,7 @@ import {
 import { CLIENT_ERROR_REGISTRY, registeredError, registryEntry } from '../../src/errors/registry.ts';
 import { IdentityError, TrustError } from '../../src/identity/errors.ts';
 import { KeyshareIntegrityError, KeyshareRequestError } from '../../src/keyshare/errors.ts';
+import { MapProofError } from '../../src/keyshare/map.ts';
 import { MerkleProofError } from '../../src/keyshare/merkle.ts';
 import { NoteError } from '../../src/keyshare/note.ts';
 import { RecordFormatError } from '../../src/keyshare/record.ts';
@@ -228,6 +229,7 @@ describe('every error class of the client', () => {
       KeyshareIntegrityError: () => new KeyshareIntegrityError('split_view'),
       KeyshareRequestError: () => new KeyshareRequestError(0, 'network_error', 'x'),
       MerkleProofError: () => new MerkleProofError('root_mismatch', 'x'),
+      MapProofError: () => new MapProofError('map_root_mismatch', 'x'),
       NoteError: () => new NoteError('no_trusted_signature', 'x'),
       RecordFormatError: () => new RecordFormatError('x'),
       ReleaseError: () => new ReleaseError('downgrade', 'x'),
