@@ -66,6 +66,28 @@ describe('configuration', () => {
     }
   });
 
+  it('--bus: local by default; a redis:// URL needs a postgres store; anything else refused, password unsaid', () => {
+    expect(config([]).bus).toBe('local');
+    expect(config([]).busHeartbeatMs).toBe(5000);
+    const pgUrl = 'postgres://sealpeer:pw@db.internal/sealpeer';
+    expect(config(['--bus', 'redis://:pw@bus.internal:6379/0', '--store', pgUrl]).bus).toBe(
+      'redis://:pw@bus.internal:6379/0',
+    );
+    expect(config([], { SEALPEER_BUS: 'rediss://bus', SEALPEER_STORE: pgUrl }).bus).toBe('rediss://bus');
+    expect(config(['--bus-heartbeat', '1s']).busHeartbeatMs).toBe(1000);
+    expect(() => config(['--bus', 'redis://bus'])).toThrow(/--bus needs a store every node shares/);
+    for (const bad of ['', 'redis', 'redis://', 'memcached://h', 'http://bus:6379'])
+      expect(() => config(['--bus', bad, '--store', pgUrl]), bad).toThrow(UsageError);
+    try {
+      config(['--bus', 'mongodb://u:s3cret@h/db', '--store', pgUrl]);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toMatch(/--bus wants local or a URL like redis:\/\//);
+      expect((e as Error).message).not.toContain('s3cret');
+    }
+    expect(() => config(['--bus-heartbeat', '0s'])).toThrow(UsageError);
+  });
+
   it('lists: repeatable and comma-separated; the first --keyshare-url replaces the default', () => {
     const c = config([
       '--keyshare-url',
