@@ -63,6 +63,8 @@ export class RedisBus implements Bus {
   private readonly sub: Redis;
   private readonly followed = new Map<string, Followed>();
   private readonly suspects = new Map<string, number>();
+  /** Nodes dropped because nobody listened on their topic, still to be confirmed dead or alive. */
+  private readonly dropped = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
   private local: LocalSide | undefined;
@@ -184,10 +186,17 @@ export class RedisBus implements Bus {
     this.cmd.publish(chTopic(channelId), encodeEvent('l', this.nodeId, clientId)).catch(this.failed('leave'));
   }
 
-  send(channelId: string, to: string, frame: () => Buffer): boolean {
+  send(channelId: string, to: string, frame: () => Buffer, lost: () => void): boolean {
     const target = this.followed.get(channelId)?.mirror.online.get(to);
     if (!target || target.node === this.nodeId) return false;
-    this.cmd.publish(nodeTopic(target.node), encodeSend(channelId, to, frame())).catch(this.failed('send'));
+    const node = target.node;
+    this.cmd.publish(nodeTopic(node), encodeSend(channelId, to, frame())).then((receivers) => {
+      if (receivers > 0) return;
+      // Nobody listens for that node: it died (or lost Redis). Its members leave now rather than after
+      // the heartbeat sweep; if it was only a blip, it announces them again when it reconnects.
+      lost();
+      this.dropNode(node, false);
+    }, this.failed('send'));
     return true;
   }
 
@@ -340,37 +349,61 @@ export class RedisBus implements Bus {
       if (Date.now() < this.sweepAfter) return;
       const seen = new Set<string>();
       for (const f of this.followed.values()) f.mirror.nodes(seen);
+      for (const n of this.dropped) seen.add(n);
       seen.delete(this.nodeId);
       const alive = await this.aliveNodes([...seen]);
       for (const node of seen) {
         if (alive.has(node)) {
           this.suspects.delete(node);
+          this.dropped.delete(node);
           continue;
         }
         // Two sweeps in a row: a node that is merely re-registering after a Redis restart is spared.
         const n = (this.suspects.get(node) ?? 0) + 1;
         this.suspects.set(node, n);
-        if (n >= 2) this.dropNode(node);
+        if (n >= 2) this.dropNode(node, true);
       }
     } catch (err) {
       this.failed('heartbeat')(err as Error);
     }
   }
 
-  private dropNode(node: string): void {
+  /**
+   * Forgets a node's members here (local subscribers see them leave). `confirmed` (its heartbeat key is
+   * gone) also deletes its entries in Redis; a node that merely had no listener for a moment keeps them,
+   * so it is found again when it re-announces or at the next re-read.
+   */
+  private dropNode(node: string, confirmed: boolean): void {
     this.suspects.delete(node);
+    let known = false;
+    for (const f of this.followed.values()) {
+      const seen = new Set<string>();
+      f.mirror.nodes(seen);
+      if (seen.has(node)) known = true;
+    }
+    if (!known && !(confirmed && this.dropped.has(node))) return;
     this.opts.log.info(
       { event: 'bus_node_gone', node },
       'a relay node stopped heartbeating; dropping its members',
     );
     for (const [ch, f] of this.followed) {
-      const gone = [...f.mirror.online].filter(([, l]) => l.node === node).map(([id]) => id);
       const left = f.mirror.dropNode(node);
-      for (const id of gone) this.cmd.hdelIfMine(onKey(ch), id, node).catch(this.failed('sweep'));
-      for (const id of left) {
-        this.cmd.hdelIfMine(subKey(ch), id, node).catch(this.failed('sweep'));
-        this.local?.presence(ch, 'leave', id);
-      }
+      for (const id of left) this.local?.presence(ch, 'leave', id);
+    }
+    if (confirmed) void this.purgeNode(node);
+    else this.dropped.add(node);
+  }
+
+  /** Deletes a dead node's entries from the hashes of the channels this node follows. */
+  private async purgeNode(node: string): Promise<void> {
+    this.dropped.delete(node);
+    try {
+      for (const ch of this.followed.keys())
+        for (const key of [onKey(ch), subKey(ch)])
+          for (const [id, v] of Object.entries(await this.cmd.hgetall(key)))
+            if (v === node || v.startsWith(`${node}|`)) await this.cmd.hdelIfMine(key, id, node);
+    } catch (err) {
+      this.failed('sweep')(err as Error);
     }
   }
 

@@ -43,9 +43,10 @@ export interface Bus {
   unsubscribed(channelId: string, clientId: string): void;
   /**
    * Routes a `message` frame to `to` on another node; false if `to` is online on no other node. The
-   * frame is built only when it is routed.
+   * frame is built only when it is routed. `lost` runs later if the node it went to turned out to be
+   * gone (nobody listening on its topic): the sender then hears `peer_not_found` as on a single node.
    */
-  send(channelId: string, to: string, frame: () => Buffer): boolean;
+  send(channelId: string, to: string, frame: () => Buffer, lost: () => void): boolean;
   /** Whether the channel has subscribers on other nodes (a publish then goes to the bus too). */
   hasRemoteSubscribers(channelId: string): boolean;
   /** Routes a publish frame to the subscribers on other nodes (nothing when there are none). */

@@ -242,13 +242,24 @@ export class Connection {
     const t0 = performance.now();
     const target = this.ctx.registry.find(this.channelId, to);
     if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, to, data));
-    else if (!this.ctx.bus.send(this.channelId, to, () => Buffer.from(this.messageFrame(raw, to, data)))) {
-      // Same answer whether `to` is unknown, offline, or online in another channel.
-      this.ctx.metrics.reject('peer_not_found');
-      this.sendRaw(out.error('peer_not_found', ref));
+    else if (
+      !this.ctx.bus.send(
+        this.channelId,
+        to,
+        () => Buffer.from(this.messageFrame(raw, to, data)),
+        () => this.peerNotFound(ref),
+      )
+    ) {
+      this.peerNotFound(ref);
       return;
     }
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
+  }
+
+  /** Same answer whether `to` is unknown, offline, online in another channel, or on a node that died. */
+  private peerNotFound(ref: string | undefined): void {
+    this.ctx.metrics.reject('peer_not_found');
+    this.sendRaw(out.error('peer_not_found', ref));
   }
 
   /** The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts). */
