@@ -39,6 +39,11 @@ export function parseArgs(
       throw new UsageError(`${from}: ${(e as Error).message}`);
     }
   }
+  if (config.workers > 1 && config.bus === 'local')
+    throw new UsageError(
+      '--workers needs the bus the workers meet on and a store they share: add --bus redis://host:6379 ' +
+        'and --store postgres://user:password@host/sealpeer (or run one process with --workers 1)',
+    );
   if (config.bus !== 'local' && config.store === 'sqlite')
     throw new UsageError(
       '--bus needs a store every node shares: add --store postgres://user:password@host/sealpeer ' +

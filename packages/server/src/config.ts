@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseBusSpec } from './bus/spec.ts';
 import { type IceServer, parseDuration, parseIceServers, parseTrustProxy, type TrustProxy } from './parse.ts';
 import { parseStoreSpec } from './store/spec.ts';
+import { parseWorkers } from './workers.ts';
 
 export type { IceServer, TrustProxy };
 
@@ -48,6 +49,8 @@ export interface ServerConfig {
   bus: string;
   /** Bus heartbeat: a node silent for 2-3 of them is taken for dead by the others. */
   busHeartbeatMs: number;
+  /** Worker processes sharing the port (src/workers.ts); 1 = this process serves. */
+  workers: number;
   dataDir: string;
   publicUrl: string | undefined;
   tlsCert: string | undefined;
@@ -95,6 +98,7 @@ export function defaultConfig(): ServerConfig {
     store: 'sqlite',
     bus: 'local',
     busHeartbeatMs: 5000,
+    workers: 1,
     dataDir: './data',
     publicUrl: undefined,
     tlsCert: undefined,
@@ -209,6 +213,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     'node bus: local (one node), or redis://host:6379 shared by nodes (needs a postgres --store)',
     (c, r) => {
       c.bus = parseBusSpec(r);
+    },
+  ),
+  opt(
+    '--workers',
+    'N|auto',
+    '1',
+    'processes sharing the port, one per core with auto (needs --bus and a postgres --store)',
+    (c, r) => {
+      c.workers = parseWorkers(r);
     },
   ),
   opt('--bus-heartbeat', 'DURATION', '5s', 'bus heartbeat; a node silent ~3 beats is dropped', (c, r, f) => {
