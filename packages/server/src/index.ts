@@ -78,6 +78,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     lockoutMs: config.limits.lockoutMs,
   });
   const registry = new ChannelRegistry<Connection>();
+  const metrics = createMetrics();
   let bus: Bus;
   try {
     await purge();
@@ -85,6 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     bus = await openBus(config.bus, {
       heartbeatMs: config.busHeartbeatMs,
       log,
+      metrics,
       local: (nodeId) => localSide(registry, nodeId),
     });
   } catch (err) {
@@ -92,7 +94,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   }
 
-  const metrics = createMetrics();
   const tls = config.tlsCert !== undefined;
   const live = {
     origins: new OriginPolicy([]),

@@ -100,6 +100,11 @@ describe('relay nodes on one Redis bus and one PostgreSQL store', () => {
     expect(await a.next()).toEqual({ type: 'message', from: cb.clientId, data: 'to-a "quoted"' });
     for (let i = 0; i < 20; i++) a.send({ type: 'send', to: cb.clientId, data: `n${i}` });
     for (let i = 0; i < 20; i++) expect((await b.next()).data).toBe(`n${i}`);
+    const routed = await n1!.metrics.registry.getSingleMetricAsString('sealpeer_bus_routed_total');
+    expect(routed).toContain('sealpeer_bus_routed_total{kind="send"} 21');
+    expect(await n1!.metrics.registry.getSingleMetricAsString('sealpeer_bus_up')).toMatch(
+      /sealpeer_bus_up 1$/m,
+    );
     // Unknown everywhere, and a client of another channel online on a third node: the same answer.
     const other = await createChannel(n3!);
     const co = await credential(n3!, other);

@@ -22,6 +22,10 @@ export interface RedisBusOptions {
   /** Heartbeat period; presence keys live 3 heartbeats. */
   heartbeatMs: number;
   log: Logger;
+  /** Told when the command connection goes up or down (metrics). */
+  up?: (up: boolean) => void;
+  /** Told of each frame routed to other nodes (metrics). */
+  routed?: (kind: 'send' | 'publish' | 'lost') => void;
 }
 
 interface Followed {
@@ -97,6 +101,10 @@ export class RedisBus implements Bus {
       conn.on('error', (err: Error) =>
         opts.log.warn({ event: 'bus_error', conn: name, err: err.message }, 'bus connection error'),
       );
+      if (name === 'cmd') {
+        conn.on('ready', () => opts.up?.(true));
+        conn.on('close', () => opts.up?.(false));
+      }
       conn.on('ready', () => {
         if (this.connectedOnce[name]) {
           opts.log.info({ event: 'bus_reconnected', conn: name }, 'bus reconnected; rebuilding presence');
@@ -190,8 +198,10 @@ export class RedisBus implements Bus {
     const target = this.followed.get(channelId)?.mirror.online.get(to);
     if (!target || target.node === this.nodeId) return false;
     const node = target.node;
+    this.opts.routed?.('send');
     this.cmd.publish(nodeTopic(node), encodeSend(channelId, to, frame())).then((receivers) => {
       if (receivers > 0) return;
+      this.opts.routed?.('lost');
       // Nobody listens for that node: it died (or lost Redis). Its members leave now rather than after
       // the heartbeat sweep; if it was only a blip, it announces them again when it reconnects.
       lost();
@@ -206,6 +216,7 @@ export class RedisBus implements Bus {
 
   publish(channelId: string, frame: Buffer): void {
     if (!this.hasRemoteSubscribers(channelId)) return;
+    this.opts.routed?.('publish');
     this.cmd.publish(chTopic(channelId), encodePublish(this.nodeId, frame)).catch(this.failed('publish'));
   }
 
