@@ -25,7 +25,8 @@ describe('Grafana dashboard', () => {
     const exported = new Set<string>();
     for (const m of await createMetrics().registry.getMetricsAsJSON()) {
       exported.add(m.name);
-      if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) exported.add(m.name + s);
+      if (String(m.type) === 'histogram')
+        for (const s of ['_bucket', '_sum', '_count']) exported.add(m.name + s);
     }
     const panels = allPanels(dash.panels).filter((p) => p.targets !== undefined || p.panels === undefined);
     console.log(`dashboard panels checked: ${panels.length}`);
