@@ -12,7 +12,19 @@
 // stops heartbeating for two sweeps is dropped: its subscribers `leave` and its hash entries go.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import {
+  type Batch,
+  CH_PREFIX,
+  type Cmd,
+  chTopic,
+  HDEL_IF_MINE,
+  nodeKey,
+  nodeTopic,
+  onKey,
+  subKey,
+} from './keys.ts';
 import { ChannelMirror } from './mirror.ts';
+import { aliveNodes, loadMirror } from './snapshot.ts';
 import type { Bus, LocalSide } from './types.ts';
 import { decodeEvent, decodeSend, encodeEvent, encodePublish, encodeSend } from './wire.ts';
 
@@ -35,28 +47,6 @@ interface Followed {
   refs: number;
 }
 
-// HDEL only if the field still belongs to this node (a newer login elsewhere must survive our cleanup).
-const HDEL_IF_MINE = `
-local v = redis.call('HGET', KEYS[1], ARGV[1])
-if v and (v == ARGV[2] or string.sub(v, 1, #ARGV[2] + 1) == ARGV[2] .. '|') then
-  return redis.call('HDEL', KEYS[1], ARGV[1])
-end
-return 0`;
-
-type Cmd = Redis & {
-  hdelIfMine(key: string, field: string, node: string): Promise<number>;
-};
-/** A pipeline that knows the script command defined on Cmd. */
-type Batch = ReturnType<Redis['pipeline']> & {
-  hdelIfMine(key: string, field: string, node: string): Batch;
-};
-
-const onKey = (ch: string) => `sp:on:${ch}`;
-const subKey = (ch: string) => `sp:sub:${ch}`;
-const nodeKey = (node: string) => `sp:node:${node}`;
-const chTopic = (ch: string) => `sp:c:${ch}`;
-const nodeTopic = (node: string) => `sp:n:${node}`;
-const CH_PREFIX = 'sp:c:';
 /** Longest wait between reconnect attempts. */
 const RETRY_CAP_MS = 1000;
 
@@ -285,31 +275,10 @@ export class RedisBus implements Bus {
   }
 
   /** Fills a mirror with the other live nodes' members of the channel (adds only). */
-  private async load(channelId: string, mirror: ChannelMirror): Promise<void> {
-    const [on, subs] = await Promise.all([
-      this.cmd.hgetall(onKey(channelId)),
-      this.cmd.hgetall(subKey(channelId)),
-    ]);
-    const nodes = new Set<string>();
-    const logins: Array<[string, string, number]> = [];
-    for (const [client, v] of Object.entries(on)) {
-      const [node, at] = v.split('|');
-      if (!node || node === this.nodeId) continue;
-      nodes.add(node);
-      logins.push([client, node, Number(at) || 0]);
-    }
-    for (const node of Object.values(subs)) if (node !== this.nodeId) nodes.add(node);
-    const alive = await this.aliveNodes([...nodes]);
-    for (const [client, node, at] of logins) if (alive.has(node)) mirror.setOnline(client, node, at);
-    for (const [client, node] of Object.entries(subs))
-      if (node !== this.nodeId && alive.has(node))
-        for (const ev of mirror.subscribe(client, node)) this.local?.presence(channelId, ev, client);
-  }
-
-  private async aliveNodes(nodes: string[]): Promise<Set<string>> {
-    if (nodes.length === 0) return new Set();
-    const res = await this.cmd.mget(nodes.map(nodeKey));
-    return new Set(nodes.filter((_, i) => res[i] !== null));
+  private load(channelId: string, mirror: ChannelMirror): Promise<void> {
+    return loadMirror(this.cmd, this.nodeId, channelId, mirror, (ev, client) =>
+      this.local?.presence(channelId, ev, client),
+    );
   }
 
   private onMessage(topic: Buffer, payload: Buffer): void {
@@ -362,7 +331,7 @@ export class RedisBus implements Bus {
       for (const f of this.followed.values()) f.mirror.nodes(seen);
       for (const n of this.dropped) seen.add(n);
       seen.delete(this.nodeId);
-      const alive = await this.aliveNodes([...seen]);
+      const alive = await aliveNodes(this.cmd, [...seen]);
       for (const node of seen) {
         if (alive.has(node)) {
           this.suspects.delete(node);
