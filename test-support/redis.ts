@@ -4,9 +4,9 @@
 // starts a new one on the same port, so the bus tests can show that nodes rebuild their presence.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './postgres.ts';
 
 export const REDIS_INSTALL_HINT =
   'redis-server not found: install it with `sudo apt-get install -y redis-server` ' +
@@ -36,18 +36,6 @@ export function redisServerBin(): string {
     }
   }
   throw new Error(REDIS_INSTALL_HINT);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function launch(bin: string, port: number, dir: string): Promise<ChildProcess> {

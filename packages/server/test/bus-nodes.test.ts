@@ -38,12 +38,24 @@ afterAll(async () => {
 async function cluster(n: number, opts: StartOptions = {}): Promise<TestServer[]> {
   const store = await pg.createDatabase();
   const nodes: TestServer[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = await start({ store, bus: redis.url, busHeartbeatMs: 200, adminPort: -1, ...opts });
-    servers.push(s);
-    nodes.push(s);
-  }
+  for (let i = 0; i < n; i++) nodes.push(await node(store, opts));
   return nodes;
+}
+
+/** One more node on `store` and the file's Redis. */
+async function node(store: string, opts: StartOptions = {}): Promise<TestServer> {
+  const s = await start({ store, bus: redis.url, busHeartbeatMs: 200, adminPort: -1, ...opts });
+  servers.push(s);
+  return s;
+}
+
+/** Two nodes, a channel, and one logged-in client on each (a on n1, b on n2). */
+async function twoNodesOneEach() {
+  const [n1, n2] = await cluster(2);
+  const ch = await createChannel(n1!);
+  const ca = await credential(n1!, ch);
+  const cb = await credential(n2!, ch);
+  return { n1: n1!, n2: n2!, ch, ca, cb, a: await on(n1!, ca), b: await on(n2!, cb) };
 }
 
 async function on(s: TestServer, cred: Parameters<typeof login>[1]): Promise<Client> {
@@ -228,12 +240,7 @@ describe('relay nodes on one Redis bus and one PostgreSQL store', () => {
   });
 
   it('rebuilds presence after a Redis restart: routing goes on, a node started after it sees everyone', async () => {
-    const [n1, n2] = await cluster(2);
-    const ch = await createChannel(n1!);
-    const ca = await credential(n1!, ch);
-    const cb = await credential(n2!, ch);
-    const a = await on(n1!, ca);
-    const b = await on(n2!, cb);
+    const { n1, ch, ca, cb, a, b } = await twoNodesOneEach();
     a.send({ type: 'subscribe' });
     await a.next();
     b.send({ type: 'subscribe' });
@@ -254,9 +261,9 @@ describe('relay nodes on one Redis bus and one PostgreSQL store', () => {
     }
     expect(got).toMatchObject({ type: 'message', from: ca.clientId });
     // Redis lost everything; a third node, started now, learns both members from what the nodes wrote back.
-    const [n3] = await startMore(n1!, 1);
-    const cc = await credential(n3!, ch);
-    const c = await on(n3!, cc);
+    const n3 = await node(n1.config.store);
+    const cc = await credential(n3, ch);
+    const c = await on(n3, cc);
     c.send({ type: 'subscribe' });
     const peers = await c.next();
     expect([...peers.peers].sort()).toEqual([ca.clientId, cb.clientId].sort());
@@ -268,16 +275,11 @@ describe('relay nodes on one Redis bus and one PostgreSQL store', () => {
       .map((r) => JSON.parse(r))
       .filter((f) => f.type === 'presence' && f.clientId === cb.clientId);
     if (told.length > 0) expect(told.at(-1)?.event).toBe('join');
-    expect(n1!.logs.some((l) => l.event === 'bus_reconnected')).toBe(true);
+    expect(n1.logs.some((l) => l.event === 'bus_reconnected')).toBe(true);
   });
 
   it('ignores malformed bus payloads: nothing delivered, nodes keep routing', async () => {
-    const [n1, n2] = await cluster(2);
-    const ch = await createChannel(n1!);
-    const ca = await credential(n1!, ch);
-    const cb = await credential(n2!, ch);
-    const a = await on(n1!, ca);
-    const b = await on(n2!, cb);
+    const { ch, ca, cb, a, b } = await twoNodesOneEach();
     b.send({ type: 'subscribe' });
     await b.next();
     const { Redis } = await import('ioredis');
@@ -306,14 +308,3 @@ describe('relay nodes on one Redis bus and one PostgreSQL store', () => {
     expect(await b.next()).toEqual({ type: 'message', from: ca.clientId, data: 'still fine' });
   });
 });
-
-/** More nodes on the same store as `like`. */
-async function startMore(like: TestServer, n: number): Promise<TestServer[]> {
-  const out: TestServer[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = await start({ store: like.config.store, bus: redis.url, busHeartbeatMs: 200, adminPort: -1 });
-    servers.push(s);
-    out.push(s);
-  }
-  return out;
-}

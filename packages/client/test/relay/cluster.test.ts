@@ -10,8 +10,8 @@ import { type RedisInstance, startRedis } from '../../../../test-support/redis.t
 import { type RelayNode, startRelayNode } from '../../../../test-support/relay-node.ts';
 import type { SealpeerClient } from '../../src/client.ts';
 import type { RelayState } from '../../src/relay/link.ts';
-import type { Session } from '../../src/session/session.ts';
-import { newClient, text } from '../support/peers.ts';
+import { inbox } from '../support/inbox.ts';
+import { newClient } from '../support/peers.ts';
 
 const FAST = { reconnect: { minDelayMs: 50, maxDelayMs: 400 } };
 
@@ -36,23 +36,6 @@ async function nodes(n: number): Promise<RelayNode[]> {
   const started = await Promise.all(Array.from({ length: n }, () => startRelayNode(args)));
   for (const s of started) cleanups.push(() => s.kill());
   return started;
-}
-
-/** Collects a session's messages as text and every integrity error. */
-function inbox(s: Session) {
-  const got: string[] = [];
-  const errors: string[] = [];
-  s.on('message', (m) => got.push(text(m)));
-  s.on('integrity-error', (e) => errors.push(e.reason));
-  return {
-    got,
-    errors,
-    until: async (n: number, ms = 15_000): Promise<string[]> => {
-      const end = Date.now() + ms;
-      while (got.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      return got;
-    },
-  };
 }
 
 function reach(c: SealpeerClient, s: RelayState, ms = 15_000): Promise<void> {
