@@ -2,8 +2,10 @@
 // that fill it (src/cli.ts). Durations are kept in milliseconds.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBusSpec } from './bus/spec.ts';
 import { type IceServer, parseDuration, parseIceServers, parseTrustProxy, type TrustProxy } from './parse.ts';
 import { parseStoreSpec } from './store/spec.ts';
+import { parseWorkers } from './workers.ts';
 
 export type { IceServer, TrustProxy };
 
@@ -43,6 +45,12 @@ export interface ServerConfig {
   adminPort: number;
   /** `sqlite` (in dataDir) or a postgres:// URL (src/store/open.ts). */
   store: string;
+  /** `local` (one node) or a redis:// URL shared by every node (src/bus/open.ts). */
+  bus: string;
+  /** Bus heartbeat: a node silent for 2-3 of them is taken for dead by the others. */
+  busHeartbeatMs: number;
+  /** Worker processes sharing the port (src/workers.ts); 1 = this process serves. */
+  workers: number;
   dataDir: string;
   publicUrl: string | undefined;
   tlsCert: string | undefined;
@@ -88,6 +96,9 @@ export function defaultConfig(): ServerConfig {
     port: 8080,
     adminPort: 9090,
     store: 'sqlite',
+    bus: 'local',
+    busHeartbeatMs: 5000,
+    workers: 1,
     dataDir: './data',
     publicUrl: undefined,
     tlsCert: undefined,
@@ -195,6 +206,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   ),
   text('--data-dir', 'DIR', './data', 'where the SQLite database lives', 'dataDir'),
+  opt(
+    '--bus',
+    'local|URL',
+    'local',
+    'node bus: local (one node), or redis://host:6379 shared by nodes (needs a postgres --store)',
+    (c, r) => {
+      c.bus = parseBusSpec(r);
+    },
+  ),
+  opt(
+    '--workers',
+    'N|auto',
+    '1',
+    'processes sharing the port, one per core with auto (needs --bus and a postgres --store)',
+    (c, r) => {
+      c.workers = parseWorkers(r);
+    },
+  ),
+  opt('--bus-heartbeat', 'DURATION', '5s', 'bus heartbeat; a node silent ~3 beats is dropped', (c, r, f) => {
+    c.busHeartbeatMs = dur(r, f, 600_000);
+  }),
   opt(
     '--admin-port',
     'N',
