@@ -12,6 +12,8 @@ export {
   type KeyshareIntegrityReason,
   KeyshareRequestError,
   type KeyshareStateStore,
+  KeyshareUnverifiedError,
+  type KeyshareUnverifiedReason,
   type LookupResult,
   MemoryStateStore as KeyshareMemoryStateStore,
   type PeerCheckResult,

@@ -15,8 +15,11 @@ import {
   KEYSHARE_INTEGRITY_CODES,
   KEYSHARE_INTEGRITY_REASONS,
   KEYSHARE_REQUEST_CODES,
+  KEYSHARE_UNVERIFIED_CODES,
+  KEYSHARE_UNVERIFIED_REASONS,
   KeyshareIntegrityError,
   KeyshareRequestError,
+  KeyshareUnverifiedError,
   MAP_ERROR_CODES,
   MERKLE_ERROR_CODES,
   NOTE_ERROR_CODES,
@@ -110,6 +113,9 @@ export const CLIENT_ERROR_REGISTRY: readonly ErrorGroup[] = [
     classes: [
       registryEntry('KeyshareIntegrityError', KeyshareIntegrityError, KEYSHARE_INTEGRITY_CODES, {
         reasons: Object.keys(KEYSHARE_INTEGRITY_REASONS),
+      }),
+      registryEntry('KeyshareUnverifiedError', KeyshareUnverifiedError, KEYSHARE_UNVERIFIED_CODES, {
+        reasons: Object.keys(KEYSHARE_UNVERIFIED_REASONS),
       }),
       registryEntry('KeyshareRequestError', KeyshareRequestError, KEYSHARE_REQUEST_CODES, {
         passesOn: 'the keyshare service (docs/errors.md §Keyshare, "Service (HTTP)")',

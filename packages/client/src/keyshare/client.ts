@@ -10,7 +10,7 @@ import {
   type WitnessPolicy,
 } from './cosignature.ts';
 import { bytesEqual } from './encoding.ts';
-import { KeyshareIntegrityError, KeyshareRequestError } from './errors.ts';
+import { KeyshareIntegrityError, KeyshareRequestError, KeyshareUnverifiedError } from './errors.ts';
 import { checkConsistent, LogView } from './log-view.ts';
 import { type NoteVerifier, parseVerifierKey } from './note.ts';
 import {
@@ -134,9 +134,10 @@ export class KeyshareClient {
    * Looks up a handle's latest record and verifies it completely: record signature, inclusion proof
    * against the checkpoint, the map proof that this record is the handle's current one, checkpoint
    * signature against the pinned key, and consistency with the last checkpoint seen. Throws
-   * KeyshareIntegrityError on any failure (do not use the key then), KeyshareRequestError('not_found')
-   * when the map proves nothing is logged for the handle (a "not found" without that proof is
-   * `absence_unproven`).
+   * KeyshareIntegrityError on any proven failure (do not use the key then),
+   * KeyshareUnverifiedError('witness_quorum') when the pinned witness quorum is not met (do not use
+   * the key either, but nothing is proven false), KeyshareRequestError('not_found') when the map
+   * proves nothing is logged for the handle (a "not found" without that proof is `absence_unproven`).
    *
    * An answer older than the stored checkpoint is asked for again once: concurrent lookups can be
    * answered out of order by an honest log. A log that serves the older tree again is refused
@@ -148,7 +149,8 @@ export class KeyshareClient {
     try {
       return await this.#acceptLookup(await this.api.getRecord(handle), handle);
     } catch (err) {
-      const reason = err instanceof KeyshareIntegrityError ? err.reason : null;
+      const reason =
+        err instanceof KeyshareIntegrityError || err instanceof KeyshareUnverifiedError ? err.reason : null;
       if (reason === 'witness_quorum') await new Promise((r) => setTimeout(r, WITNESS_RETRY_MS));
       else if (reason !== 'checkpoint_rollback') throw err;
       return this.#acceptLookup(await this.api.getRecord(handle), handle);
@@ -171,7 +173,7 @@ export class KeyshareClient {
     } catch (err) {
       // Logged, but the witnesses had not cosigned in time: look it up again (that retries once more)
       // and accept only our own record.
-      if (!(err instanceof KeyshareIntegrityError && err.reason === 'witness_quorum')) throw err;
+      if (!(err instanceof KeyshareUnverifiedError && err.reason === 'witness_quorum')) throw err;
       await new Promise((r) => setTimeout(r, WITNESS_RETRY_MS));
       const again = await this.lookup(record.handle);
       if (!bytesEqual(again.record.signature, signed.signature)) throw err;

@@ -27,8 +27,6 @@ export const KEYSHARE_INTEGRITY_REASONS = {
   fork_detected: 'two checkpoints of the same size have different roots (forked log)',
   split_view: "a peer's checkpoint is inconsistent with ours: the log shows different views",
   state_invalid: 'the stored checkpoint is not a valid checkpoint of the pinned log',
-  witness_quorum:
-    'the checkpoint lacks valid cosignatures from the required number (k of n) of pinned witnesses',
   cosignature_invalid: "a pinned witness's cosignature on the checkpoint does not verify",
 } as const;
 
@@ -41,6 +39,31 @@ export class KeyshareIntegrityError extends CodedError<'keyshare_integrity'> {
     super(
       'keyshare_integrity',
       `keyshare integrity failure (${reason}): ${detail ?? KEYSHARE_INTEGRITY_REASONS[reason]}`,
+    );
+    this.reason = reason;
+  }
+}
+
+/**
+ * Why a keyshare answer could not be verified although nothing in it is proven false (no red alarm:
+ * a witness may be down or a proxy may have stripped lines). The key in that answer must not be used,
+ * but this is "could not verify", never an integrity verdict (docs/errors.md §Keyshare).
+ */
+export const KEYSHARE_UNVERIFIED_REASONS = {
+  witness_quorum:
+    'the checkpoint lacks valid cosignatures from the required number (k of n) of pinned witnesses',
+} as const;
+
+export type KeyshareUnverifiedReason = keyof typeof KEYSHARE_UNVERIFIED_REASONS;
+
+/** A refusal without proof of tampering: the answer is not used, and no alarm is raised. */
+export class KeyshareUnverifiedError extends CodedError<'keyshare_unverified'> {
+  override readonly name = 'KeyshareUnverifiedError';
+  readonly reason: KeyshareUnverifiedReason;
+  constructor(reason: KeyshareUnverifiedReason, detail?: string) {
+    super(
+      'keyshare_unverified',
+      `keyshare answer could not be verified (${reason}): ${detail ?? KEYSHARE_UNVERIFIED_REASONS[reason]}`,
     );
     this.reason = reason;
   }
@@ -62,6 +85,11 @@ export const KEYSHARE_INTEGRITY_CODES = {
   keyshare_integrity: 'an answer failed verification; see the reason',
 } as const;
 
+/** The code of KeyshareUnverifiedError. */
+export const KEYSHARE_UNVERIFIED_CODES = {
+  keyshare_unverified: 'an answer could not be verified (no proof of tampering); see the reason',
+} as const;
+
 /** Codes KeyshareRequestError gets from the client itself; a refusal carries the service's code. */
 export const KEYSHARE_REQUEST_CODES = {
   network_error: 'the keyshare could not be reached',
@@ -70,7 +98,11 @@ export const KEYSHARE_REQUEST_CODES = {
 } as const;
 
 /** Client-side codes that are not integrity reasons. */
-export const KEYSHARE_CLIENT_CODES = { ...KEYSHARE_INTEGRITY_CODES, ...KEYSHARE_REQUEST_CODES } as const;
+export const KEYSHARE_CLIENT_CODES = {
+  ...KEYSHARE_INTEGRITY_CODES,
+  ...KEYSHARE_UNVERIFIED_CODES,
+  ...KEYSHARE_REQUEST_CODES,
+} as const;
 
 /** Codes of MerkleProofError (./merkle.ts, RFC 9162 §2.1.3.2 / §2.1.4.2 proof checks). */
 export const MERKLE_ERROR_CODES: Record<MerkleErrorCode, string> = {

@@ -36,13 +36,15 @@ export {
   verifyCosignature,
 } from './cosignature.ts';
 export { fromBase64, toBase64, tryBase64 } from './encoding.ts';
-export type { KeyshareIntegrityReason } from './errors.ts';
+export type { KeyshareIntegrityReason, KeyshareUnverifiedReason } from './errors.ts';
 export {
   CodedError,
   KEYSHARE_CLIENT_CODES,
   KEYSHARE_INTEGRITY_REASONS,
+  KEYSHARE_UNVERIFIED_REASONS,
   KeyshareIntegrityError,
   KeyshareRequestError,
+  KeyshareUnverifiedError,
 } from './errors.ts';
 export type { ConsistencyProofSource } from './log-view.ts';
 export { checkConsistent, LogView } from './log-view.ts';
