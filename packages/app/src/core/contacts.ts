@@ -15,6 +15,7 @@ import {
 } from '@sealpeer/client';
 import { deviceDigits } from './keys.ts';
 import type { KeyValue } from './storage.ts';
+import { storedWitnessPins, type WitnessPins } from './witness-pins.ts';
 
 export interface ContactView {
   contactId: string;
@@ -38,6 +39,8 @@ function checkHandle(handle: string): string {
 
 /** Where the verifier key pinned for a keyshare (after its first verified answer) is kept. */
 const verifierSlot = (url: string): string => `keyshare-verifier|${url}`;
+/** Where the witnesses and quorum pinned for a keyshare are kept (used by every lookup on it). */
+const witnessSlot = (url: string): string => `keyshare-witnesses|${url}`;
 
 /** This device's own handle on a keyshare, as published from here. */
 export interface OwnHandle {
@@ -75,15 +78,31 @@ export class ContactBook {
     this.checkpoints = new KeyValueCheckpointStore(kv);
   }
 
-  /** One client per (keyshare, verifier key), all sharing the persisted checkpoint store. */
-  private client(url: string, verifierKey: string): KeyshareClient {
-    const key = `${url}|${verifierKey.trim()}`;
+  /**
+   * One client per (keyshare, verifier key, pinned witnesses), all sharing the persisted checkpoint
+   * store. With witnesses pinned for `url`, every checkpoint must carry their quorum of cosignatures.
+   */
+  private async client(url: string, verifierKey: string): Promise<KeyshareClient> {
+    const witnesses = await this.pinnedWitnesses(url);
+    const key = `${url}|${verifierKey.trim()}|${JSON.stringify(witnesses ?? null)}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new KeyshareClient({ url, verifierKey: verifierKey.trim(), stateStore: this.checkpoints });
+      const verifier = verifierKey.trim();
+      client = new KeyshareClient({ url, verifierKey: verifier, stateStore: this.checkpoints, witnesses });
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /** The witnesses and quorum pinned for `url`, if any. */
+  async pinnedWitnesses(url: string): Promise<WitnessPins | undefined> {
+    return storedWitnessPins(await this.kv.get(witnessSlot(url)));
+  }
+
+  /** Pins witnesses and a quorum for `url` (null unpins them); later answers need their cosignatures. */
+  async pinWitnesses(url: string, pins: WitnessPins | null): Promise<void> {
+    if (pins) await this.kv.put(witnessSlot(url), { keys: pins.keys, quorum: pins.quorum });
+    else await this.kv.delete(witnessSlot(url));
   }
 
   /** The verifier key pinned earlier for `url`, if any. */
@@ -94,7 +113,7 @@ export class ContactBook {
 
   async lookup(url: string, verifierKey: string, handle: string): Promise<ContactView> {
     const name = checkHandle(handle);
-    const found = await this.client(url, verifierKey).lookup(name);
+    const found = await (await this.client(url, verifierKey)).lookup(name);
     await this.kv.put(verifierSlot(url), verifierKey.trim());
     const contactId = `keyshare:${new URL(url).origin}/${name}`;
     const identity = { ed25519: found.identityKey, x25519: found.x25519Key };
@@ -123,7 +142,8 @@ export class ContactBook {
    */
   async publishOwn(url: string, verifierKey: string, handle: string): Promise<OwnHandle> {
     const name = checkHandle(handle);
-    const res = await this.client(url, verifierKey).publish(name, identityRecordKeys(this.identity));
+    const client = await this.client(url, verifierKey);
+    const res = await client.publish(name, identityRecordKeys(this.identity));
     await this.kv.put(verifierSlot(url), verifierKey.trim());
     const own = { handle: name, leafIndex: res.leafIndex };
     await this.kv.put(`keyshare-own|${url}`, own);
@@ -146,7 +166,7 @@ export class ContactBook {
     const own = await this.ownHandle(url);
     if (!own) return null;
     const mine = this.identity.publicIdentity.ed25519;
-    const watch = watchOwnHandle(this.client(url, verifierKey), own.handle, {
+    const watch = watchOwnHandle(await this.client(url, verifierKey), own.handle, {
       ownKeys: () => [mine],
       onAlert: () => undefined,
       intervalMs: 0,

@@ -5,6 +5,7 @@ import { type AppContext, describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits } from '../core/model.ts';
 import { type Child, h, replace } from '../ui/dom.ts';
+import { showKeyshareFailure, witnessCard } from './keyshare-witnesses.ts';
 
 const STATE_TEXT: Record<ContactView['trust'], string> = {
   unverified: 'unverified: compare this fingerprint with the one on their Device screen',
@@ -67,9 +68,7 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
       engine.contacts
         .lookup(url.value, verifier.value, handle.value)
         .then(show)
-        .catch((err: unknown) =>
-          replace(result, h('p', { class: 'error', testid: 'contact-error' }, describeError(err))),
-        ),
+        .catch((err: unknown) => showKeyshareFailure(ctx, result, err)),
     h('label', { attrs: { for: 'keyshare-url' } }, 'Keyshare'),
     url,
     h(
@@ -94,6 +93,7 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
     ),
     h('section', { class: 'card' }, form),
     result,
+    witnessCard(engine, url),
     ownHandleCard(engine, url, verifier),
   );
 }

@@ -27,7 +27,7 @@ export interface TestStack {
 
 export async function startStack(
   appDir: string,
-  opts: { tamper?: Tamper; keyshare?: boolean } = {},
+  opts: { tamper?: Tamper; keyshare?: boolean; keyshareUrls?: string[] } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-app-e2e-'));
   // The proxy must exist first: the server allows its origin for WebSocket upgrades.
@@ -50,7 +50,8 @@ export async function startStack(
       dataDir,
       appDir,
       allowedOrigins: [proxy.url],
-      keyshareUrls: keyshare ? [keyshare.url] : [],
+      // A started keyshare first; `keyshareUrls` adds others (listed in /api/config and the CSP).
+      keyshareUrls: [...(keyshare ? [keyshare.url] : []), ...(opts.keyshareUrls ?? [])],
       logLevel: 'warn',
       logStream: new Writable({ write: (_c, _e, cb) => cb() }),
     });
