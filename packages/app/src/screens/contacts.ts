@@ -1,11 +1,12 @@
 // Contacts by keyshare handle: pick a keyshare, pin its log verifier key (obtained out of band, e.g. from
 // the operator's page), look a handle up, and see the contact's fingerprint and verification state.
+import { KeyshareUnverifiedError } from '@sealpeer/client';
 import type { ContactView } from '../core/contacts.ts';
 import { type AppContext, describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits } from '../core/model.ts';
 import { type Child, h, replace } from '../ui/dom.ts';
-import { showKeyshareFailure, witnessCard } from './keyshare-witnesses.ts';
+import { showKeyshareFailure, unverifiedNotice, witnessCard } from './keyshare-witnesses.ts';
 
 const STATE_TEXT: Record<ContactView['trust'], string> = {
   unverified: 'unverified: compare this fingerprint with the one on their Device screen',
@@ -112,7 +113,9 @@ function ownHandleCard(engine: Engine, url: HTMLInputElement, verifier: HTMLInpu
   const fail = (err: unknown) =>
     replace(
       status,
-      h('p', { class: 'error', testid: 'own-error', attrs: { role: 'alert' } }, describeError(err)),
+      err instanceof KeyshareUnverifiedError
+        ? unverifiedNotice(err, 'own-error')
+        : h('p', { class: 'error', testid: 'own-error', attrs: { role: 'alert' } }, describeError(err)),
     );
   const showOwn = (own: { handle: string; leafIndex: number }, note: string) =>
     replace(

@@ -15,18 +15,23 @@ const pinnedText = (p: WitnessPins | undefined): string =>
     ? `Pinned: ${p.quorum} of ${p.keys.length} witness${p.keys.length === 1 ? '' : 'es'} must cosign this keyshare’s checkpoints.`
     : 'No witnesses pinned for this keyshare.';
 
+/** The neutral "could not verify" line for a missing witness quorum (no alarm). */
+export function unverifiedNotice(err: KeyshareUnverifiedError, testid: string): HTMLElement {
+  const p = h(
+    'p',
+    { class: 'notice', testid, attrs: { role: 'status' } },
+    'Could not verify: not enough witnesses cosigned the keyshare’s checkpoint ',
+    `(${err.message.slice(err.message.lastIndexOf(': ') + 2)}). `,
+    'A witness may be down or the answer was cut short. The key was not used; try again later.',
+  );
+  p.dataset.kind = 'unverified';
+  return p;
+}
+
 /** Shows a failed keyshare answer in `target`: neutral for "could not verify", red alarm for proof. */
 export function showKeyshareFailure(ctx: AppContext, target: HTMLElement, err: unknown): void {
   if (err instanceof KeyshareUnverifiedError) {
-    const p = h(
-      'p',
-      { class: 'notice', testid: 'contact-error', attrs: { role: 'status' } },
-      'Could not verify: not enough witnesses cosigned the keyshare’s checkpoint ',
-      `(${err.message.slice(err.message.lastIndexOf(': ') + 2)}). `,
-      'A witness may be down or the answer was cut short. The key was not used; try again later.',
-    );
-    p.dataset.kind = 'unverified';
-    replace(target, p);
+    replace(target, unverifiedNotice(err, 'contact-error'));
     return;
   }
   const p = h('p', { class: 'error', testid: 'contact-error' }, describeError(err));

@@ -133,15 +133,24 @@ describe('keyshare witnesses pinned in the app', { timeout: E2E_TEST_MS }, () =>
     await lookup('bob');
     expect(await page.locator(tid('contact-error')).count()).toBe(0);
     await page.locator(tid('contact-trust', '[data-state="unverified"]')).waitFor();
+    // This device publishes its own handle too (checked again on every visit, with the pins).
+    await page.locator(tid('own-handle')).fill('alice');
+    await page.locator(tid('own-publish')).click();
+    expect(await page.locator(tid('own-published')).textContent()).toContain('alice');
   });
 
   it('the cosignature stripped: refused with the neutral "could not verify", no alarm', async () => {
-    // The pins survive a reload (kept per keyshare URL in IndexedDB) and are used by the next lookup.
+    // The pins survive a reload (kept per keyshare URL in IndexedDB) and are used by the own-handle
+    // check on the visit and the next lookup.
+    proxy.mode = 'strip';
+    const before = proxy.rewritten;
     await page.reload();
     await page.locator(tid('screen-contacts')).waitFor();
     await page.locator(tid('witness-status', ':text("Pinned: 1 of 1")')).waitFor();
-    proxy.mode = 'strip';
-    const before = proxy.rewritten;
+    const own = page.locator(tid('own-error'));
+    await own.waitFor();
+    expect(await own.getAttribute('data-kind')).toBe('unverified');
+    expect(await own.textContent()).toMatch(/^Could not verify: not enough witnesses/);
     await lookup('bob');
     expect(proxy.rewritten).toBeGreaterThan(before);
     const error = page.locator(tid('contact-error'));
