@@ -63,6 +63,7 @@ describe('keyshare witnesses pinned in the app', { timeout: E2E_TEST_MS }, () =>
   let cosignerKey = '';
 
   beforeAll(async () => {
+    browser = await launchChromium();
     proxy = await startKeyshareProxy(() => ks!.url, WITNESS_NAME);
     // The page reaches the keyshare only through the proxy (listed in the app config and its CSP).
     stack = await startStack(await buildAppOnce(), { keyshareUrls: [proxy.url] });
@@ -89,15 +90,14 @@ describe('keyshare witnesses pinned in the app', { timeout: E2E_TEST_MS }, () =>
       witnesses: { keys: [cosignerKey], quorum: 1 },
     });
     await bob.publish('bob', identityRecordKeys(Identity.generate()));
-    browser = await launchChromium();
     page = (await openPage(browser)).page;
     await page.goto(`${stack.url}/#/contacts`);
     await page.locator(tid('screen-contacts')).waitFor();
   });
   afterAll(async () => {
-    await browser?.close();
-    await ks?.close();
     witness?.kill('SIGKILL');
+    await ks?.close();
+    await browser?.close();
     await proxy?.close();
     await stack?.close();
   });
