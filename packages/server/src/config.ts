@@ -31,6 +31,8 @@ export interface Limits {
   pingIntervalMs: number;
   /** Invalid frames a connection may send before it is closed with 1008. */
   maxInvalidFrames: number;
+  /** Rendezvous tags one connection may listen on (docs/protocol.md 1.8). */
+  maxRendezvousTags: number;
   /** Bytes queued for one socket before it is closed with 1013 (bounded send queue). */
   maxBufferedBytes: number;
   /** Largest frame accepted (larger -> close 1009) and largest `data` string (UTF-8 bytes). */
@@ -85,6 +87,7 @@ export const DEFAULT_LIMITS: Limits = {
   loginTimeoutMs: 10_000,
   pingIntervalMs: 25_000,
   maxInvalidFrames: 10,
+  maxRendezvousTags: 256,
   maxBufferedBytes: 1024 * 1024,
   maxFrameBytes: 64 * 1024,
   maxDataBytes: 48 * 1024,
@@ -316,5 +319,6 @@ export const OPTIONS: readonly OptionSpec[] = [
   limit('--login-timeout', 'loginTimeoutMs', 'time to send the login frame', dur, showMs),
   limit('--ping-interval', 'pingIntervalMs', 'server ping interval; silent peers are dropped', dur, showMs),
   limit('--max-invalid-frames', 'maxInvalidFrames', 'invalid frames before close 1008', count, showN),
+  limit('--max-rendezvous-tags', 'maxRendezvousTags', 'rendezvous tags per connection', count, showN),
   limit('--max-buffered-bytes', 'maxBufferedBytes', 'send queue per socket before close 1013', count, showN),
 ];

@@ -17,6 +17,7 @@ import { localSide } from './relay/cluster.ts';
 import type { Connection } from './relay/connection.ts';
 import { WriteBatcher } from './relay/cork.ts';
 import { ChannelRegistry } from './relay/registry.ts';
+import { RendezvousRegistry } from './relay/rendezvous.ts';
 import { attachRelay } from './relay/server.ts';
 import { openStore } from './store/open.ts';
 import { describeStore } from './store/spec.ts';
@@ -121,7 +122,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = await buildHttpApp(ctx);
   const relay = attachRelay(
     app.server,
-    { limits: config.limits, batcher: new WriteBatcher(), store, registry, bus, metrics, lockout, log, now },
+    {
+      limits: config.limits,
+      batcher: new WriteBatcher(),
+      store,
+      registry,
+      bus,
+      rendezvous: new RendezvousRegistry<Connection>(),
+      metrics,
+      lockout,
+      log,
+      now,
+    },
     { path: '/ws', origins: () => live.origins, trust: trustFunction(config.trustProxy) },
   );
   try {

@@ -19,6 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
+import { parseTags, type RendezvousRegistry } from './rendezvous.ts';
 import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
@@ -29,6 +30,8 @@ export interface RelayContext {
   registry: ChannelRegistry<Connection>;
   /** Other nodes (bus/types.ts); in-process by default, where every call is a no-op. */
   bus: Bus;
+  /** Rendezvous tags of live connections on this node (1.8). */
+  rendezvous: RendezvousRegistry<Connection>;
   metrics: Metrics;
   lockout: LoginLockout;
   log: Logger;
@@ -47,6 +50,8 @@ export class Connection {
   loginAt = 0;
   /** Holds a reference on the bus's view of the channel, released at cleanup. */
   private onBus = false;
+  /** Rendezvous tags this connection listens on (docs/protocol.md 1.8). */
+  tags: ReadonlySet<string> = new Set();
   /** Start of every message frame this client sends, built once at login (splice.ts). */
   private messagePrefix: Buffer = Buffer.alloc(0);
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
@@ -128,6 +133,10 @@ export class Connection {
         return;
       case 'subscribe': {
         this.subscribe(f.id);
+        return;
+      }
+      case 'rendezvous': {
+        this.listen(f.tags, f.id);
         return;
       }
       case 'login':
@@ -227,6 +236,36 @@ export class Connection {
     this.sendRaw(out.peers(peers, ref));
   }
 
+  /** 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. */
+  private listen(list: string, ref: string | undefined): void {
+    const { rendezvous } = this.ctx;
+    const next = parseTags(list, this.ctx.limits.maxRendezvousTags);
+    if (!next) {
+      this.invalidFrame(ref);
+      return;
+    }
+    if (!rendezvous.fits(this, next)) {
+      this.ctx.metrics.reject('rendezvous_full');
+      this.sendRaw(out.error('rendezvous_full', ref));
+      return;
+    }
+    const { added, removed } = rendezvous.replace(this, next);
+    this.tags = new Set(next);
+    for (const t of removed) this.tellListeners(t, 'leave');
+    for (const t of added) this.tellListeners(t, 'join');
+    const matches: Array<{ tag: string; clientId: string }> = [];
+    for (const tag of next)
+      for (const c of rendezvous.listeners(tag)) if (c !== this) matches.push({ tag, clientId: c.clientId });
+    this.sendRaw(out.rendezvousOk(matches, ref));
+  }
+
+  private tellListeners(tag: string, event: 'join' | 'leave'): void {
+    const listeners = this.ctx.rendezvous.listeners(tag);
+    if (listeners.size === 0) return;
+    const frame = Buffer.from(out.rendezvous(event, tag, this.clientId));
+    for (const c of listeners) if (c !== this) c.sendRaw(frame);
+  }
+
   private publish(data: string): void {
     const t0 = performance.now();
     const { bus } = this.ctx;
@@ -240,7 +279,11 @@ export class Connection {
 
   private sendTo(to: string, data: string, ref: string | undefined, raw: Buffer): void {
     const t0 = performance.now();
-    const target = this.ctx.registry.find(this.channelId, to);
+    // In the channel, or (1.8) a rendezvous partner on this node; else the bus; the same answer for an
+    // unknown, offline, or other-channel client without a shared tag.
+    const target =
+      this.ctx.registry.find(this.channelId, to) ??
+      (this.tags.size > 0 ? this.ctx.rendezvous.partner(this, to) : undefined);
     if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, to, data));
     else if (
       !this.ctx.bus.send(
@@ -323,6 +366,11 @@ export class Connection {
     clearTimeout(this.loginTimer);
     if (!wasReady) return;
     const { registry, bus } = this.ctx;
+    if (this.tags.size > 0) {
+      const { removed } = this.ctx.rendezvous.replace(this, []);
+      this.tags = new Set();
+      for (const t of removed) this.tellListeners(t, 'leave');
+    }
     const subs = registry.subscribers(this.channelId);
     const removed = registry.remove(this.channelId, this.clientId, this);
     if (removed.subscribed) {
