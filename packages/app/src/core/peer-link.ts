@@ -55,6 +55,7 @@ export class PeerLink {
       peerFingerprint: undefined,
       safetyNumber: undefined,
       trust: 'unverified',
+      pendingRequest: path === 'request' && session.role === 'responder',
       link: 'pairing',
       rtc: 'idle',
       dtls: 'pending',
@@ -165,7 +166,7 @@ export class PeerLink {
 
   /** Negotiates WebRTC through the sealed session (only on an open, trusted session). */
   startRtc(): void {
-    if (this.rtc || this.model.link !== 'open' || this.model.trust === 'key-changed') return;
+    if (this.rtc || !this.trusted) return;
     this.model.rtc = 'connecting';
     this.emit();
     let link: RtcLink;
@@ -213,7 +214,14 @@ export class PeerLink {
 
   /** True once the peer's keys are checked and not blocked: chat may be shown and sent. */
   private get trusted(): boolean {
-    return this.model.link === 'open' && this.model.trust !== 'key-changed';
+    return this.model.link === 'open' && this.model.trust !== 'key-changed' && !this.model.pendingRequest;
+  }
+
+  /** The user accepted this contact request: held messages are shown, WebRTC may start. */
+  acceptRequest(): void {
+    this.model.pendingRequest = false;
+    this.flushHeld();
+    this.emit();
   }
 
   private sendApp(m: AppMessage): boolean {
