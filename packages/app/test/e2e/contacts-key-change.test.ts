@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
-import { chat, createChannel, readInviteQr, safetyNumber, screenshot, tid } from '../support/flows.ts';
+import {
+  chat,
+  createChannel,
+  readInviteQr,
+  replaceIdentity,
+  safetyNumber,
+  screenshot,
+  tid,
+} from '../support/flows.ts';
 import type { TestStack } from '../support/server.ts';
 import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
@@ -43,14 +51,7 @@ describe('a saved contact whose key changed', { timeout: E2E_TEST_MS }, () => {
 
   it('B replaces its identity and pairs again at the same address: blocked on both sides', async () => {
     await b.page.locator(tid('nav-device')).click();
-    await Promise.all([
-      b.page.waitForEvent('load'),
-      b.page
-        .locator(tid('replace-identity'))
-        .click()
-        .then(() => b.page.locator(tid('replace-identity-confirm')).click()),
-    ]);
-    await b.page.locator(tid('screen-device')).waitFor();
+    await replaceIdentity(b.page);
     await a.page.goto(channelUrl);
     await a.page.locator(tid('channel-status', '[data-state="connected"]')).waitFor();
     await a.page.locator(tid('show-invite')).click();
