@@ -325,8 +325,9 @@ class AppEngine implements Engine {
   }
 
   /**
-   * The pairing to show for a contact: a live one with it (both sides prefer the session started by the
-   * side with the smaller identity key, so simultaneous Chat clicks end up in the same session).
+   * The pairing to show for a contact: a live one with it (both sides prefer the sessions started by the
+   * side with the smaller identity key, so simultaneous Chat clicks end up in the same session; of those
+   * the newest).
    */
   contactPeer(id: string): PeerModel | undefined {
     const mine = toHex(this.identity.publicIdentity.ed25519);
@@ -337,7 +338,8 @@ class AppEngine implements Engine {
         toHex(l.session.peerIdentityKey ?? new Uint8Array()) === id,
     );
     const preferred = (l: PeerLink): boolean => (l.session.role === 'initiator') === mine < id;
-    return (live.find(preferred) ?? live[live.length - 1])?.model;
+    // The newest of them: an older one may be stale (the peer reloaded without a goodbye).
+    return (live.filter(preferred).pop() ?? live.pop())?.model;
   }
 
   /** Chat/Call on a contact: its live pairing, or a new Noise KK session if it is online. */

@@ -83,6 +83,23 @@ describe('saved contacts reconnect without an invite', { timeout: E2E_TEST_MS },
     expect(helloPaths(stack, mark)).toEqual([3]);
   });
 
+  it('verifying the key on the contact chat verifies the contact everywhere (list, next session)', async () => {
+    await a.page.locator(tid('mark-verified')).click();
+    await a.page.locator(`${tid('peer-panel')} ${tid('peer-trust', '[data-state="verified"]')}`).waitFor();
+    await a.page.goto(`${stack.url}/#/contacts`);
+    await a.page.locator(contactRow('Bob', '[data-verified="true"]')).waitFor();
+    expect(await a.page.locator(contactRow('Bob')).textContent()).toContain('verified (safety number');
+    // After a reload the next session with Bob starts out verified.
+    await a.page.reload();
+    await a.page.locator(contactRow('Bob', '[data-online="true"]')).waitFor();
+    await a.page.locator(`${contactRow('Bob')} ${tid('contact-chat')}`).click();
+    await a.page.locator(tid('contact-chat-status', '[data-state="open"]')).waitFor();
+    await a.page.locator(`${tid('peer-panel')} ${tid('peer-trust', '[data-state="verified"]')}`).waitFor();
+    // B has not verified A: B's side stays unverified (verification is per device, by its own user).
+    await b.page.goto(`${stack.url}/#/contacts`);
+    await b.page.locator(contactRow('Alice', '[data-verified="false"]')).waitFor();
+  });
+
   it('a third context with both public keys sees both offline and cannot reach or disturb them', async () => {
     // Both public identities, as the contacts files of A and B hold them.
     await a.page.goto(`${stack.url}/#/contacts`);
