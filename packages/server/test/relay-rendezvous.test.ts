@@ -130,6 +130,32 @@ describe('rendezvous tags', () => {
     for (const x of [...four, fifth]) x.c.close();
   });
 
+  it('dialers of a tag (~) see and reach only its listeners, never each other', async () => {
+    const t = tag();
+    const owner = await alone();
+    const d1 = await alone();
+    const d2 = await alone();
+    owner.c.send({ type: 'rendezvous', tags: t });
+    expect(await owner.c.next()).toEqual({ type: 'rendezvous_ok', matches: [] });
+    d1.c.send({ type: 'rendezvous', tags: `~${t}` });
+    expect(await d1.c.next()).toEqual({ type: 'rendezvous_ok', matches: [{ tag: t, clientId: owner.id }] });
+    expect(await owner.c.next()).toEqual({ type: 'rendezvous', event: 'join', tag: t, clientId: d1.id });
+    d2.c.send({ type: 'rendezvous', tags: `~${t}` });
+    expect(await d2.c.next()).toEqual({ type: 'rendezvous_ok', matches: [{ tag: t, clientId: owner.id }] });
+    expect(await owner.c.next()).toEqual({ type: 'rendezvous', event: 'join', tag: t, clientId: d2.id });
+    await d1.c.nothing(); // d1 is not told about d2
+    d2.c.send({ type: 'send', id: 'x', to: d1.id, data: 'hello other caller' });
+    expect(await d2.c.next()).toMatchObject({ type: 'error', code: 'peer_not_found', ref: 'x' });
+    d2.c.send({ type: 'send', to: owner.id, data: 'hello owner' });
+    expect(await owner.c.next()).toEqual({ type: 'message', from: d2.id, data: 'hello owner' });
+    owner.c.send({ type: 'send', to: d1.id, data: 'hello d1' });
+    expect(await d1.c.next()).toEqual({ type: 'message', from: owner.id, data: 'hello d1' });
+    d2.c.close();
+    expect(await owner.c.next()).toEqual({ type: 'rendezvous', event: 'leave', tag: t, clientId: d2.id });
+    await d1.c.nothing();
+    for (const x of [owner, d1]) x.c.close();
+  });
+
   it('before login a rendezvous frame is a refused login', async () => {
     const { Client } = await import('./helpers.ts');
     const c = await Client.open(s.wsUrl);
@@ -141,9 +167,12 @@ describe('rendezvous tags', () => {
 
 describe('parseTags', () => {
   it('accepts 0..max canonical 43-character tags and nothing else', () => {
-    expect(parseTags('', 2)).toEqual([]);
+    expect(parseTags('', 2)).toEqual({ tags: [], dial: new Set() });
     const t = tag();
-    expect(parseTags(t, 2)).toEqual([t]);
+    expect(parseTags(t, 2)).toEqual({ tags: [t], dial: new Set() });
+    expect(parseTags(`~${t}`, 2)).toEqual({ tags: [t], dial: new Set([t]) });
+    expect(parseTags(`~${t},${t}`, 2)).toBeUndefined(); // the same tag twice
+    expect(parseTags(`~~${t}`, 2)).toBeUndefined();
     expect(parseTags(`${t},`, 2)).toBeUndefined();
     expect(parseTags(`${t}=`, 2)).toBeUndefined();
     expect(parseTags(`${t.slice(0, 42)}+`, 2)).toBeUndefined();

@@ -36,7 +36,10 @@ export function contactChatScreen(ctx: AppContext, engine: Engine, id: string): 
       replace(slot, panel.el);
     }
     panel?.update();
+    const ended = !peer && panel ? engine.peer(panel.peerId) : undefined;
     if (peer?.link === 'open') setStatus('open', 'Sealed session open with your contact.');
+    else if (ended && (ended.link === 'closed' || ended.link === 'failed'))
+      setStatus('closed', `The session ended (${contact.name} closed or declined it).`);
     else if (connecting || peer) setStatus('connecting', 'Connecting to your contact…');
     else if (engine.rendezvous.status !== 'listening') setStatus('waiting', 'Connecting to the relay…');
     else if (!engine.contactOnline(id))
@@ -49,7 +52,7 @@ export function contactChatScreen(ctx: AppContext, engine: Engine, id: string): 
     else if (error) setStatus('failed', `Could not connect: ${error}`);
     const listening = engine.rendezvous.status === 'listening';
     const ask = listening && !requested && contact.pairedBy === 'keyshare';
-    if (!peer && !connecting && (engine.contactOnline(id) ? !error : ask)) {
+    if (!peer && !ended && !connecting && (engine.contactOnline(id) ? !error : ask)) {
       if (!engine.contactOnline(id)) requested = true;
       connect();
     }

@@ -4,7 +4,7 @@
 // safety number and text crosses both ways.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
+import { E2E_TEST_MS, openPage, type TestPage } from '../support/chromium.ts';
 import { chat, safetyNumber, screenshot, tid } from '../support/flows.ts';
 import type { TestStack } from '../support/server.ts';
 import { closeWindows, openTwoWindows } from '../support/windows.ts';
@@ -59,6 +59,29 @@ describe('keyshare lookup → contact request → chat', { timeout: E2E_TEST_MS 
     await chat(b.page, a.page, 'hi Alice, accepted');
     await chat(a.page, b.page, 'great');
     await screenshot(a.page, 'contacts-5-keyshare-chat');
+  });
+
+  it('a request B declines ends the session on both sides; nothing of it is shown to B', async () => {
+    const c = await openPage(browser);
+    try {
+      await c.page.goto(`${stack.url}/#/contacts`);
+      await c.page.locator(tid('keyshare-verifier')).fill(stack.keyshare!.verifierKey);
+      await c.page.locator(tid('contact-handle')).fill('bob.home');
+      await c.page.locator(tid('contact-lookup')).click();
+      await c.page.locator(tid('lookup-save')).click();
+      await c.page.locator(tid('lookup-chat')).click();
+      await c.page.locator(tid('contact-chat-status', '[data-state="open"]')).waitFor();
+      await c.page.locator(tid('chat-input')).fill('let me in');
+      await c.page.locator(tid('chat-send')).click();
+      await b.page.goto(`${stack.url}/#/contacts`);
+      await b.page.locator(tid('request-decline')).click();
+      await c.page.locator(tid('contact-chat-status', '[data-state="closed"]')).waitFor();
+      expect(await b.page.locator(tid('contact-request')).count()).toBe(0);
+      expect(await b.page.locator(tid('saved-contact')).count()).toBe(1); // Alice only
+      expect(await b.page.getByText('let me in').count()).toBe(0);
+    } finally {
+      await c.page.context().close();
+    }
   });
 
   it('after acceptance both list each other as online contacts (the pair tag from now on)', async () => {

@@ -49,7 +49,9 @@ export class ContactDialer {
     for (const [tag, peer] of this.#requests) if (!tags.has(tag)) tags.set(tag, { kind: 'request', peer });
     if (this.#acceptRequests) tags.set(inboxTag(own.publicKey), { kind: 'inbox' });
     const list = this.#book.setTags(tags);
-    for (const m of await this.host.rendezvous(list)) this.onEvent('join', m.tag, m.clientId);
+    // Request tags are dialled (`~`, 1.8): other callers of the same inbox never see us, nor we them.
+    const wire = list.map((t) => (tags.get(t)?.kind === 'request' ? `~${t}` : t));
+    for (const m of await this.host.rendezvous(wire)) this.onEvent('join', m.tag, m.clientId);
   }
 
   onEvent(ev: 'join' | 'leave', tag: string, clientId: string): void {

@@ -154,6 +154,21 @@ describe('contact requests to a keyshare-found key (path 4, Noise IK)', () => {
     b.close();
   });
 
+  it('two callers on one inbox each reach the callee, never each other', async () => {
+    const idB = Identity.generate();
+    const b = await newClient(server.url, undefined, { identity: idB });
+    await b.listenContacts([], { acceptRequests: true });
+    const callers = await Promise.all([newClient(server.url), newClient(server.url)]);
+    const opened: Session[] = [];
+    b.on('session', (x) => void x.opened.then((o) => opened.push(o)));
+    for (const c of callers) await c.listenContacts([peerOf(idB)]);
+    const sessions = await Promise.all(callers.map((c) => c.requestContact(peerOf(idB))));
+    expect(sessions.every((x) => x.state === 'open')).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(opened.map((o) => o.peerClientId).sort()).toEqual(callers.map((c) => c.clientId).sort());
+    for (const c of [...callers, b]) c.close();
+  });
+
   it('a request HELLO from a client that is not on the inbox is refused (unknown_peer)', async () => {
     const idB = Identity.generate();
     const b = await newClient(server.url, undefined, { identity: idB });

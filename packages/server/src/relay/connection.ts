@@ -19,7 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
-import { parseTags, type RendezvousRegistry } from './rendezvous.ts';
+import { parseTags, type RendezvousRegistry, visible } from './rendezvous.ts';
 import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
@@ -52,6 +52,8 @@ export class Connection {
   private onBus = false;
   /** Rendezvous tags this connection listens on (docs/protocol.md 1.8). */
   tags: ReadonlySet<string> = new Set();
+  /** Of those, the tags it only dials (`~`, 1.8). */
+  dialTags: ReadonlySet<string> = new Set();
   /** Start of every message frame this client sends, built once at login (splice.ts). */
   private messagePrefix: Buffer = Buffer.alloc(0);
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
@@ -239,23 +241,26 @@ export class Connection {
   /** 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. */
   private listen(list: string, ref: string | undefined): void {
     const { rendezvous } = this.ctx;
-    const next = parseTags(list, this.ctx.limits.maxRendezvousTags);
-    if (!next) {
+    const parsed = parseTags(list, this.ctx.limits.maxRendezvousTags);
+    if (!parsed) {
       this.invalidFrame(ref);
       return;
     }
+    const next = parsed.tags;
     if (!rendezvous.fits(this, next)) {
       this.ctx.metrics.reject('rendezvous_full');
       this.sendRaw(out.error('rendezvous_full', ref));
       return;
     }
     const { added, removed } = rendezvous.replace(this, next);
-    this.tags = new Set(next);
     for (const t of removed) this.tellListeners(t, 'leave');
+    this.tags = new Set(next);
+    this.dialTags = parsed.dial;
     for (const t of added) this.tellListeners(t, 'join');
     const matches: Array<{ tag: string; clientId: string }> = [];
     for (const tag of next)
-      for (const c of rendezvous.listeners(tag)) if (c !== this) matches.push({ tag, clientId: c.clientId });
+      for (const c of rendezvous.listeners(tag))
+        if (c !== this && visible(this, c, tag)) matches.push({ tag, clientId: c.clientId });
     this.sendRaw(out.rendezvousOk(matches, ref));
   }
 
@@ -263,7 +268,7 @@ export class Connection {
     const listeners = this.ctx.rendezvous.listeners(tag);
     if (listeners.size === 0) return;
     const frame = Buffer.from(out.rendezvous(event, tag, this.clientId));
-    for (const c of listeners) if (c !== this) c.sendRaw(frame);
+    for (const c of listeners) if (c !== this && visible(this, c, tag)) c.sendRaw(frame);
   }
 
   private publish(data: string): void {
@@ -368,8 +373,9 @@ export class Connection {
     const { registry, bus } = this.ctx;
     if (this.tags.size > 0) {
       const { removed } = this.ctx.rendezvous.replace(this, []);
-      this.tags = new Set();
       for (const t of removed) this.tellListeners(t, 'leave');
+      this.tags = new Set();
+      this.dialTags = new Set();
     }
     const subs = registry.subscribers(this.channelId);
     const removed = registry.remove(this.channelId, this.clientId, this);

@@ -8,17 +8,36 @@ export const MAX_LISTENERS_PER_TAG = 4;
 /** 32 bytes as base64url without padding: 43 characters, the last one canonical (low 2 bits zero). */
 const TAG = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
+export interface TagList {
+  tags: string[];
+  /** The tags marked `~` (dial only): not matched with other dialers of the tag. */
+  dial: Set<string>;
+}
+
 /** The tags of a `rendezvous` frame, or undefined when the list is malformed (1.8). */
-export function parseTags(list: string, max: number): string[] | undefined {
-  if (list === '') return [];
-  const tags = list.split(',');
+export function parseTags(list: string, max: number): TagList | undefined {
+  if (list === '') return { tags: [], dial: new Set() };
+  const items = list.split(',');
+  const dial = new Set<string>();
+  const tags = items.map((t) => {
+    if (!t.startsWith('~')) return t;
+    dial.add(t.slice(1));
+    return t.slice(1);
+  });
   if (tags.length > max || new Set(tags).size !== tags.length) return undefined;
-  return tags.every((t) => TAG.test(t)) ? tags : undefined;
+  return tags.every((t) => TAG.test(t)) ? { tags, dial } : undefined;
 }
 
 export interface Listener {
   readonly clientId: string;
   readonly tags: ReadonlySet<string>;
+  /** Tags this connection only dials (1.8): two dialers of a tag never see or reach each other. */
+  readonly dialTags: ReadonlySet<string>;
+}
+
+/** Whether two connections on `tag` see (and may send to) each other: not both dialers. */
+export function visible(a: Listener, b: Listener, tag: string): boolean {
+  return !(a.dialTags.has(tag) && b.dialTags.has(tag));
 }
 
 export class RendezvousRegistry<C extends Listener> {
@@ -60,7 +79,8 @@ export class RendezvousRegistry<C extends Listener> {
   /** The connection with `clientId` that shares a tag with `conn`, if any. */
   partner(conn: C, clientId: string): C | undefined {
     for (const t of conn.tags)
-      for (const c of this.byTag.get(t) ?? []) if (c !== conn && c.clientId === clientId) return c;
+      for (const c of this.byTag.get(t) ?? [])
+        if (c !== conn && c.clientId === clientId && visible(conn, c, t)) return c;
     return undefined;
   }
 
