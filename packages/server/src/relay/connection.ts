@@ -242,6 +242,11 @@ export class Connection {
   }
 
   private invalidFrame(ref: string | undefined): void {
+    // Before login a malformed frame is terminal (protocol.md 1.5); after it, the budget counts down.
+    if (this.state === 'awaiting_login') {
+      this.refuse('invalid_message', ref);
+      return;
+    }
     this.ctx.metrics.reject('invalid_message');
     this.sendRaw(out.error('invalid_message', ref));
     if (++this.invalid >= this.ctx.limits.maxInvalidFrames)
