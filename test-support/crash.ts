@@ -20,13 +20,16 @@ export interface RoundResult {
   inconsistent?: number;
 }
 
-interface Proc {
+export interface Proc {
   child: ChildProcess;
   url: string;
+  adminUrl?: string | undefined;
+  /** Everything it wrote to stdout so far. */
+  out(): string;
 }
 
 /** Starts `bin` with `args` and waits for its listening URL on stdout. */
-function launch(bin: string, args: string[]): Promise<Proc> {
+export function launch(bin: string, args: string[]): Promise<Proc> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(projectRoot, bin), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +45,8 @@ function launch(bin: string, args: string[]): Promise<Proc> {
       const m = /(?:"url":"|listening on )(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(t);
-        resolve({ child, url: m[1]! });
+        const admin = /"adminUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+        resolve({ child, url: m[1]!, adminUrl: admin?.[1], out: () => out });
       }
     });
     child.once('exit', (code) => {
@@ -52,7 +56,7 @@ function launch(bin: string, args: string[]): Promise<Proc> {
   });
 }
 
-function kill9(p: Proc): Promise<void> {
+export function kill9(p: Proc): Promise<void> {
   return new Promise((resolve) => {
     if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
     p.child.once('exit', () => resolve());
