@@ -36,7 +36,10 @@ export function launch(bin: string, args: string[]): Promise<Proc> {
     });
     let out = '';
     let err = '';
-    const t = setTimeout(() => reject(new Error(`${bin} did not start: ${out}${err}`)), 30_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${bin} did not start: ${out}${err}`));
+    }, 30_000);
     child.stderr?.on('data', (d) => {
       err += d;
     });
