@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzz, fuzzAsync, fuzzRuns } from '../../../test-support/fuzz.ts';
 import { ApiError, ERROR_CODES } from '../src/index.ts';
-import { signedRecord, startTestKeyshare, testKey } from './helpers.ts';
+import { startTestKeyshare } from './helpers.ts';
+import { claimBody } from './tiles-support.ts';
 import { addCheckpoint, MemLog, startTestWitness } from './witness-support.ts';
 
 function refusedWithRegisteredCode(err: unknown): void {
@@ -47,20 +48,7 @@ function jsonNear(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
 describe('keyshare record bodies', () => {
   it('publish(random and mutated records): a registered code, and the log does not move', async () => {
     const ks = await startTestKeyshare({ maxClockSkewMs: Number.MAX_SAFE_INTEGER });
-    const k = testKey('fuzz');
-    const claim = await signedRecord(
-      {
-        kind: 'claim',
-        handle: 'fuzzer',
-        seq: 0,
-        createdAt: Date.now(),
-        expiresAt: null,
-        identityKey: k.signer.publicKey,
-        x25519Key: k.x25519Key,
-        prev: keyshare.ZERO_HASH,
-      },
-      k.signer,
-    );
+    const claim = await claimBody('fuzzer');
     let accepted = 0;
     fuzz(
       'keyshare.publish',
