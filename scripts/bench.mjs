@@ -1,19 +1,5 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick | --only=... | --profile | --markdown]`: runs bench/run.ts through tsx.
-// The relay and connection sections open thousands of sockets, so the soft open-files limit is raised to
-// the hard limit first (through the shell's ulimit, which applies to this child and its children).
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runTsx } from './run-tsx.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const quoted = process.argv
-  .slice(2)
-  .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
-  .join(' ');
-const script = `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "${process.execPath}" --import tsx bench/run.ts ${quoted}`;
-const child = spawn('sh', ['-c', script], { cwd: root, stdio: 'inherit' });
-const forward = (sig) => child.kill(sig);
-process.on('SIGINT', forward);
-process.on('SIGTERM', forward);
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+runTsx('bench/run.ts');

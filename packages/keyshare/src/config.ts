@@ -32,6 +32,10 @@ Options (env var in brackets):
                            (SEALPEER_KEYSHARE_WRITE_RATE_LIMIT) [${DEFAULTS.writePerMinute}]
   --max-clock-skew SEC     accepted distance of a record's createdAt from now
                            (SEALPEER_KEYSHARE_MAX_CLOCK_SKEW) [${DEFAULTS.maxClockSkewMs / 1000}]
+  --header-timeout SEC     time to send HTTP request headers, then 408 and closed
+                           (SEALPEER_KEYSHARE_HEADER_TIMEOUT) [${DEFAULTS.headerTimeoutMs / 1000}]
+  --max-connections-per-ip N  TCP connections per IP, 0 = no cap; off with --trust-proxy
+                           (SEALPEER_KEYSHARE_MAX_CONNECTIONS_PER_IP) [${DEFAULTS.maxConnectionsPerIp}]
   --trust-proxy            take the client IP from X-Forwarded-For (behind a reverse proxy)
                            (SEALPEER_KEYSHARE_TRUST_PROXY=1)
   --metrics-port N         serve Prometheus /metrics on 127.0.0.1:N, 0 = free port
@@ -59,6 +63,8 @@ const OPTIONS = {
   'read-rate-limit': { type: 'string' },
   'write-rate-limit': { type: 'string' },
   'max-clock-skew': { type: 'string' },
+  'header-timeout': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'log-level': { type: 'string' },
@@ -122,6 +128,7 @@ export function parseServeArgs(
     }
   }
   const witnessTimeout = num('witness-timeout', 1, 600);
+  const headerTimeout = num('header-timeout', 1, 3600);
   return {
     help: false,
     options: {
@@ -147,6 +154,8 @@ export function parseServeArgs(
       logLevel,
       witnesses,
       witnessTimeoutMs: witnessTimeout === undefined ? undefined : witnessTimeout * 1000,
+      headerTimeoutMs: headerTimeout === undefined ? undefined : headerTimeout * 1000,
+      maxConnectionsPerIp: num('max-connections-per-ip', 0, 1_000_000),
     },
   };
 }

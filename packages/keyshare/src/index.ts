@@ -31,6 +31,8 @@ export const DEFAULTS = {
   maxLeavesPage: 1000,
   logLevel: 'info',
   witnessTimeoutMs: 5000,
+  headerTimeoutMs: 10_000,
+  maxConnectionsPerIp: 64,
 } as const;
 
 export interface KeyshareOptions {
@@ -56,6 +58,10 @@ export interface KeyshareOptions {
   readonly witnesses?: readonly string[];
   /** How long a publish waits for the witnesses' cosignatures before answering without them. */
   readonly witnessTimeoutMs?: number;
+  /** Time a client has to send complete HTTP request headers (then 408, closed). */
+  readonly headerTimeoutMs?: number;
+  /** Concurrent TCP connections per IP (0 = no cap). */
+  readonly maxConnectionsPerIp?: number;
 }
 
 export interface RunningKeyshare {
@@ -118,6 +124,10 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
     origin: signer.name,
     metrics,
     awaitWitnesses: witnessing ? (size) => witnessing.settled(size, witnessTimeoutMs) : null,
+    connections: {
+      headerTimeoutMs: options.headerTimeoutMs ?? DEFAULTS.headerTimeoutMs,
+      maxConnectionsPerIp: options.maxConnectionsPerIp ?? DEFAULTS.maxConnectionsPerIp,
+    },
   });
   const host = options.host ?? DEFAULTS.host;
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;

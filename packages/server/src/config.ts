@@ -38,6 +38,10 @@ export interface Limits {
   /** Largest frame accepted (larger -> close 1009) and largest `data` string (UTF-8 bytes). */
   maxFrameBytes: number;
   maxDataBytes: number;
+  /** Time an HTTP client has to send complete request headers (slowloris: 408, then closed). */
+  headerTimeoutMs: number;
+  /** Concurrent TCP connections per peer address, WebSockets included (0 = no cap). */
+  maxHttpConnectionsPerIp: number;
 }
 
 export interface ServerConfig {
@@ -91,6 +95,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxBufferedBytes: 1024 * 1024,
   maxFrameBytes: 64 * 1024,
   maxDataBytes: 48 * 1024,
+  headerTimeoutMs: 10_000,
+  maxHttpConnectionsPerIp: 64,
 };
 
 export function defaultConfig(): ServerConfig {
@@ -321,4 +327,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   limit('--max-invalid-frames', 'maxInvalidFrames', 'invalid frames before close 1008', count, showN),
   limit('--max-rendezvous-tags', 'maxRendezvousTags', 'rendezvous tags per connection', count, showN),
   limit('--max-buffered-bytes', 'maxBufferedBytes', 'send queue per socket before close 1013', count, showN),
+  limit('--header-timeout', 'headerTimeoutMs', 'time to send HTTP request headers (then 408)', dur, showMs),
+  limit(
+    '--max-http-connections-per-ip',
+    'maxHttpConnectionsPerIp',
+    'TCP connections per IP, WebSockets included',
+    count,
+    showN,
+  ),
 ];

@@ -32,6 +32,7 @@ export const ERRORS = {
   },
   rate_limited: {
     status: 429,
+    close: 1008,
     message: 'Too many requests. Slow down and retry after the time given.',
   },
   locked_out: {

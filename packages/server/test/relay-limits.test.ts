@@ -31,6 +31,16 @@ describe('per-connection message rate', () => {
     client.close();
   });
 
+  it('a client that keeps flooding is cut: twice the burst refused in a row closes 1008', async () => {
+    const s = await start({ limits: { messageRate: 1, messageBurst: 10 } });
+    const { client } = await joined(s);
+    for (let i = 0; i < 100; i++) client.send({ type: 'echo', data: String(i) });
+    expect((await client.closed).code).toBe(1008);
+    // 9 answered (the login spent a token), then exactly 20 refusals, then nothing.
+    expect(client.frames.filter((f) => f.type === 'echo')).toHaveLength(9);
+    expect(client.frames.filter((f) => f.code === 'rate_limited')).toHaveLength(20);
+  });
+
   it('one flooding client does not slow down another', async () => {
     const s = await start({ limits: { messageRate: 5, messageBurst: 5 } });
     const flood = await joined(s);

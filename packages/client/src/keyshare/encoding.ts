@@ -47,8 +47,8 @@ export function u64be(value: number): Uint8Array {
   return out;
 }
 
-export function readU64be(bytes: Uint8Array, offset: number): number {
+/** The big-endian u64 at `offset`, or undefined when it is over 2^53-1 (the caller refuses it). */
+export function readU64be(bytes: Uint8Array, offset: number): number | undefined {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('u64 exceeds 2^53-1');
-  return Number(v);
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(v);
 }

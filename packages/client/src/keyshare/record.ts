@@ -133,9 +133,11 @@ export function parseRecordLeaf(leaf: Uint8Array): SignedKeyRecord {
   if (leaf.length !== o + fixed) fail('leaf has the wrong length');
   const handle = new TextDecoder().decode(leaf.subarray(o, o + hlen));
   o += hlen;
-  const seq = readU64be(leaf, o);
-  const createdAt = readU64be(leaf, o + 8);
-  const exp = readU64be(leaf, o + 16);
+  // A u64 over 2^53-1 is no record this format allows (found by test/fuzz/parsers.test.ts).
+  const u64 = (at: number): number => readU64be(leaf, at) ?? fail('leaf has a number over 2^53-1');
+  const seq = u64(o);
+  const createdAt = u64(o + 8);
+  const exp = u64(o + 16);
   o += 24;
   const take = (n: number): Uint8Array => {
     o += n;

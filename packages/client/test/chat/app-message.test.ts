@@ -3,6 +3,7 @@
 // refused with its problem, an unknown `t` is reported as unknown (callers ignore it), nothing throws.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzz } from '../../../../test-support/fuzz.ts';
 import {
   APP_MESSAGE_MAX_BYTES,
   APP_TEXT_MAX_BYTES,
@@ -95,7 +96,8 @@ describe('application messages', () => {
   });
 
   it('never throws on random bytes or random JSON', () => {
-    fc.assert(
+    fuzz(
+      'client.app-message',
       fc.property(
         fc.oneof(
           fc.uint8Array({ maxLength: 256 }),
@@ -108,7 +110,6 @@ describe('application messages', () => {
           else expect(['malformed', 'unknown_type', 'too_large']).toContain(r.problem);
         },
       ),
-      { numRuns: 500 },
     );
   });
 });

@@ -1,6 +1,7 @@
 // Frame codec and strict base64url (docs/protocol.md Part 2, 2.1): one test per rule, plus properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzz } from '../../../../test-support/fuzz.ts';
 import { decodeBase64url, encodeBase64url } from '../../src/envelope/base64url.ts';
 import {
   dataToFrame,
@@ -123,7 +124,8 @@ describe('strict base64url', () => {
 
 describe('property: parsers never throw anything but EnvelopeError', () => {
   it('decodeFrame(random bytes)', () => {
-    fc.assert(
+    fuzz(
+      'client.envelope.decodeFrame',
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (b, fixVersion) => {
         if (fixVersion && b.length > 0) b[0] = 1;
         try {
@@ -133,12 +135,12 @@ describe('property: parsers never throw anything but EnvelopeError', () => {
           expect(['malformed', 'bad_version']).toContain((e as EnvelopeError).code);
         }
       }),
-      { numRuns: 2000 },
     );
   });
 
   it('dataToFrame(random strings and values)', () => {
-    fc.assert(
+    fuzz(
+      'client.envelope.dataToFrame',
       fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.base64String(), fc.anything()), (d) => {
         try {
           dataToFrame(d);
@@ -146,7 +148,6 @@ describe('property: parsers never throw anything but EnvelopeError', () => {
           expect(e).toBeInstanceOf(EnvelopeError);
         }
       }),
-      { numRuns: 2000 },
     );
   });
 });

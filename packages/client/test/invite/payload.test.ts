@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fuzz } from '../../../../test-support/fuzz.ts';
 import { randomBytes, ready } from '../../src/crypto/sodium.ts';
 import { InviteError } from '../../src/errors/client-errors.ts';
 import {
@@ -113,7 +114,8 @@ describe('invite URI', () => {
 
 describe('property: parsers throw only InviteError', () => {
   it('decodeInvitePayload(random bytes), with and without a valid version byte', () => {
-    fc.assert(
+    fuzz(
+      'client.invite.payload',
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (b, v1) => {
         if (v1 && b.length > 0) b[0] = 1;
         try {
@@ -122,13 +124,13 @@ describe('property: parsers throw only InviteError', () => {
           expect(e).toBeInstanceOf(InviteError);
         }
       }),
-      { numRuns: 3000 },
     );
   });
 
   it('decodeInvitePayload(mutations of a valid payload)', () => {
     const valid = encodeInvitePayload(p);
-    fc.assert(
+    fuzz(
+      'client.invite.mutations',
       fc.property(fc.nat(), fc.integer({ min: 0, max: 255 }), (at, v) => {
         const b = valid.slice();
         b[at % b.length] = v;
@@ -138,12 +140,12 @@ describe('property: parsers throw only InviteError', () => {
           expect(e).toBeInstanceOf(InviteError);
         }
       }),
-      { numRuns: 3000 },
     );
   });
 
   it('parseInviteUri(random strings)', () => {
-    fc.assert(
+    fuzz(
+      'client.invite.uri',
       fc.property(fc.oneof(fc.string(), fc.webUrl({ withFragments: true }), fc.anything()), (s) => {
         try {
           parseInviteUri(s as string, NOW);
@@ -151,7 +153,6 @@ describe('property: parsers throw only InviteError', () => {
           expect(e).toBeInstanceOf(InviteError);
         }
       }),
-      { numRuns: 400 },
     );
   });
 });

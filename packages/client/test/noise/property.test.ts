@@ -2,6 +2,7 @@
 // their own typed errors (never TypeError/RangeError, never a crash) and end in their refusal state.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzz, fuzzRuns } from '../../../../test-support/fuzz.ts';
 import { cpaceInit } from '../../src/cpace/index.ts';
 import { ready } from '../../src/crypto/sodium.ts';
 import { compareScannable, Identity, parseScannable } from '../../src/identity/index.ts';
@@ -18,7 +19,8 @@ describe('random input never escapes the typed errors', () => {
   it.each(['IKpsk2', 'XXpsk3', 'KK', 'NK'])(
     'Noise %s readMessage on random first and second messages',
     (pattern) => {
-      fc.assert(
+      fuzz(
+        `client.noise.${pattern}`,
         fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, second) => {
           const [io, ro] = optionsFor(pattern, p);
           const init = new HandshakeState(io);
@@ -29,13 +31,14 @@ describe('random input never escapes the typed errors', () => {
           expect(typed(code), code).toBe(true);
           if (code !== 'no error') expect(target.failed).toBe(true);
         }),
-        { numRuns: 150 },
+        fuzzRuns(2500), // two handshake states + DH per case: 10^4 takes 7-22 s here
       );
     },
   );
 
   it('CPace finish() on random peer messages', () => {
-    fc.assert(
+    fuzz(
+      'client.cpace.finish',
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         const s = cpaceInit({
           prs: new Uint8Array([1]),
@@ -47,12 +50,13 @@ describe('random input never escapes the typed errors', () => {
         const code = codeOf(() => s.finish(bytes));
         expect(typed(code), code).toBe(true);
       }),
-      { numRuns: 200 },
+      fuzzRuns(800), // a CPace init (scalar mult) + decode per case: ~6 ms here, 10^4 would take a minute
     );
   });
 
   it('Identity.import on random JSON values and random text', () => {
-    fc.assert(
+    fuzz(
+      'client.identity.import',
       fc.property(
         fc.oneof(fc.jsonValue(), fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })),
         (v) => {
@@ -60,7 +64,6 @@ describe('random input never escapes the typed errors', () => {
           expect(typed(code) && code !== 'no error', code).toBe(true);
         },
       ),
-      { numRuns: 300 },
     );
   });
 
@@ -80,12 +83,12 @@ describe('random input never escapes the typed errors', () => {
       ...new Uint8Array(32),
     ]);
     expect(parseScannable(mine).version).toBe(1);
-    fc.assert(
+    fuzz(
+      'client.identity.scannable',
       fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
         const code = codeOf(() => compareScannable(mine, bytes));
         expect(typed(code), code).toBe(true);
       }),
-      { numRuns: 300 },
     );
   });
 });

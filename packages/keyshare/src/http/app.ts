@@ -1,4 +1,5 @@
 // Builds the keyshare's fastify app: limits, CORS, rate limits, error shape, routes, metrics.
+import { guardConnections, type HttpGuardLimits, headerTimeoutOptions } from '@sealpeer/client/http-guard';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { KeyshareService } from '../service.ts';
@@ -19,6 +20,8 @@ export interface HttpOptions {
   readonly origin: string;
   readonly metrics: Metrics | null;
   readonly awaitWitnesses?: AwaitWitnesses | null;
+  /** Header timeout and TCP connections per IP (slow clients are cut, not held). */
+  readonly connections: HttpGuardLimits;
 }
 
 export async function buildApp(service: KeyshareService, opts: HttpOptions): Promise<FastifyInstance> {
@@ -32,7 +35,10 @@ export async function buildApp(service: KeyshareService, opts: HttpOptions): Pro
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 128 },
     frameworkErrors,
+    http: headerTimeoutOptions(opts.connections),
   });
+  // Behind --trust-proxy every peer is the proxy: cap connections there instead.
+  guardConnections(app.server, opts.connections, { exempt: opts.trustProxy ? () => true : undefined });
   // Only JSON bodies: drop fastify's default text/plain parser so anything else is a 415.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);

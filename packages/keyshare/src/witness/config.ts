@@ -21,6 +21,10 @@ Options (env var in brackets):
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (SEALPEER_WITNESS_LOG_LEVEL) [info]
   --rate-limit N     add-checkpoint requests per minute per IP, 0 = off
                      (SEALPEER_WITNESS_RATE_LIMIT) [6000]
+  --header-timeout SEC         time to send HTTP request headers, then 408 and closed
+                               (SEALPEER_WITNESS_HEADER_TIMEOUT) [10]
+  --max-connections-per-ip N   TCP connections per IP, 0 = no cap
+                               (SEALPEER_WITNESS_MAX_CONNECTIONS_PER_IP) [64]
   -h, --help         show this help
 `;
 
@@ -32,6 +36,8 @@ const OPTIONS = {
   port: { type: 'string' },
   'log-level': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'header-timeout': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,7 +55,15 @@ export function parseWitnessArgs(
   }
   if (v.help) return { help: true };
   const get = (
-    flag: 'name' | 'data-dir' | 'host' | 'port' | 'log-level' | 'rate-limit',
+    flag:
+      | 'name'
+      | 'data-dir'
+      | 'host'
+      | 'port'
+      | 'log-level'
+      | 'rate-limit'
+      | 'header-timeout'
+      | 'max-connections-per-ip',
   ): string | undefined => {
     const e = env[`SEALPEER_WITNESS_${flag.toUpperCase().replace(/-/g, '_')}`];
     return v[flag] ?? (e === '' ? undefined : e);
@@ -65,6 +79,15 @@ export function parseWitnessArgs(
   if (rateText !== undefined && (!/^[0-9]+$/.test(rateText) || Number(rateText) > 10_000_000)) {
     throw new UsageError(`--rate-limit must be an integer from 0 to 10000000, got "${rateText}"`);
   }
+  const whole = (flag: 'header-timeout' | 'max-connections-per-ip', min: number, max: number) => {
+    const t = get(flag);
+    if (t === undefined) return undefined;
+    if (!/^[0-9]+$/.test(t) || Number(t) < min || Number(t) > max)
+      throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${t}"`);
+    return Number(t);
+  };
+  const headerTimeout = whole('header-timeout', 1, 3600);
+  const maxConnectionsPerIp = whole('max-connections-per-ip', 0, 1_000_000);
   const logLevel = get('log-level') ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
   return {
@@ -77,6 +100,8 @@ export function parseWitnessArgs(
       port: portText === undefined ? 8091 : Number(portText),
       logLevel,
       ratePerMinute: rateText === undefined ? undefined : Number(rateText),
+      headerTimeoutMs: headerTimeout === undefined ? undefined : headerTimeout * 1000,
+      maxConnectionsPerIp,
     },
   };
 }

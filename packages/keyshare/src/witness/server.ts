@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { keyshare } from '@sealpeer/client';
+import { DEFAULT_HTTP_GUARD, guardConnections, headerTimeoutOptions } from '@sealpeer/client/http-guard';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ApiError } from '../errors.ts';
@@ -40,6 +41,10 @@ export interface WitnessOptions {
   readonly now?: () => number;
   /** add-checkpoint requests per minute per IP (0 = off); reads are not limited. */
   readonly ratePerMinute?: number;
+  /** Time a client has to send complete HTTP request headers (then 408, closed). */
+  readonly headerTimeoutMs?: number;
+  /** Concurrent TCP connections per IP (0 = no cap). */
+  readonly maxConnectionsPerIp?: number;
 }
 
 export interface RunningWitness {
@@ -85,14 +90,20 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
   const ctx = { logs, signer, state, now: options.now ?? Date.now };
   const byHash = new Map([...logs.keys()].map((o) => [originHash(o), o]));
 
+  const connections = {
+    headerTimeoutMs: options.headerTimeoutMs ?? DEFAULT_HTTP_GUARD.headerTimeoutMs,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? DEFAULT_HTTP_GUARD.maxConnectionsPerIp,
+  };
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    http: headerTimeoutOptions(connections),
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     frameworkErrors,
   });
+  guardConnections(app.server, connections);
   // The body is the tlog-witness text format whatever the content type says.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

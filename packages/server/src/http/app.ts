@@ -1,6 +1,7 @@
 // The public fastify instance: JSON-only API with strict schemas, one error shape
 // {"error":{"code","message"}} for every failure, security headers on every response, the web app.
 import { readFileSync } from 'node:fs';
+import { guardConnections, headerTimeoutOptions } from '@sealpeer/client/http-guard';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -38,11 +39,18 @@ function codeFor(err: FastifyError): ErrorCode {
 
 export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   const { config } = ctx;
+  const guard = {
+    headerTimeoutMs: config.limits.headerTimeoutMs,
+    maxConnectionsPerIp: config.limits.maxHttpConnectionsPerIp,
+  };
+  const timeouts = headerTimeoutOptions(guard);
   const https =
     config.tlsCert && config.tlsKey
-      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), ...timeouts }
       : null;
+  // fastify hands `https` to https.createServer; plain http gets the same timeouts through `http`.
   const app = Fastify({
+    ...({ http: timeouts } as object),
     loggerInstance: ctx.log,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
@@ -59,6 +67,13 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
   }) as unknown as FastifyInstance;
+  // Slow clients are cut, not held (docs/hardening.md): header timeout + TCP connections per IP. Behind
+  // --trust-proxy the proxy's own addresses carry many clients and are not capped here.
+  const trust = trustFunction(config.trustProxy);
+  guardConnections(app.server, guard, {
+    exempt: trust ? (ip) => trust(ip, 0) : undefined,
+    onRefused: (ip) => ctx.log.debug({ event: 'http_connection_refused', ip }, 'too many connections'),
+  });
   // JSON is the only body type: text/plain (a fastify default) is a 415 like any other type.
   app.removeContentTypeParser('text/plain');
 

@@ -59,6 +59,8 @@ export class Connection {
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
   alive = true;
   private invalid = 0;
+  /** Frames refused by the rate limit in a row. */
+  private limited = 0;
   /** A login is waiting on the store; frames read meanwhile wait in `early`. */
   private loggingIn = false;
   private early: Array<[Buffer, boolean]> = [];
@@ -85,8 +87,12 @@ export class Connection {
     if (!this.bucket.take(this.ctx.now())) {
       metrics.reject('rate_limited');
       this.sendRaw(out.error('rate_limited'));
+      // One that keeps sending into an empty bucket is cut: twice the burst refused in a row (1.7).
+      if (++this.limited >= 2 * this.ctx.limits.messageBurst)
+        this.end(closeCodeOf('rate_limited'), 'rate_limited');
       return;
     }
+    this.limited = 0;
     if (this.loggingIn) {
       this.early.push([raw, isBinary]);
       return;
@@ -337,6 +343,11 @@ export class Connection {
   }
 
   private invalidFrame(ref: string | undefined): void {
+    // Before login a malformed frame is terminal (protocol.md 1.5); after it, the budget counts down.
+    if (this.state === 'awaiting_login') {
+      this.refuse('invalid_message', ref);
+      return;
+    }
     this.ctx.metrics.reject('invalid_message');
     this.sendRaw(out.error('invalid_message', ref));
     if (++this.invalid >= this.ctx.limits.maxInvalidFrames)

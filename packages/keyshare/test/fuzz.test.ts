@@ -1,0 +1,111 @@
+// Fuzzing the keyshare's and the witness's parsers of untrusted bytes (issue 18, item 2): record bodies
+// (KeyshareService.publish, the POST /v1/records parser and rules) and tlog-witness add-checkpoint
+// bodies. Every refusal is an ApiError with a code in ERROR_CODES (the package registry), and leaves
+// no trace: the tree size and checkpoint (keyshare) and the latest cosigned checkpoint (witness) are
+// unchanged. Runs: test-support/fuzz.ts.
+import { keyshare } from '@sealpeer/client';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fuzz, fuzzAsync, fuzzRuns } from '../../../test-support/fuzz.ts';
+import { ApiError, ERROR_CODES } from '../src/index.ts';
+import { startTestKeyshare } from './helpers.ts';
+import { claimBody } from './tiles-support.ts';
+import { addCheckpoint, MemLog, startTestWitness } from './witness-support.ts';
+
+function refusedWithRegisteredCode(err: unknown): void {
+  expect(err).toBeInstanceOf(ApiError);
+  expect(Object.hasOwn(ERROR_CODES, (err as ApiError).code), (err as ApiError).code).toBe(true);
+}
+
+/** A valid JSON value with one field replaced, removed or added. */
+function jsonNear(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
+  const keys = Object.keys(valid);
+  return fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 })).map(([k, v]) => ({ ...valid, [k]: v })),
+    fc.constantFrom(...keys).map((k) => {
+      const c = { ...valid };
+      delete c[k];
+      return c;
+    }),
+    fc
+      .tuple(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }))
+      .map(([k, v]) => ({ ...valid, [k]: v })),
+    fc
+      .tuple(
+        fc.constantFrom(...keys.filter((k) => typeof valid[k] === 'string')),
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 1 }),
+      )
+      .map(([k, i, ch]) => {
+        const s = valid[k] as string;
+        const at = i % (s.length || 1);
+        return { ...valid, [k]: s.slice(0, at) + ch + s.slice(at + 1) };
+      }),
+  );
+}
+
+describe('keyshare record bodies', () => {
+  it('publish(random and mutated records): a registered code, and the log does not move', async () => {
+    const ks = await startTestKeyshare({ maxClockSkewMs: Number.MAX_SAFE_INTEGER });
+    const claim = await claimBody('fuzzer');
+    let accepted = 0;
+    fuzz(
+      'keyshare.publish',
+      fc.property(jsonNear(claim as unknown as Record<string, unknown>), (body) => {
+        const size = ks.service.size;
+        const checkpoint = ks.service.checkpoint();
+        try {
+          ks.service.publish(body);
+          accepted++;
+          expect(ks.service.size).toBe(size + 1);
+        } catch (err) {
+          refusedWithRegisteredCode(err);
+          expect(ks.service.size).toBe(size);
+          expect(ks.service.checkpoint()).toBe(checkpoint);
+        }
+      }),
+      fuzzRuns(5000), // an Ed25519 verify for most mutations: 10^4 takes ~8 s here
+    );
+    // At most the one valid claim (or an equally valid mutation of it, e.g. a changed ignored field).
+    expect(accepted).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('witness add-checkpoint bodies', () => {
+  it('random and mutated bodies over HTTP: a registered code, and the cosigned state does not move', async () => {
+    const log = new MemLog(keyshare.generateNoteSigner('fuzz.test/log')).grow(4);
+    const w = await startTestWitness({ logs: [log.verifierKey], ratePerMinute: 0 });
+    expect((await addCheckpoint(w, log.body(0))).status).toBe(200);
+    log.grow(3);
+    const valid = log.body(4);
+    const at = (i: number) => i % (valid.length + 1);
+    const body = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc
+        .tuple(fc.nat(), fc.string({ maxLength: 3 }))
+        .map(([i, s]) => valid.slice(0, at(i)) + s + valid.slice(at(i) + 1)),
+      fc.nat().map((i) => valid.slice(0, at(i))),
+      fc.nat({ max: 12 }).map((n) => valid.replace(/^old 4/, `old ${n}`)),
+    );
+    let before = w.state.latest(log.signer.name);
+    await fuzzAsync(
+      'witness.add-checkpoint',
+      fc.asyncProperty(body, async (b) => {
+        const r = await addCheckpoint(w, b);
+        const latest = w.state.latest(log.signer.name);
+        if (r.status === 200) {
+          // The valid extension itself (or a mutation that still is one) moves the state, once.
+          expect(latest?.size).toBe(7);
+          before = latest;
+          return;
+        }
+        expect(latest?.size).toBe(before?.size);
+        expect([400, 403, 404, 409, 413, 422]).toContain(r.status);
+        if (r.status === 409) expect(r.text).toBe(`${before?.size}\n`);
+        else expect(Object.hasOwn(ERROR_CODES, JSON.parse(r.text).error.code)).toBe(true);
+      }),
+      fuzzRuns(400), // one HTTP round trip per case (~13 ms on this shared machine): 10^4 would take 2 min
+    );
+  });
+});

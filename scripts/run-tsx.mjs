@@ -1,0 +1,20 @@
+// Runs a TypeScript entry point through tsx with this process's arguments, the soft open-files limit
+// raised to the hard limit first (through the shell's ulimit, which applies to the child and its
+// children): `npm run bench` and `npm run harden` open thousands of sockets.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function runTsx(entry) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const quoted = process.argv
+    .slice(2)
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  const script = `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "${process.execPath}" --import tsx ${entry} ${quoted}`;
+  const child = spawn('sh', ['-c', script], { cwd: root, stdio: 'inherit' });
+  const forward = (sig) => child.kill(sig);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+}
