@@ -47,7 +47,8 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const ks = await startKeyshare(parsed.options);
-  process.stdout.write(`sealpeer-keyshare listening on ${ks.url}\nverifier key: ${ks.verifierKey}\n`);
+  // Plain words on stderr: stdout stays pino JSON lines (| jq, | npx pino-pretty).
+  process.stderr.write(`sealpeer-keyshare listening on ${ks.url}\nverifier key: ${ks.verifierKey}\n`);
   return untilSignal(() => ks.close());
 }
 
@@ -58,7 +59,7 @@ async function witness(argv: string[]): Promise<number> {
     return 0;
   }
   const w = await startWitness(parsed.options);
-  process.stdout.write(`sealpeer-keyshare witness listening on ${w.url}\ncosigner key: ${w.cosignerKey}\n`);
+  process.stderr.write(`sealpeer-keyshare witness listening on ${w.url}\ncosigner key: ${w.cosignerKey}\n`);
   return untilSignal(() => w.close());
 }
 
@@ -100,7 +101,10 @@ async function monitor(argv: string[]): Promise<number> {
   const interval = values.interval === undefined ? 30 : Number(values.interval);
   if (!Number.isFinite(interval) || interval <= 0)
     throw new UsageError('--interval must be a positive number');
-  const log = pino({ base: { svc: 'keyshare-monitor' } });
+  const log = pino({
+    timestamp: pino.stdTimeFunctions.isoTime,
+    base: { svc: 'keyshare-monitor', pid: process.pid },
+  });
   const m = new LogMonitor({
     url,
     verifierKey,

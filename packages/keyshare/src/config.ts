@@ -40,6 +40,9 @@ Options (env var in brackets):
                            (SEALPEER_KEYSHARE_TRUST_PROXY=1)
   --metrics-port N         serve Prometheus /metrics on 127.0.0.1:N, 0 = free port
                            (SEALPEER_KEYSHARE_METRICS_PORT) [off]
+  --tls-cert FILE          PEM certificate (chain): serve HTTPS directly, with --tls-key
+                           (SEALPEER_KEYSHARE_TLS_CERT) [off]
+  --tls-key FILE           PEM private key for --tls-cert (SEALPEER_KEYSHARE_TLS_KEY)
   --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (SEALPEER_KEYSHARE_LOG_LEVEL) [info]
   --witness URL,KEY        a C2SP tlog-witness to push each checkpoint to, and its cosigner key
                            (repeatable; SEALPEER_KEYSHARE_WITNESSES, entries separated by spaces)
@@ -68,6 +71,8 @@ const OPTIONS = {
   'trust-proxy': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'log-level': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   witness: { type: 'string', multiple: true },
   'witness-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -129,6 +134,10 @@ export function parseServeArgs(
   }
   const witnessTimeout = num('witness-timeout', 1, 600);
   const headerTimeout = num('header-timeout', 1, 3600);
+  const tlsCert = get('tls-cert');
+  const tlsKey = get('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together: give both or neither');
   return {
     help: false,
     options: {
@@ -156,6 +165,8 @@ export function parseServeArgs(
       witnessTimeoutMs: witnessTimeout === undefined ? undefined : witnessTimeout * 1000,
       headerTimeoutMs: headerTimeout === undefined ? undefined : headerTimeout * 1000,
       maxConnectionsPerIp: num('max-connections-per-ip', 0, 1_000_000),
+      tlsCert,
+      tlsKey,
     },
   };
 }

@@ -1,5 +1,6 @@
 // @sealpeer/keyshare: a key directory whose every answer is provable against an RFC 6962 Merkle log
 // with C2SP checkpoints. startKeyshare() runs one (the CLI and tests use it).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyshare } from '@sealpeer/client';
 import pino, { type Logger } from 'pino';
@@ -62,6 +63,9 @@ export interface KeyshareOptions {
   readonly headerTimeoutMs?: number;
   /** Concurrent TCP connections per IP (0 = no cap). */
   readonly maxConnectionsPerIp?: number;
+  /** PEM files: serve HTTPS directly (both or neither). */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 export interface RunningKeyshare {
@@ -75,7 +79,13 @@ export interface RunningKeyshare {
 
 export async function startKeyshare(options: KeyshareOptions): Promise<RunningKeyshare> {
   const logger =
-    options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel, base: { svc: 'keyshare' } });
+    options.logger ??
+    // Same settings as every sealpeer service (docs/operators/logs.md): ISO time, svc, pid.
+    pino({
+      level: options.logLevel ?? DEFAULTS.logLevel,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      base: { svc: 'keyshare', pid: process.pid },
+    });
   await keyshare.ready(); // Ed25519 verification of records through libsodium (client note.ts)
   const { signer, created } = loadOrCreateLogKey(options.dataDir, options.originName);
   const verifierKey = keyshare.formatVerifierKey(signer);
@@ -128,6 +138,10 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
       headerTimeoutMs: options.headerTimeoutMs ?? DEFAULTS.headerTimeoutMs,
       maxConnectionsPerIp: options.maxConnectionsPerIp ?? DEFAULTS.maxConnectionsPerIp,
     },
+    tls:
+      options.tlsCert && options.tlsKey
+        ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
+        : null,
   });
   const host = options.host ?? DEFAULTS.host;
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
@@ -146,7 +160,7 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
   witnessing?.notify(store.checkpoint);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? DEFAULTS.port);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${options.tlsCert && options.tlsKey ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info(
     {
       url,

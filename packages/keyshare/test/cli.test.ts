@@ -16,6 +16,7 @@ describe('sealpeer-keyshare CLI', () => {
     const wHelp = collect(run(['witness', '--help']));
     const wNoLog = collect(run(['witness', '--port', '0'], { SEALPEER_WITNESS_LOGS: '' }));
     const badWitness = collect(run(['--witness', 'http://127.0.0.1:1']));
+    const certOnly = collect(run(['--tls-cert', 'cert.pem']));
     expect(await h.exit).toBe(0);
     expect(h.out()).toContain('--allowed-origins');
     expect(await bad.exit).toBe(2);
@@ -30,6 +31,8 @@ describe('sealpeer-keyshare CLI', () => {
     expect(wNoLog.err()).toMatch(/at least one --log/);
     expect(await badWitness.exit).toBe(2);
     expect(badWitness.err()).toMatch(/URL,COSIGNER_KEY/);
+    expect(await certOnly.exit).toBe(2);
+    expect(certOnly.err()).toMatch(/--tls-cert and --tls-key go together/);
   }, 120_000);
 
   it('serves with env vars, prints the listening line, `key` matches, monitor follows, SIGTERM exits 0', async () => {
@@ -43,7 +46,14 @@ describe('sealpeer-keyshare CLI', () => {
     const info = await waitFor(() => listening(io.out()));
     expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.verifierKey.startsWith('keys.test/log+')).toBe(true);
-    expect(io.out()).toContain(`verifier key: ${info.verifierKey}`);
+    // The plain-words lines go to stderr; stdout is only JSON log lines, each with ISO time and svc.
+    expect(io.err()).toContain(`verifier key: ${info.verifierKey}`);
+    const lines = io.out().trim().split('\n');
+    for (const line of lines) {
+      const o = JSON.parse(line) as { time: unknown; svc: unknown };
+      expect(o.svc).toBe('keyshare');
+      expect(o.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
 
     const key = collect(run(['key', '--data-dir', dir]));
     expect(await key.exit).toBe(0);

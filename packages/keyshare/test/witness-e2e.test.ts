@@ -30,7 +30,7 @@ describe('keyshare + witness processes + quorum clients', () => {
     const p1 = startWitnessProcess(d1, logKey, 'witness.test/w1');
     const p2 = startWitnessProcess(d2, logKey, 'witness.test/w2');
     const [w1, w2] = await Promise.all([p1.ready, p2.ready]);
-    expect(p1.io.out()).toContain(`cosigner key: ${w1.cosignerKey}`);
+    expect(p1.io.err()).toContain(`cosigner key: ${w1.cosignerKey}`);
     const ks = await startTestKeyshare({
       dataDir: ksDir,
       witnesses: [`${w1.url},${w1.cosignerKey}`, `${w2.url},${w2.cosignerKey}`],

@@ -62,7 +62,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config: ServerConfig = { ...base, ...rest, limits: { ...base.limits, ...limits } };
   const now = clock ?? Date.now;
   const log = pino(
-    { level: config.logLevel, timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } },
+    // Same settings as every sealpeer service (docs/operators/logs.md): ISO time, svc, pid.
+    {
+      level: config.logLevel,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      base: { svc: 'server', pid: process.pid },
+    },
     logStream ?? pino.destination({ dest: 1, sync: true }),
   );
   const store: Store = await openStore(config.store, config.dataDir, {

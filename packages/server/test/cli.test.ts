@@ -13,7 +13,6 @@ import { Client, tempDir } from './helpers.ts';
 
 const pkg = join(fileURLToPath(import.meta.url), '../..');
 const bin = join(pkg, 'bin/sealpeer-server.js');
-const startScript = join(pkg, '../../scripts/start.mjs');
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -135,31 +134,6 @@ describe('sealpeer-server CLI', () => {
       expect(await r.exited).toBe(0);
       for (const l of r.stdout().trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow();
       expect(r.stdout()).toContain('"event":"stopped"');
-    },
-    SLOW,
-  );
-});
-
-describe('npm start (scripts/start.mjs)', () => {
-  it(
-    'starts the server, which answers /healthz, and stops cleanly on SIGTERM',
-    async () => {
-      const data = tempDir();
-      dirs.push(data);
-      const r = run(startScript, [], {
-        SEALPEER_PORT: '0',
-        SEALPEER_ADMIN_PORT: '0',
-        SEALPEER_DATA_DIR: join(data, 'server'),
-        SEALPEER_KEYSHARE_DATA_DIR: join(data, 'keyshare'),
-        SEALPEER_KEYSHARE_PORT: '0',
-        // Building the browser app is the app work's step (and its tests); here: the services start.
-        SEALPEER_SKIP_APP_BUILD: '1',
-      });
-      const line = await listening(r);
-      const health = await fetch(`${line.url}/healthz`).then((x) => x.json());
-      expect(health).toEqual({ ok: true });
-      r.child.kill('SIGTERM');
-      expect(await r.exited).toBe(0);
     },
     SLOW,
   );

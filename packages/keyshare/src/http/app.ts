@@ -22,10 +22,16 @@ export interface HttpOptions {
   readonly awaitWitnesses?: AwaitWitnesses | null;
   /** Header timeout and TCP connections per IP (slow clients are cut, not held). */
   readonly connections: HttpGuardLimits;
+  /** PEM certificate chain and key: serve HTTPS directly (e.g. `npm start -- --lan`). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | null;
 }
 
 export async function buildApp(service: KeyshareService, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // With TLS fastify hands `https` to https.createServer: the same header timeouts go there too.
+    ...(opts.tls
+      ? { https: { cert: opts.tls.cert, key: opts.tls.key, ...headerTimeoutOptions(opts.connections) } }
+      : {}),
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit,
     trustProxy: opts.trustProxy,

@@ -79,7 +79,13 @@ export function parseWitnessedLogs(keys: readonly string[]): Map<string, Witness
 }
 
 export async function startWitness(options: WitnessOptions): Promise<RunningWitness> {
-  const logger = options.logger ?? pino({ level: options.logLevel ?? 'info', base: { svc: 'witness' } });
+  const logger =
+    options.logger ??
+    pino({
+      level: options.logLevel ?? 'info',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      base: { svc: 'witness', pid: process.pid },
+    });
   const logs = parseWitnessedLogs(options.logs);
   if (logs.size === 0) throw new Error('a witness needs at least one --log VERIFIER_KEY');
   const { signer, created } = loadOrCreateKey(WITNESS_KEY, options.dataDir, options.name);
