@@ -14,6 +14,7 @@ import { homeScreen } from './screens/home.ts';
 import { joinScreen } from './screens/join.ts';
 import { scanScreen } from './screens/scan.ts';
 import { loadServerOrigin, startAppIntegrity } from './sw/index.ts';
+import { isNetworkFailure, noConnectionScreen } from './ui/connection.ts';
 import { h } from './ui/dom.ts';
 import { Layout } from './ui/layout.ts';
 import { hashOf, parseHash } from './ui/router.ts';
@@ -76,10 +77,16 @@ async function boot(root: HTMLElement): Promise<void> {
       },
     };
   } catch (err) {
-    layout.show(
-      '',
-      h('p', { class: 'error', testid: 'boot-error', attrs: { role: 'alert' } }, describeError(err)),
-    );
+    if (isNetworkFailure(err))
+      layout.show(
+        '',
+        noConnectionScreen(() => location.reload()),
+      );
+    else
+      layout.show(
+        '',
+        h('p', { class: 'error', testid: 'boot-error', attrs: { role: 'alert' } }, describeError(err)),
+      );
     return;
   }
   let current: Screen | undefined;

@@ -1,5 +1,6 @@
 // The page frame: header with navigation, the alert area, and the main slot screens render into.
 import { AlertArea } from './alert.ts';
+import { connectionBanner } from './connection.ts';
 import { h, replace } from './dom.ts';
 import { hashOf } from './router.ts';
 
@@ -29,7 +30,7 @@ export class Layout {
       h('a', { class: 'brand', attrs: { href: hashOf('') } }, 'sealpeer'),
       nav,
     );
-    replace(root, header, this.alerts.el, this.main);
+    replace(root, header, connectionBanner(), this.alerts.el, this.main);
   }
 
   /** Shows `content` as the current screen and marks the active navigation entry. */

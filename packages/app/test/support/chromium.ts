@@ -32,6 +32,18 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
   return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], headless: true });
 }
 
+/** A persistent (non-incognito) profile in `userDataDir`: what checks like installability need. */
+export async function launchChromiumProfile(userDataDir: string): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install it with: sudo apt-get install -y chromium`);
+  }
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+  });
+}
+
 /** A fresh, isolated browser profile (its own IndexedDB) with console errors and CSP reports collected. */
 export interface TestPage {
   context: BrowserContext;
