@@ -124,6 +124,18 @@ describe('serving the browser app', () => {
     const cfg = await http(s.url, 'GET', '/api/config');
     expect(cfg.body.keyshareUrls).toEqual(['https://keys.example:8443']);
     expect(cfg.body.iceServers).toEqual([{ urls: 'stun:stun.example:3478' }]);
+    // The app's /config.json ("where is the relay?") is answered, not a 404: {} means "this origin".
+    const rc = await http(s.url, 'GET', '/config.json');
+    expect([rc.status, rc.body, rc.headers.get('cache-control')]).toEqual([200, {}, 'no-store']);
+  });
+
+  it("an operator's config.json in the app dir is served as it is", async () => {
+    const appDir = join(tempDir(), 'dist');
+    mkdirSync(appDir, { recursive: true });
+    writeFileSync(join(appDir, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(join(appDir, 'config.json'), '{"server":"https://relay.example"}');
+    s = await start({ appDir });
+    expect((await http(s.url, 'GET', '/config.json')).body).toEqual({ server: 'https://relay.example' });
   });
 
   it('without a build, / and app paths show a placeholder page', async () => {

@@ -70,8 +70,13 @@ describe('installable app', { timeout: E2E_TEST_MS }, () => {
     }
   });
 
-  it('phone width: no screen overflows sideways, no console error', async () => {
+  it('phone width: no screen overflows sideways; not one console error (no 404 for config.json either)', async () => {
     const { page, problems, context } = await openPage(browser, { width: 360, height: 740 });
+    // openPage's collector skips "Failed to load resource" lines; a normal load must have none at all.
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     await page.goto(stack.url);
     await page.locator(tid('screen-home')).waitFor();
     for (const route of ['', '#/scan', '#/device', '#/contacts']) {
@@ -81,6 +86,7 @@ describe('installable app', { timeout: E2E_TEST_MS }, () => {
       expect(scroll, route).toBeLessThanOrEqual(inner!);
     }
     expect(problems).toEqual([]);
+    expect(consoleErrors).toEqual([]);
     await context.close();
   });
 

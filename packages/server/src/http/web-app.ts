@@ -30,6 +30,15 @@ export async function registerWebApp(app: FastifyInstance, appDir: string): Prom
 
   if (built) await app.register(fastifyStatic, { root, prefix: '/', wildcard: true, index: ['index.html'] });
   else app.get('/', async (_req, reply) => sendApp(reply));
+  // The app asks for /config.json on every load (packages/app/src/sw/server-origin.ts: where the relay
+  // is, for an app hosted elsewhere). Served by the relay itself the answer is "here": an empty object,
+  // so the page's console shows no 404. An operator's own config.json in --app-dir is served instead.
+  if (!existsSync(join(root, 'config.json')))
+    app.get(
+      '/config.json',
+      { schema: { response: { 200: { type: 'object', additionalProperties: false, properties: {} } } } },
+      async (_req, reply) => reply.header('cache-control', 'no-store').send({}),
+    );
 
   app.setNotFoundHandler((req, reply) => {
     if (isAppPath(req)) return sendApp(reply);
