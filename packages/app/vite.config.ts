@@ -25,6 +25,16 @@ export default defineConfig({
       // One page. `/p#<invite>` (the invite landing URL) is served index.html by the server's and
       // sealpeer-app's fallback for extension-less paths; the fragment never reaches either.
       input: { main: here('index.html') },
+      output: {
+        // The landing screen is main.js alone (a few kB); main.ts imports routes.ts (engine + screens)
+        // dynamically at start, so these chunks download in parallel with the landing screen.
+        manualChunks(id: string): string | undefined {
+          if (id.includes('/node_modules/libsodium')) return 'crypto-sodium';
+          if (id.includes('/node_modules/@noble/')) return 'crypto-noble';
+          if (id.includes('/node_modules/jsqr/') || id.includes('/node_modules/qrcode/')) return 'qr';
+          return undefined;
+        },
+      },
     },
   },
 });

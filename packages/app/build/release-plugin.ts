@@ -53,36 +53,42 @@ export function sealpeerRelease(options: SealpeerReleaseOptions = {}): Plugin {
     configResolved(c) {
       config = c;
     },
-    async generateBundle(_out, bundle) {
-      const files = new Map<string, Uint8Array>();
-      for (const item of Object.values(bundle)) {
-        const bytes = item.type === 'chunk' ? utf8.encode(item.code) : item.source;
-        files.set(item.fileName, typeof bytes === 'string' ? utf8.encode(bytes) : bytes);
-      }
-      const base = new URL(config.base, 'https://app.invalid/');
-      const read = (url: string, htmlFile: string): Uint8Array | undefined => {
-        const u = new URL(url, new URL(htmlFile, base));
-        if (u.origin !== base.origin || !u.pathname.startsWith(base.pathname)) return undefined;
-        return files.get(decodeURIComponent(u.pathname.slice(base.pathname.length)));
-      };
-      for (const item of Object.values(bundle)) {
-        if (item.type !== 'asset' || !item.fileName.endsWith('.html')) continue;
-        const html = typeof item.source === 'string' ? item.source : new TextDecoder().decode(item.source);
-        item.source = addSri(html, item.fileName, read);
-        files.set(item.fileName, utf8.encode(item.source));
-      }
-      if (releaseKey) {
-        const entry = options.serviceWorker ?? 'src/sw/worker.ts';
-        const sw = await bundleServiceWorker(config.root, entry, releaseKey);
-        this.emitFile({ type: 'asset', fileName: 'sw.js', source: sw });
-        files.set('sw.js', sw);
-      }
-      if (config.build.copyPublicDir) for (const [p, b] of publicFiles(config.publicDir)) files.set(p, b);
-      const version =
-        options.version ??
-        (JSON.parse(readFileSync(join(config.root, 'package.json'), 'utf8')) as { version: string }).version;
-      const manifest = serializeManifest(createManifest(version, files));
-      this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: manifest });
+    // order 'post': after Vite's own generateBundle work (it fills in the dynamic-import preload lists
+    // of chunks), so SRI values and the manifest hash the bytes that are written.
+    generateBundle: {
+      order: 'post',
+      async handler(_out, bundle) {
+        const files = new Map<string, Uint8Array>();
+        for (const item of Object.values(bundle)) {
+          const bytes = item.type === 'chunk' ? utf8.encode(item.code) : item.source;
+          files.set(item.fileName, typeof bytes === 'string' ? utf8.encode(bytes) : bytes);
+        }
+        const base = new URL(config.base, 'https://app.invalid/');
+        const read = (url: string, htmlFile: string): Uint8Array | undefined => {
+          const u = new URL(url, new URL(htmlFile, base));
+          if (u.origin !== base.origin || !u.pathname.startsWith(base.pathname)) return undefined;
+          return files.get(decodeURIComponent(u.pathname.slice(base.pathname.length)));
+        };
+        for (const item of Object.values(bundle)) {
+          if (item.type !== 'asset' || !item.fileName.endsWith('.html')) continue;
+          const html = typeof item.source === 'string' ? item.source : new TextDecoder().decode(item.source);
+          item.source = addSri(html, item.fileName, read);
+          files.set(item.fileName, utf8.encode(item.source));
+        }
+        if (releaseKey) {
+          const entry = options.serviceWorker ?? 'src/sw/worker.ts';
+          const sw = await bundleServiceWorker(config.root, entry, releaseKey);
+          this.emitFile({ type: 'asset', fileName: 'sw.js', source: sw });
+          files.set('sw.js', sw);
+        }
+        if (config.build.copyPublicDir) for (const [p, b] of publicFiles(config.publicDir)) files.set(p, b);
+        const version =
+          options.version ??
+          (JSON.parse(readFileSync(join(config.root, 'package.json'), 'utf8')) as { version: string })
+            .version;
+        const manifest = serializeManifest(createManifest(version, files));
+        this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: manifest });
+      },
     },
   };
 }

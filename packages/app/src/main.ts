@@ -3,16 +3,8 @@
 // drops it from the address bar and history, so the one-time secret does not linger.
 import { loadConfig } from './core/config.ts';
 import { type AppContext, describeError } from './core/context.ts';
-import { createEngine } from './core/engine.ts';
 import type { Engine } from './core/engine-api.ts';
-import { channelScreen } from './screens/channel.ts';
-import { codeStartScreen } from './screens/code-start.ts';
-import { contactChatScreen } from './screens/contact-chat.ts';
-import { contactsScreen } from './screens/contacts.ts';
-import { deviceScreen } from './screens/device.ts';
 import { homeScreen } from './screens/home.ts';
-import { joinScreen } from './screens/join.ts';
-import { scanScreen } from './screens/scan.ts';
 import { loadServerOrigin, startAppIntegrity } from './sw/index.ts';
 import { isNetworkFailure, noConnectionScreen } from './ui/connection.ts';
 import { h } from './ui/dom.ts';
@@ -20,37 +12,16 @@ import { Layout } from './ui/layout.ts';
 import { hashOf, parseHash } from './ui/router.ts';
 import type { Screen } from './ui/screen.ts';
 
-function screenFor(
-  ctx: AppContext,
-  engine: Engine,
-  name: string,
-  args: string[],
-  invite: () => string | undefined,
-): Screen {
-  switch (name) {
-    case 'device':
-      return { el: deviceScreen(engine) };
-    case 'scan':
-      return scanScreen(ctx);
-    case 'code':
-      return { el: codeStartScreen(ctx) };
-    case 'contacts':
-      return contactsScreen(ctx, engine);
-    case 'k':
-      if (args[0]) return contactChatScreen(ctx, engine, args[0]);
-      return contactsScreen(ctx, engine);
-    case 'join':
-      return { el: joinScreen(ctx, engine, invite()) };
-    case 'c':
-      if (args[0]) return channelScreen(ctx, engine, args[0], args[1]);
-      return { el: homeScreen(ctx) };
-    default:
-      return { el: homeScreen(ctx) };
-  }
+function bootError(err: unknown): HTMLElement {
+  return h('p', { class: 'error', testid: 'boot-error', attrs: { role: 'alert' } }, describeError(err));
 }
 
 async function boot(root: HTMLElement): Promise<void> {
   const layout = new Layout(root);
+  // The engine (identity keys, sealed sessions: libsodium, noble) and the screens that use it are a
+  // second chunk: its download starts now, in parallel with the config request and the landing screen.
+  const routes = import('./routes.ts');
+  routes.catch(() => undefined);
   // App pinning (release-signed builds only) and the "version X, release key K" panel.
   startAppIntegrity();
   // Read (and then drop) an invite in the fragment of /p before anything else can observe the URL.
@@ -60,10 +31,8 @@ async function boot(root: HTMLElement): Promise<void> {
     history.replaceState(null, '', `/${hashOf('join')}`);
   }
   let ctx: AppContext;
-  let engine: Engine;
   try {
     const config = await loadConfig(await loadServerOrigin());
-    engine = await createEngine(config, layout.alerts);
     ctx = {
       config,
       alerts: layout.alerts,
@@ -82,23 +51,39 @@ async function boot(root: HTMLElement): Promise<void> {
         '',
         noConnectionScreen(() => location.reload()),
       );
-    else
-      layout.show(
-        '',
-        h('p', { class: 'error', testid: 'boot-error', attrs: { role: 'alert' } }, describeError(err)),
-      );
+    else layout.show('', bootError(err));
     return;
   }
+  // Made once, whatever the first screen is (it also runs the visit's key checks and alerts).
+  const engine: Promise<Engine> = routes.then((m) => m.createEngine(ctx.config, layout.alerts));
+  // Without an engine nothing works: say why, on whichever screen is up.
+  engine.catch((err: unknown) => {
+    layout.show('', isNetworkFailure(err) ? noConnectionScreen(() => location.reload()) : bootError(err));
+  });
   let current: Screen | undefined;
+  let shown = 0;
   function render(): void {
     current?.dispose?.();
+    current = undefined;
     const route = parseHash(location.hash);
-    current = screenFor(ctx, engine, route.name, route.args, () => {
-      const uri = pendingInvite;
-      pendingInvite = undefined;
-      return uri;
-    });
-    layout.show(route.name, current.el);
+    const seq = ++shown;
+    if (route.name === '') {
+      current = { el: homeScreen(ctx) };
+      layout.show(route.name, current.el);
+      return;
+    }
+    Promise.all([routes, engine]).then(
+      ([m, e]) => {
+        if (seq !== shown) return;
+        current = m.screenFor(ctx, e, route.name, route.args, () => {
+          const uri = pendingInvite;
+          pendingInvite = undefined;
+          return uri;
+        });
+        layout.show(route.name, current.el);
+      },
+      () => undefined, // shown by engine.catch above
+    );
   }
   window.addEventListener('hashchange', render);
   render();
