@@ -9,6 +9,7 @@ import { renderMarkdown, renderTable } from './lib/table.ts';
 import { browserSection } from './sections/browser.ts';
 import { connectionsSection } from './sections/connections.ts';
 import { cryptoSection } from './sections/crypto.ts';
+import { firstLoadSection } from './sections/first-load.ts';
 import { httpSection } from './sections/http.ts';
 import { keyshareSection } from './sections/keyshare.ts';
 import { relaySection } from './sections/relay.ts';
@@ -20,6 +21,7 @@ const SECTIONS: Record<string, Section> = {
   crypto: cryptoSection,
   keyshare: keyshareSection,
   browser: browserSection,
+  firstload: firstLoadSection,
 };
 
 function parseArgs(argv: string[]) {
@@ -37,7 +39,7 @@ function parseArgs(argv: string[]) {
     .split(',');
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      'usage: npm run bench -- [--quick] [--only=relay,connections,http,crypto,keyshare,browser] [--targets=ws,peerjs,sealpeer] [--profile] [--experiment=cork] [--markdown]',
+      'usage: npm run bench -- [--quick] [--only=relay,connections,http,crypto,keyshare,browser,firstload] [--targets=ws,peerjs,sealpeer] [--profile] [--experiment=cork] [--markdown]',
     );
     process.exit(0);
   }
