@@ -1,3 +1,5 @@
+import { ready } from './crypto/sodium.ts';
+
 // --- crypto core (issue 4: src/crypto, src/noise, src/cpace, src/identity; Node file backends: src/identity/node-file.ts) ---
 
 // --- saved contacts (issue 15: src/contacts; the app's list and the CLI's contact file) ---
@@ -24,3 +26,9 @@ export {
 } from './keyshare/index.ts';
 // --- sealed signaling (issue 4: src/client.ts, session, pairing, envelope, invite, relay, webrtc, errors) ---
 export * from './sealed.ts';
+
+// Async readiness is internal (issue 16): importing the package root waits for libsodium's WebAssembly
+// (top-level await, ES2022), so `Identity.generate()` and everything else here work without a prior
+// `await ready()`. Only here, not in crypto/sodium.ts: the subpaths stay free of top-level await (the
+// app's service worker bundles `/release` as a classic script).
+await ready();

@@ -102,7 +102,7 @@ export class Identity {
     this.createdAt = createdAt;
   }
 
-  /** A fresh identity from libsodium's CSPRNG. Requires `await ready()`. */
+  /** A fresh identity from libsodium's CSPRNG (from the package root no `ready()` is needed: src/index.ts). */
   static generate(now: Date = new Date()): Identity {
     return Identity.fromSecrets(randomBytes(32), randomBytes(32), now);
   }
