@@ -1,5 +1,5 @@
-// The real `sealpeer-server` binary and `npm start`'s script, as child processes on free ports.
-import { type ChildProcess, spawn } from 'node:child_process';
+// The real `sealpeer-server` binary as a child process on free ports (`npm start`: start/start.test.ts).
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ const SLOW = 90_000;
 
 import { OPTIONS } from '../src/config.ts';
 import { Client, tempDir } from './helpers.ts';
+import { runNode } from './start/support.ts';
 
 const pkg = join(fileURLToPath(import.meta.url), '../..');
 const bin = join(pkg, 'bin/sealpeer-server.js');
@@ -29,21 +30,9 @@ interface Run {
 }
 
 function run(file: string, args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [file, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+  const r = runNode(file, args, { env });
+  children.push(r.child);
+  return { child: r.child, stdout: r.out, stderr: r.err, exited: r.exited };
 }
 
 async function listening(r: Run, timeoutMs = 60_000): Promise<{ url: string; adminUrl?: string }> {

@@ -16,14 +16,15 @@ export interface StartRun {
 
 const running: ChildProcess[] = [];
 
-export function startRun(
+/** Runs `node file args…` with piped output, collected as text; killed by killAll(). */
+export function runNode(
+  file: string,
   args: string[],
   opts: { env?: Record<string, string>; cwd?: string } = {},
 ): StartRun {
-  const child = spawn(process.execPath, [START, ...args], {
+  const child = spawn(process.execPath, [file, ...args], {
     cwd: opts.cwd ?? ROOT,
-    // The app build is the app package's step (and its tests); these tests need the services only.
-    env: { ...process.env, SEALPEER_SKIP_APP_BUILD: '1', ...opts.env },
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -37,6 +38,14 @@ export function startRun(
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, out: () => out, err: () => err, exited };
+}
+
+/** `node scripts/start.mjs args…`. The app build is the app package's step (and its tests): skipped. */
+export function startRun(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): StartRun {
+  return runNode(START, args, { ...opts, env: { SEALPEER_SKIP_APP_BUILD: '1', ...opts.env } });
 }
 
 /** Kills (SIGKILL) every start run still alive; for afterEach. */
