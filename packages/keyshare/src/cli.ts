@@ -23,7 +23,8 @@ from the leaves, audits every record against the handle rules, and prints JSON l
   --key VERIFIER     pinned verifier key of the log (SEALPEER_KEYSHARE_KEY)
   --watch HANDLE     report records of this handle (repeatable)
   --interval SEC     poll interval [30]
-  --once             check once and exit
+  --once             check once and exit: 0 checked, 1 the log could not be checked (unreachable,
+                     refused), 3 an alert
 `;
 
 /** Runs until SIGTERM/SIGINT, then closes cleanly. */
@@ -118,6 +119,13 @@ async function monitor(argv: string[]): Promise<number> {
       await m.step();
     } catch (err) {
       if (err instanceof MonitorAlert) return 3;
+      if (values.once) {
+        // One check was asked for and it could not be made (log unreachable, bad answer): not a pass.
+        process.stderr.write(
+          `sealpeer-keyshare: monitor could not check the log: ${(err as Error).message}\n`,
+        );
+        return 1;
+      }
       log.warn({ err: (err as Error).message }, 'monitor step failed; retrying');
     }
     if (values.once) return 0;
