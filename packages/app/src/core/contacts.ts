@@ -46,20 +46,22 @@ export interface OwnHandle {
 }
 
 /**
- * Keeps the last checkpoint verified for each log (by its origin name) in the app's IndexedDB store, so
- * a keyshare that later shows an older or forked tree is caught after a reload too (docs/keyshare.md
- * §Client). The note is re-verified against the pinned key whenever it is loaded.
+ * Keeps the last checkpoint verified for each log in the app's IndexedDB store, so a keyshare that later
+ * shows an older or forked tree is caught after a reload too (docs/keyshare.md §Client). The slot is the
+ * log's verifier key (`keyshare-checkpoint|<name+id+key>`), so two logs with the default name do not
+ * collide; entries older versions stored under `keyshare-checkpoint|<origin name>` are taken over by
+ * the client's LogView when signed by that log's key. Notes are re-verified whenever they are loaded.
  */
 export class KeyValueCheckpointStore implements KeyshareStateStore {
   constructor(private readonly kv: KeyValue) {}
 
-  async load(origin: string): Promise<StoredCheckpoint | null> {
-    const note = await this.kv.get(`keyshare-checkpoint|${origin}`);
+  async load(log: string): Promise<StoredCheckpoint | null> {
+    const note = await this.kv.get(`keyshare-checkpoint|${log}`);
     return typeof note === 'string' ? { note } : null;
   }
 
-  async save(origin: string, checkpoint: StoredCheckpoint): Promise<void> {
-    await this.kv.put(`keyshare-checkpoint|${origin}`, checkpoint.note);
+  async save(log: string, checkpoint: StoredCheckpoint): Promise<void> {
+    await this.kv.put(`keyshare-checkpoint|${log}`, checkpoint.note);
   }
 }
 
