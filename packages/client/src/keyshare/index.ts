@@ -28,6 +28,8 @@ export {
   parseWitnessPolicy,
   verifyCosignature,
 } from './cosignature.ts';
+export type { CrossCheck, CrossCheckOptions, LogCrossCheck, NotCrossCheckedWhy } from './cross-check.ts';
+export { crossCheckPeer, heldCheckpoints, signedByKey } from './cross-check.ts';
 export { fromBase64, toBase64, tryBase64 } from './encoding.ts';
 export type { KeyshareIntegrityReason } from './errors.ts';
 export {
@@ -38,7 +40,7 @@ export {
   KeyshareRequestError,
 } from './errors.ts';
 export type { ConsistencyProofSource } from './log-view.ts';
-export { checkConsistent, LogView } from './log-view.ts';
+export { checkConsistent, LogView, logSlot } from './log-view.ts';
 export type { MerkleErrorCode } from './merkle.ts';
 export {
   emptyRoot,
