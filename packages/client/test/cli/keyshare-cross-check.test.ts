@@ -1,0 +1,117 @@
+// `sealpeer invite` / `sealpeer join` exchange their keyshare checkpoints in the sealed handshake
+// (docs/protocol.md 2.6): a split view between a real keyshare and a fork of it (same log key, same
+// origin) ends both runs with exit 3 (integrity_error, keyshareReason split_view) before any `paired`;
+// the same log seen by both is cross-checked; a peer that sends none is reported "not cross-checked".
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ready } from '../../src/crypto/sodium.ts';
+import { Identity } from '../../src/identity/identity.ts';
+import { KeyshareClient } from '../../src/keyshare/client.ts';
+import { identityRecordKeys } from '../../src/keyshare/record.ts';
+import { runCli } from '../support/cli.ts';
+import { useLocalServer } from '../support/server.ts';
+
+const server = useLocalServer();
+const dirs: string[] = [];
+let honest: RunningKeyshare;
+let fork: RunningKeyshare;
+
+async function publish(url: string, verifierKey: string, handles: string[]): Promise<void> {
+  const c = new KeyshareClient({ url, verifierKey });
+  for (const h of handles) await c.publish(h, identityRecordKeys(Identity.generate()));
+}
+
+beforeAll(async () => {
+  await ready();
+  const root = mkdtempSync(join(tmpdir(), 'sealpeer-cli-ks-'));
+  dirs.push(root);
+  const quiet = { host: '127.0.0.1', port: 0, logLevel: 'warn' as const };
+  honest = await startKeyshare({ ...quiet, dataDir: join(root, 'honest') });
+  // The operator runs a second log with a copy of the log key: same origin, same verifier key.
+  mkdirSync(join(root, 'fork'));
+  copyFileSync(join(root, 'honest', 'log-key'), join(root, 'fork', 'log-key'));
+  fork = await startKeyshare({ ...quiet, dataDir: join(root, 'fork') });
+  expect(fork.verifierKey).toBe(honest.verifierKey);
+  await publish(honest.url, honest.verifierKey, ['alice', 'bob']);
+  await publish(fork.url, fork.verifierKey, ['alice', 'mallory']);
+});
+
+afterAll(async () => {
+  await honest?.close();
+  await fork?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const ks = (k: RunningKeyshare) => ['--keyshare', k.url, '--keyshare-key', k.verifierKey];
+
+async function pair(inviterKs: string[], joinerKs: string[]) {
+  const common = ['--json', '--ephemeral', '--timeout', '20'];
+  const inviter = runCli(['invite', '--server', server.url, ...common, '--send', 'hi', ...inviterKs]);
+  const { uri } = await inviter.event('invite');
+  const joiner = runCli(['join', String(uri), ...common, '--send', 'hey', ...joinerKs]);
+  return { inviter, joiner };
+}
+
+describe('sealpeer CLI keyshare cross-check', () => {
+  it('a split view between the two peers: both exit 3 before anything is reported paired', async () => {
+    const { inviter, joiner } = await pair(ks(honest), ks(fork));
+    const [ei, ej] = await Promise.all([inviter.exit, joiner.exit]);
+    expect([ei, ej]).toEqual([3, 3]);
+    for (const run of [inviter, joiner]) {
+      expect(run.events.some((e) => e.event === 'paired')).toBe(false);
+      expect(run.events.some((e) => e.event === 'done')).toBe(false);
+    }
+    const errors = [inviter, joiner].map((r) => r.events.find((e) => e.event === 'integrity_error'));
+    // Each side proves the split itself (same tree size, different roots), or hears the other's ABORT.
+    expect(errors.some((e) => e?.reason === 'checkpoint_rejected' && e.keyshareReason === 'split_view')).toBe(
+      true,
+    );
+    for (const e of errors)
+      expect(
+        (e?.reason === 'checkpoint_rejected' && e.keyshareReason === 'split_view') ||
+          (e?.reason === 'peer_aborted' && e.peerReason === 'checkpoint_rejected'),
+        JSON.stringify(e),
+      ).toBe(true);
+  }, 60_000);
+
+  it('the same log on both sides is cross-checked; a peer without a checkpoint is "not cross-checked"', async () => {
+    const both = await pair(ks(honest), ks(honest));
+    const [pi, pj] = await Promise.all([both.inviter.event('paired'), both.joiner.event('paired')]);
+    for (const p of [pi, pj])
+      expect(p.crossCheck).toEqual({
+        status: 'cross_checked',
+        logs: [{ log: honest.verifierKey, origin: expect.any(String), status: 'same' }],
+      });
+    expect(await both.inviter.exit).toBe(0);
+    expect(await both.joiner.exit).toBe(0);
+
+    const one = await pair(ks(honest), []);
+    const [qi, qj] = await Promise.all([one.inviter.event('paired'), one.joiner.event('paired')]);
+    expect(qi.crossCheck).toEqual({
+      status: 'not_cross_checked',
+      logs: [
+        {
+          log: honest.verifierKey,
+          origin: expect.any(String),
+          status: 'not_cross_checked',
+          why: 'peer_sent_none',
+        },
+      ],
+    });
+    expect(qj.crossCheck).toEqual({ status: 'nothing_to_check', logs: [] });
+    expect(await one.inviter.exit).toBe(0);
+    expect(await one.joiner.exit).toBe(0);
+  }, 60_000);
+
+  it('refuses a --keyshare without its key, and a key that is not a verifier key (exit 2)', async () => {
+    const a = runCli(['join', 'http://x/p#AA', '--keyshare', honest.url]);
+    const b = runCli(['join', 'http://x/p#AA', '--keyshare', honest.url, '--keyshare-key', 'nope']);
+    expect(await a.exit).toBe(2);
+    expect(a.stderr()).toMatch(/--keyshare-key/);
+    expect(await b.exit).toBe(2);
+    expect(b.stderr()).toMatch(/verifier key/);
+  }, 60_000);
+});
