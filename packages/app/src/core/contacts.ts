@@ -4,16 +4,15 @@
 import {
   type Identity,
   identityRecordKeys,
-  KeyshareClient,
-  type KeyshareStateStore,
+  type KeyshareClient,
   keyshare,
   type PublicIdentity,
-  type StoredCheckpoint,
   type TrustState,
   type TrustStore,
   watchOwnHandle,
 } from '@sealpeer/client';
 import { deviceDigits } from './keys.ts';
+import { KeyshareLogs, verifierSlot } from './keyshare-logs.ts';
 import type { KeyValue } from './storage.ts';
 
 export interface ContactView {
@@ -36,56 +35,26 @@ function checkHandle(handle: string): string {
   return name;
 }
 
-/** Where the verifier key pinned for a keyshare (after its first verified answer) is kept. */
-const verifierSlot = (url: string): string => `keyshare-verifier|${url}`;
-
 /** This device's own handle on a keyshare, as published from here. */
 export interface OwnHandle {
   handle: string;
   leafIndex: number;
 }
 
-/**
- * Keeps the last checkpoint verified for each log in the app's IndexedDB store, so a keyshare that later
- * shows an older or forked tree is caught after a reload too (docs/keyshare.md §Client). The slot is the
- * log's verifier key (`keyshare-checkpoint|<name+id+key>`), so two logs with the default name do not
- * collide; entries older versions stored under `keyshare-checkpoint|<origin name>` are taken over by
- * the client's LogView when signed by that log's key. Notes are re-verified whenever they are loaded.
- */
-export class KeyValueCheckpointStore implements KeyshareStateStore {
-  constructor(private readonly kv: KeyValue) {}
-
-  async load(log: string): Promise<StoredCheckpoint | null> {
-    const note = await this.kv.get(`keyshare-checkpoint|${log}`);
-    return typeof note === 'string' ? { note } : null;
-  }
-
-  async save(log: string, checkpoint: StoredCheckpoint): Promise<void> {
-    await this.kv.put(`keyshare-checkpoint|${log}`, checkpoint.note);
-  }
-}
-
 export class ContactBook {
-  private readonly clients = new Map<string, KeyshareClient>();
-  private readonly checkpoints: KeyValueCheckpointStore;
+  /** The keyshare logs used from here, their checkpoints and the cross-check with peers. */
+  readonly logs: KeyshareLogs;
 
   constructor(
     private readonly trust: TrustStore,
     private readonly kv: KeyValue,
     private readonly identity: Identity,
   ) {
-    this.checkpoints = new KeyValueCheckpointStore(kv);
+    this.logs = new KeyshareLogs(kv);
   }
 
-  /** One client per (keyshare, verifier key), all sharing the persisted checkpoint store. */
   private client(url: string, verifierKey: string): KeyshareClient {
-    const key = `${url}|${verifierKey.trim()}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new KeyshareClient({ url, verifierKey: verifierKey.trim(), stateStore: this.checkpoints });
-      this.clients.set(key, client);
-    }
-    return client;
+    return this.logs.client(url, verifierKey);
   }
 
   /** The verifier key pinned earlier for `url`, if any. */
@@ -98,6 +67,7 @@ export class ContactBook {
     const name = checkHandle(handle);
     const found = await this.client(url, verifierKey).lookup(name);
     await this.kv.put(verifierSlot(url), verifierKey.trim());
+    await this.logs.remember(url, verifierKey);
     const contactId = `keyshare:${new URL(url).origin}/${name}`;
     const identity = { ed25519: found.identityKey, x25519: found.x25519Key };
     const trust =
@@ -127,6 +97,7 @@ export class ContactBook {
     const name = checkHandle(handle);
     const res = await this.client(url, verifierKey).publish(name, identityRecordKeys(this.identity));
     await this.kv.put(verifierSlot(url), verifierKey.trim());
+    await this.logs.remember(url, verifierKey);
     const own = { handle: name, leafIndex: res.leafIndex };
     await this.kv.put(`keyshare-own|${url}`, own);
     return own;
@@ -155,6 +126,7 @@ export class ContactBook {
     });
     const alert = await watch.check();
     watch.stop();
+    await this.logs.remember(url, verifierKey).catch(() => undefined);
     return alert?.message ?? null;
   }
 }

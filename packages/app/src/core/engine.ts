@@ -3,6 +3,7 @@
 // sessions. Screens see only core/engine-api.ts. Any SignalingIntegrityError or key change ends in a red
 // warning and no WebRTC connection for that peer.
 import {
+  type CrossCheck,
   Identity,
   IndexedDbIdentityStore,
   IndexedDbTrustStorage,
@@ -27,7 +28,9 @@ export async function createEngine(config: AppConfig, alerts: AlertArea): Promis
   await ready();
   const identity = await Identity.loadOrCreate(new IndexedDbIdentityStore());
   const trust = new TrustStore(new IndexedDbTrustStorage());
-  return new AppEngine(config, alerts, await openStorage(), identity, trust);
+  const engine = new AppEngine(config, alerts, await openStorage(), identity, trust);
+  await engine.contacts.logs.load(config.keyshareUrls);
+  return engine;
 }
 
 type Path = PeerModel['path'];
@@ -38,6 +41,8 @@ class AppEngine implements Engine {
   private readonly links = new Map<string, PeerLink>();
   /** The relay connection's state per channel key (origin|channelId), as the client reports it. */
   private readonly relayStates = new Map<string, RelayStatus>();
+  /** Cross-check results by session id (the check may finish before the engine adopts the session). */
+  private readonly crossChecks = new Map<string, CrossCheck>();
   readonly contacts: ContactBook;
 
   constructor(
@@ -93,6 +98,9 @@ class AppEngine implements Engine {
         channelId,
         identity: this.identity,
         sessionId: await this.relaySessionId(server, channelId),
+        // docs/protocol.md 2.6: our keyshare checkpoints in CONFIRM; the peer's checked before it opens.
+        checkpoints: () => this.contacts.logs.checkpoints(),
+        verifyPeerCheckpoints: (peer, s) => this.crossCheck(peer, s),
       });
       client.on('session', (s) =>
         this.adopt(client, s, s.path === 2 ? 'code' : s.path === 3 ? 'contact' : 'invite'),
@@ -125,6 +133,13 @@ class AppEngine implements Engine {
     return this.links.get(id)?.model;
   }
 
+  /** Runs before the session opens; a split view throws (the session fails: checkpoint_rejected). */
+  private async crossCheck(peer: readonly string[], session: Session): Promise<void> {
+    const result = await this.contacts.logs.crossCheck(peer);
+    this.crossChecks.set(session.id, result);
+    this.links.get(session.id)?.setCrossCheck(result);
+  }
+
   private adopt(client: SealpeerClient, session: Session, path: Path): PeerLink {
     const existing = this.links.get(session.id);
     if (existing) return existing;
@@ -134,6 +149,8 @@ class AppEngine implements Engine {
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
     });
     this.links.set(session.id, link);
+    const checked = this.crossChecks.get(session.id);
+    if (checked) link.setCrossCheck(checked);
     session.opened.then(() => this.onOpen(client, link)).catch(() => undefined);
     this.changed.emit();
     return link;

@@ -8,8 +8,10 @@
 import {
   type AppMessage,
   type ConnectError,
+  type CrossCheck,
   decodeAppMessage,
   encodeAppMessage,
+  KeyshareIntegrityError,
   type PublicIdentity,
   type Session,
   SignalBuffer,
@@ -55,6 +57,8 @@ export class PeerLink {
       peerFingerprint: undefined,
       safetyNumber: undefined,
       trust: 'unverified',
+      crossCheck: 'pending',
+      crossCheckDetail: '',
       link: 'pairing',
       rtc: 'idle',
       dtls: 'pending',
@@ -83,6 +87,22 @@ export class PeerLink {
 
   private system(text: string): void {
     this.model.messages.push({ from: 'system', text, at: Date.now() });
+    this.emit();
+  }
+
+  /** The outcome of the keyshare cross-check (it ran before the session opened). */
+  setCrossCheck(result: CrossCheck): void {
+    this.model.crossCheck =
+      result.status === 'cross_checked'
+        ? 'cross-checked'
+        : result.status === 'not_cross_checked'
+          ? 'not-cross-checked'
+          : 'none';
+    this.model.crossCheckDetail = result.logs
+      .map(
+        (l) => `${l.origin}: ${l.status === 'not_cross_checked' ? `not cross-checked (${l.why})` : l.status}`,
+      )
+      .join('; ');
     this.emit();
   }
 
@@ -150,7 +170,9 @@ export class PeerLink {
   private fail(err: SignalingIntegrityError): void {
     const before = this.model.link;
     this.model.link = 'failed';
-    this.model.error = { reason: err.reason, message: err.message };
+    // A refused keyshare check names its own reason (e.g. split_view) beside checkpoint_rejected.
+    const ks = err.cause instanceof KeyshareIntegrityError ? err.cause.reason : undefined;
+    this.model.error = { reason: ks ? `${err.reason} (${ks})` : err.reason, message: err.message };
     this.stopRtc('failed');
     const codePairing = this.model.path === 'code' && before === 'pairing';
     this.hooks.onFailure(
@@ -158,7 +180,7 @@ export class PeerLink {
       codePairing
         ? `The code did not match, or someone interfered: ${err.message}. No connection was made. Make a new code and try again.`
         : `${err.message}. sealpeer refused it and made no connection with this peer. If it happens again, the relay or the network may be attacking you.`,
-      err.peerReason ? `${err.reason} (peer: ${err.peerReason})` : err.reason,
+      err.peerReason ? `${err.reason} (peer: ${err.peerReason})` : this.model.error.reason,
     );
     this.emit();
   }
