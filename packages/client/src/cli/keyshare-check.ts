@@ -28,27 +28,24 @@ export interface KeyshareSpec {
   verifierKey: string;
 }
 
-/** Thrown for bad keyshare flags; the caller turns it into its usage error. */
-export class KeyshareUsage extends Error {}
-
-/** The keyshares named by the flags (or env), validated. */
-export function keyshareSpecs(v: Record<string, unknown>, env = process.env): KeyshareSpec[] {
+/** The keyshares named by the flags (or env), validated; bad flags throw `usage(message)`. */
+export function keyshareSpecs(
+  v: Record<string, unknown>,
+  usage: (message: string) => Error,
+  env = process.env,
+): KeyshareSpec[] {
   const urls = (v.keyshare as string[] | undefined) ?? (env.SEALPEER_KEYSHARE ? [env.SEALPEER_KEYSHARE] : []);
   const keys =
     (v['keyshare-key'] as string[] | undefined) ??
     (env.SEALPEER_KEYSHARE_KEY ? [env.SEALPEER_KEYSHARE_KEY] : []);
-  if (urls.length !== keys.length)
-    throw new KeyshareUsage('give one --keyshare-key VERIFIER for each --keyshare URL');
+  if (urls.length !== keys.length) throw usage('give one --keyshare-key VERIFIER for each --keyshare URL');
   return urls.map((url, i) => {
-    if (!/^https?:\/\/[^/]/.test(url))
-      throw new KeyshareUsage(`--keyshare must be an http(s) URL (got '${url}')`);
+    if (!/^https?:\/\/[^/]/.test(url)) throw usage(`--keyshare must be an http(s) URL (got '${url}')`);
     const verifierKey = keys[i]!.trim();
     try {
       parseVerifierKey(verifierKey);
     } catch (e) {
-      throw new KeyshareUsage(
-        `--keyshare-key is not a verifier key (name+hash+key): ${(e as Error).message}`,
-      );
+      throw usage(`--keyshare-key is not a verifier key (name+hash+key): ${(e as Error).message}`);
     }
     return { url, verifierKey };
   });

@@ -23,7 +23,6 @@ import {
   KEYSHARE_HELP,
   KEYSHARE_OPTIONS,
   KeyshareCheck,
-  KeyshareUsage,
   keyshareSpecs,
   keyshareStatePath,
 } from './keyshare-check.ts';
@@ -137,13 +136,8 @@ export function commonOptions(v: Record<string, unknown>, env = process.env): Co
     : ((v.identity as string | undefined) ??
       env.SEALPEER_IDENTITY ??
       join(configHome, 'sealpeer', 'identity.json'));
-  let keyshare: KeyshareCheck;
-  try {
-    keyshare = new KeyshareCheck(keyshareSpecs(v, env), keyshareStatePath(v, identityPath, env));
-  } catch (e) {
-    if (e instanceof KeyshareUsage) throw new UsageError(e.message);
-    throw e;
-  }
+  const specs = keyshareSpecs(v, (m) => new UsageError(m), env);
+  const keyshare = new KeyshareCheck(specs, keyshareStatePath(v, identityPath, env));
   return { send, json: v.json === true, identityPath, timeoutMs: timeout * 1000, keyshare };
 }
 
