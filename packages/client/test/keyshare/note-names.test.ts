@@ -15,6 +15,7 @@ import {
   verifySignedNote,
 } from '../../src/keyshare/note.ts';
 import { buildGoProgram } from '../support/go.ts';
+import { codeOf } from '../support/typed-error.ts';
 
 // Unicode 15 PropList.txt, White_Space: 25 code points.
 const WHITE_SPACE = [
@@ -29,15 +30,7 @@ const nameWith = (cp: number): string => `log${String.fromCodePoint(cp)}example`
 const publicKey = generateNoteSigner('k').publicKey;
 const vkeyWith = (name: string): string => formatVerifierKey({ name, publicKey });
 
-function noteCode(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof NoteError) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
+const noteCode = (f: () => unknown): string => codeOf(NoteError, f);
 
 describe('signed-note key names', () => {
   it('lists the 25 White_Space code points and checks every one of them', () => {
