@@ -175,11 +175,25 @@ export class PeerLink {
     this.model.error = { reason: ks ? `${err.reason} (${ks})` : err.reason, message: err.message };
     this.stopRtc('failed');
     const codePairing = this.model.path === 'code' && before === 'pairing';
+    const [title, body] =
+      ks === 'split_view'
+        ? // Proof that the keyshare showed this device and the peer two histories of its log.
+          [
+            'Keyshare split view: connection refused',
+            `The keyshare showed you and this peer different histories of its log, signed with the same key: ${err.message}. Keys looked up there cannot be trusted. No connection was made.`,
+          ]
+        : codePairing
+          ? [
+              'Pairing by code failed',
+              `The code did not match, or someone interfered: ${err.message}. No connection was made. Make a new code and try again.`,
+            ]
+          : [
+              'Connection refused: signaling was tampered with or failed',
+              `${err.message}. sealpeer refused it and made no connection with this peer. If it happens again, the relay or the network may be attacking you.`,
+            ];
     this.hooks.onFailure(
-      codePairing ? 'Pairing by code failed' : 'Connection refused: signaling was tampered with or failed',
-      codePairing
-        ? `The code did not match, or someone interfered: ${err.message}. No connection was made. Make a new code and try again.`
-        : `${err.message}. sealpeer refused it and made no connection with this peer. If it happens again, the relay or the network may be attacking you.`,
+      title,
+      body,
       err.peerReason ? `${err.reason} (peer: ${err.peerReason})` : this.model.error.reason,
     );
     this.emit();

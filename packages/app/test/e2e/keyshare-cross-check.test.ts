@@ -65,6 +65,13 @@ describe('keyshare checkpoints cross-checked between two peers', { timeout: E2E_
       codes.join(' | '),
     ).toBe(true);
     for (const c of codes) expect(c).toMatch(/checkpoint_rejected \(split_view\)|peer: checkpoint_rejected/);
+    const titles = await Promise.all(
+      [a, b].map(async (p) => (await p.page.locator(tid('integrity-warning')).first().textContent()) ?? ''),
+    );
+    expect(
+      titles.some((t) => t.startsWith('Keyshare split view')),
+      titles.join(' | '),
+    ).toBe(true);
     for (const p of [a, b]) {
       expect(await p.page.locator(tid('safety-number')).count()).toBe(0);
       expect(await p.page.locator(tid('rtc-state', '[data-state="open"]')).count()).toBe(0);
