@@ -2,7 +2,7 @@
 // (docs/protocol.md 2.6): a split view between a real keyshare and a fork of it (same log key, same
 // origin) ends both runs with exit 3 (integrity_error, keyshareReason split_view) before any `paired`;
 // the same log seen by both is cross-checked; a peer that sends none is reported "not cross-checked".
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
@@ -47,11 +47,18 @@ afterAll(async () => {
 
 const ks = (k: RunningKeyshare) => ['--keyshare', k.url, '--keyshare-key', k.verifierKey];
 
-async function pair(inviterKs: string[], joinerKs: string[]) {
-  const common = ['--json', '--ephemeral', '--timeout', '20'];
-  const inviter = runCli(['invite', '--server', server.url, ...common, '--send', 'hi', ...inviterKs]);
+/** Pairs two CLI runs; a side without --identity among its args uses --ephemeral. */
+async function pair(inviterArgs: string[], joinerArgs: string[]) {
+  const common = (args: string[]) => [
+    '--json',
+    '--timeout',
+    '20',
+    ...(args.includes('--identity') ? [] : ['--ephemeral']),
+    ...args,
+  ];
+  const inviter = runCli(['invite', '--server', server.url, '--send', 'hi', ...common(inviterArgs)]);
   const { uri } = await inviter.event('invite');
-  const joiner = runCli(['join', String(uri), ...common, '--send', 'hey', ...joinerKs]);
+  const joiner = runCli(['join', String(uri), '--send', 'hey', ...common(joinerArgs)]);
   return { inviter, joiner };
 }
 
@@ -78,15 +85,23 @@ describe('sealpeer CLI keyshare cross-check', () => {
   }, 60_000);
 
   it('the same log on both sides is cross-checked; a peer without a checkpoint is "not cross-checked"', async () => {
-    const both = await pair(ks(honest), ks(honest));
+    const home = mkdtempSync(join(tmpdir(), 'sealpeer-cli-state-'));
+    dirs.push(home);
+    const both = await pair([...ks(honest), '--identity', join(home, 'identity.json')], ks(honest));
     const [pi, pj] = await Promise.all([both.inviter.event('paired'), both.joiner.event('paired')]);
     for (const p of [pi, pj])
       expect(p.crossCheck).toEqual({
         status: 'cross_checked',
         logs: [{ log: honest.verifierKey, origin: expect.any(String), status: 'same' }],
       });
-    expect(await both.inviter.exit).toBe(0);
-    expect(await both.joiner.exit).toBe(0);
+    expect(await both.inviter.exit, JSON.stringify(both.inviter.events) + both.inviter.stderr()).toBe(0);
+    expect(await both.joiner.exit, JSON.stringify(both.joiner.events) + both.joiner.stderr()).toBe(0);
+    // The verified checkpoint is kept beside the identity, in the slot of the log's verifier key.
+    const state = JSON.parse(readFileSync(join(home, 'keyshare-state.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(state)).toEqual([honest.verifierKey]);
 
     const one = await pair(ks(honest), []);
     const [qi, qj] = await Promise.all([one.inviter.event('paired'), one.joiner.event('paired')]);

@@ -177,12 +177,14 @@ describe('keyshare checkpoint slot', () => {
     expect(inviterOpen).toBe(false);
     const a = inviter.sessions()[0]!;
     expect(a.state).toBe('checking');
-    const got: string[] = [];
-    a.on('message', (m) => got.push(text(m)));
     release();
-    await inv.session;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(got).toEqual(['sent before the inviter finished its check']);
+    // A listener attached once the pairing resolved (as the CLI and the app do) still gets them.
+    const opened = await inv.session;
+    const got: string[] = [];
+    opened.on('message', (m) => got.push(text(m)));
+    b.send('sent after');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual(['sent before the inviter finished its check', 'sent after']);
     expect(a.peerCheckpoints).toEqual(notes);
     expect(a.peerCheckpoint).toBe(notes[0]);
     inviter.close();
