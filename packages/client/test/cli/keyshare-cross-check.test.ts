@@ -2,7 +2,7 @@
 // (docs/protocol.md 2.6): a split view between a real keyshare and a fork of it (same log key, same
 // origin) ends both runs with exit 3 (integrity_error, keyshareReason split_view) before any `paired`;
 // the same log seen by both is cross-checked; a peer that sends none is reported "not cross-checked".
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
@@ -119,6 +119,31 @@ describe('sealpeer CLI keyshare cross-check', () => {
     expect(qj.crossCheck).toEqual({ status: 'nothing_to_check', logs: [] });
     expect(await one.inviter.exit).toBe(0);
     expect(await one.joiner.exit).toBe(0);
+  }, 60_000);
+
+  it('a keyshare that contradicts the checkpoint kept from an earlier run: exit 3 before connecting', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sealpeer-cli-state-'));
+    dirs.push(home);
+    // The state file holds what an earlier run verified on the fork; now the same key's log differs.
+    const seen = await new KeyshareClient({ url: fork.url, verifierKey: fork.verifierKey }).checkpoint();
+    const stateFile = join(home, 'keyshare-state.json');
+    writeFileSync(stateFile, JSON.stringify({ [fork.verifierKey]: { note: seen.note } }));
+    const run = runCli([
+      'invite',
+      '--server',
+      server.url,
+      '--json',
+      '--ephemeral',
+      ...ks(honest),
+      '--keyshare-state',
+      stateFile,
+    ]);
+    expect(await run.exit).toBe(3);
+    expect(run.events.find((e) => e.event === 'integrity_error')).toMatchObject({
+      reason: 'keyshare_integrity',
+      keyshareReason: 'fork_detected',
+    });
+    expect(run.events.some((e) => e.event === 'invite')).toBe(false);
   }, 60_000);
 
   it('refuses a --keyshare without its key, and a key that is not a verifier key (exit 2)', async () => {
