@@ -1,9 +1,9 @@
 // The HTTP surface with strangers' input: oversize, malformed and wrong-type bodies, bad params and
 // queries, rate limits, CORS, metrics, and the error shape of every refusal.
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/errors.ts';
-import { errorCode, postJson, signedRecord, startTestKeyshare, testKey } from './helpers.ts';
+import { errorCode, postJson, signedClaim, startTestKeyshare, testKey } from './helpers.ts';
 
 async function expectError(res: Response | Promise<Response>, status: number, code: string): Promise<void> {
   const r = await res;
@@ -43,20 +43,7 @@ describe('HTTP API refusals', () => {
   it('body fields of the wrong type are refused, never coerced (handle: 123 is not "123")', async () => {
     const ks = await startTestKeyshare();
     const url = `${ks.url}/v1/records`;
-    const k = testKey('coerce');
-    const good = await signedRecord(
-      {
-        kind: 'claim',
-        handle: '123',
-        seq: 0,
-        createdAt: Date.now(),
-        expiresAt: null,
-        identityKey: k.signer.publicKey,
-        x25519Key: k.x25519Key,
-        prev: keyshare.ZERO_HASH,
-      },
-      k.signer,
-    );
+    const good = await signedClaim('123');
     const wrongTypes: Array<[Record<string, unknown>, string]> = [
       [{ handle: 123 }, 'handle_invalid'],
       [{ handle: ['123'] }, 'handle_invalid'],
