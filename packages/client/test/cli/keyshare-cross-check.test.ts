@@ -18,6 +18,8 @@ const server = useLocalServer();
 const dirs: string[] = [];
 let honest: RunningKeyshare;
 let fork: RunningKeyshare;
+/** A fork one record ahead of the honest log: only the side holding its checkpoint can prove the split. */
+let bigFork: RunningKeyshare;
 
 async function publish(url: string, verifierKey: string, handles: string[]): Promise<void> {
   const c = new KeyshareClient({ url, verifierKey });
@@ -34,14 +36,20 @@ beforeAll(async () => {
   mkdirSync(join(root, 'fork'));
   copyFileSync(join(root, 'honest', 'log-key'), join(root, 'fork', 'log-key'));
   fork = await startKeyshare({ ...quiet, dataDir: join(root, 'fork') });
+  mkdirSync(join(root, 'big-fork'));
+  copyFileSync(join(root, 'honest', 'log-key'), join(root, 'big-fork', 'log-key'));
+  bigFork = await startKeyshare({ ...quiet, dataDir: join(root, 'big-fork') });
   expect(fork.verifierKey).toBe(honest.verifierKey);
+  expect(bigFork.verifierKey).toBe(honest.verifierKey);
   await publish(honest.url, honest.verifierKey, ['alice', 'bob']);
   await publish(fork.url, fork.verifierKey, ['alice', 'mallory']);
+  await publish(bigFork.url, bigFork.verifierKey, ['alice', 'mallory', 'eve']);
 });
 
 afterAll(async () => {
   await honest?.close();
   await fork?.close();
+  await bigFork?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -72,16 +80,53 @@ describe('sealpeer CLI keyshare cross-check', () => {
       expect(run.events.some((e) => e.event === 'done')).toBe(false);
     }
     const errors = [inviter, joiner].map((r) => r.events.find((e) => e.event === 'integrity_error'));
-    // Each side proves the split itself (same tree size, different roots), or hears the other's ABORT.
+    // Each side proves the split itself (same tree size, different roots), or hears the other's sealed
+    // ABORT first: an authenticated integrity reason from the peer is a peer_alarm (2.7).
     expect(errors.some((e) => e?.reason === 'checkpoint_rejected' && e.keyshareReason === 'split_view')).toBe(
       true,
     );
     for (const e of errors)
       expect(
         (e?.reason === 'checkpoint_rejected' && e.keyshareReason === 'split_view') ||
-          (e?.reason === 'peer_aborted' && e.peerReason === 'checkpoint_rejected'),
+          (e?.reason === 'peer_alarm' && e.peerReason === 'checkpoint_rejected'),
         JSON.stringify(e),
       ).toBe(true);
+  }, 60_000);
+
+  // Only the side holding the larger fork's checkpoint can prove the split (the honest keyshare has no
+  // tree that large to prove consistency to: "not cross-checked" there). docs/protocol.md 2.7: once the
+  // scanner's CONFIRM verified the invite is spent, so a split view proven after it is the inviter's
+  // verdict too, never a mere `refused` attempt.
+  it('the inviter proves the split view: integrity_error checkpoint_rejected (exit 3), never paired; the joiner gets peer_alarm (exit 3)', async () => {
+    const { inviter, joiner } = await pair(ks(bigFork), ks(honest));
+    const [ei, ej] = await Promise.all([inviter.exit, joiner.exit]);
+    expect([ei, ej], JSON.stringify([inviter.events, joiner.events])).toEqual([3, 3]);
+    expect(inviter.events.find((e) => e.event === 'integrity_error')).toMatchObject({
+      reason: 'checkpoint_rejected',
+      keyshareReason: 'split_view',
+    });
+    expect(inviter.events.some((e) => e.event === 'paired' || e.event === 'refused')).toBe(false);
+    expect(joiner.events.find((e) => e.event === 'integrity_error')).toMatchObject({
+      reason: 'peer_alarm',
+      peerReason: 'checkpoint_rejected',
+    });
+    expect(joiner.events.some((e) => e.event === 'done')).toBe(false);
+  }, 60_000);
+
+  it('the joiner proves the split view: it exits 3 checkpoint_rejected; the inviter, whose invite it spent, exits 3 with peer_alarm', async () => {
+    const { inviter, joiner } = await pair(ks(honest), ks(bigFork));
+    const [ei, ej] = await Promise.all([inviter.exit, joiner.exit]);
+    expect([ei, ej], JSON.stringify([inviter.events, joiner.events])).toEqual([3, 3]);
+    expect(joiner.events.find((e) => e.event === 'integrity_error')).toMatchObject({
+      reason: 'checkpoint_rejected',
+      keyshareReason: 'split_view',
+    });
+    expect(joiner.events.some((e) => e.event === 'paired')).toBe(false);
+    expect(inviter.events.find((e) => e.event === 'integrity_error')).toMatchObject({
+      reason: 'peer_alarm',
+      peerReason: 'checkpoint_rejected',
+    });
+    expect(inviter.events.some((e) => e.event === 'refused' || e.event === 'done')).toBe(false);
   }, 60_000);
 
   it('the same log on both sides is cross-checked; a peer without a checkpoint is "not cross-checked"', async () => {
