@@ -11,6 +11,7 @@ import {
   ready,
   SealpeerClient,
   type Session,
+  SignalingIntegrityError,
   TrustStore,
 } from '@sealpeer/client';
 import type { AlertArea } from '../ui/alert.ts';
@@ -19,7 +20,7 @@ import { ContactBook } from './contacts.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
-import { PeerLink } from './peer-link.ts';
+import { integrityAlert, PeerLink } from './peer-link.ts';
 import { type KeyValue, openStorage } from './storage.ts';
 import { contactAddress } from './trust.ts';
 
@@ -180,8 +181,18 @@ class AppEngine implements Engine {
   async createInvite(channelId: string): Promise<ShownInvite> {
     const client = await this.client(channelId);
     const invite = client.createInvite({ appOrigin: location.origin });
-    invite.session.catch(() => undefined);
+    invite.session.catch((err) => this.spentAttemptFailed(err, false));
     return { uri: invite.uri, expiresAt: invite.expiresAt.getTime(), cancel: () => invite.cancel() };
+  }
+
+  /**
+   * An invite or shown code whose proven attempt then failed with proof of tampering (docs/protocol.md
+   * 2.7: e.g. a split view found while checking): no peer panel exists yet, so the page warns here.
+   * Anything else (expired, cancelled, could not connect) needs no alarm.
+   */
+  private spentAttemptFailed(err: unknown, codePairing: boolean): void {
+    if (!(err instanceof SignalingIntegrityError)) return;
+    this.alerts.show({ ...integrityAlert(err, codePairing), testid: 'integrity-warning' });
   }
 
   async acceptInvite(uri: string): Promise<{ channelId: string; peerId: string }> {
@@ -196,7 +207,7 @@ class AppEngine implements Engine {
   async showCode(channelId: string): Promise<ShownCode> {
     const client = await this.client(channelId);
     const shown = client.showCode();
-    shown.session.catch(() => undefined);
+    shown.session.catch((err) => this.spentAttemptFailed(err, true));
     return { code: shown.code, cancel: () => shown.cancel() };
   }
 

@@ -55,16 +55,21 @@ describe('keyshare checkpoints cross-checked between two peers', { timeout: E2E_
       b.page.locator(tid('integrity-warning')).first().waitFor(),
     ]);
     const codes = await Promise.all(
-      [a, b].map(
-        async (p) => (await p.page.locator(tid('integrity-warning-code')).first().textContent()) ?? '',
+      [a, b].map(async (p) =>
+        ((await p.page.locator(tid('integrity-warning-code')).first().textContent()) ?? '').replace(
+          /^reason: /,
+          '',
+        ),
       ),
     );
-    // Each side proves the split itself (same size, different roots) or hears the other's refusal first.
+    // Each side proves the split itself (same size, different roots) or hears the other's sealed refusal
+    // first: an authenticated integrity reason from the peer is a peer_alarm (docs/protocol.md 2.7).
     expect(
       codes.some((c) => /checkpoint_rejected \(split_view\)/.test(c)),
       codes.join(' | '),
     ).toBe(true);
-    for (const c of codes) expect(c).toMatch(/checkpoint_rejected \(split_view\)|peer: checkpoint_rejected/);
+    for (const c of codes)
+      expect(c).toMatch(/^(checkpoint_rejected \(split_view\)|peer_alarm \(peer: checkpoint_rejected\))$/);
     const titles = await Promise.all(
       [a, b].map(async (p) => (await p.page.locator(tid('integrity-warning')).first().textContent()) ?? ''),
     );
@@ -78,6 +83,51 @@ describe('keyshare checkpoints cross-checked between two peers', { timeout: E2E_
       expect(await p.page.locator(tid('chat-input', ':enabled')).count()).toBe(0);
       expect(await p.page.locator(tid('peer-panel', '[data-link="open"]')).count()).toBe(0);
     }
+  });
+
+  /**
+   * One side alone can prove the split: the fork is one record ahead, and the honest keyshare has no
+   * tree that large to prove consistency to (that side: "not cross-checked", it opens). docs/protocol.md
+   * 2.7: the scanner's CONFIRM verified, so the invite is spent and a split view found after it is the
+   * inviter's alarm too (not a silently refused attempt). Fresh windows: a and b hold checkpoints of
+   * the size-1 logs already.
+   */
+  async function oneSidedSplit(inviterUrl: string, scannerUrl: string): Promise<[string, string]> {
+    const [inviter, scanner] = [await openPage(browser), await openPage(browser)];
+    try {
+      await lookUpBob(inviter.page, inviterUrl);
+      await lookUpBob(scanner.page, scannerUrl);
+      await createChannel(inviter.page, stack.url);
+      await scanner.page.goto(await readInviteQr(inviter.page));
+      const codes: string[] = [];
+      for (const p of [inviter, scanner]) {
+        const code = p.page.locator(tid('integrity-warning-code')).first();
+        await code.waitFor();
+        codes.push(((await code.textContent()) ?? '').replace(/^reason: /, ''));
+        expect(await p.page.locator(tid('rtc-state', '[data-state="open"]')).count()).toBe(0);
+        expect(await p.page.locator(tid('chat-input', ':enabled')).count()).toBe(0);
+      }
+      return [codes[0]!, codes[1]!];
+    } finally {
+      await inviter.context.close();
+      await scanner.context.close();
+    }
+  }
+
+  it('a split view only the inviter can prove: its invite is spent and warns checkpoint_rejected (split_view); the scanner gets peer_alarm', async () => {
+    await new KeyshareClient({ url: fork!.url, verifierKey }).publish(
+      'carol',
+      identityRecordKeys(Identity.generate()),
+    );
+    const [inviterCode, scannerCode] = await oneSidedSplit(fork!.url, stack.keyshare!.url);
+    expect(inviterCode).toBe('checkpoint_rejected (split_view)');
+    expect(scannerCode).toBe('peer_alarm (peer: checkpoint_rejected)');
+  });
+
+  it('a split view only the scanner can prove: it warns checkpoint_rejected (split_view); the inviter gets peer_alarm', async () => {
+    const [inviterCode, scannerCode] = await oneSidedSplit(stack.keyshare!.url, fork!.url);
+    expect(scannerCode).toBe('checkpoint_rejected (split_view)');
+    expect(inviterCode).toBe('peer_alarm (peer: checkpoint_rejected)');
   });
 
   it('a peer with no checkpoint is shown "not cross-checked"; one with the same log "cross-checked"', async () => {
