@@ -97,37 +97,31 @@ describe('sealpeer CLI keyshare cross-check', () => {
   // tree that large to prove consistency to: "not cross-checked" there). docs/protocol.md 2.7: once the
   // scanner's CONFIRM verified the invite is spent, so a split view proven after it is the inviter's
   // verdict too, never a mere `refused` attempt.
-  it('the inviter proves the split view: integrity_error checkpoint_rejected (exit 3), never paired; the joiner gets peer_alarm (exit 3)', async () => {
-    const { inviter, joiner } = await pair(ks(bigFork), ks(honest));
-    const [ei, ej] = await Promise.all([inviter.exit, joiner.exit]);
-    expect([ei, ej], JSON.stringify([inviter.events, joiner.events])).toEqual([3, 3]);
-    expect(inviter.events.find((e) => e.event === 'integrity_error')).toMatchObject({
-      reason: 'checkpoint_rejected',
-      keyshareReason: 'split_view',
-    });
-    expect(inviter.events.some((e) => e.event === 'paired' || e.event === 'refused')).toBe(false);
-    expect(joiner.events.find((e) => e.event === 'integrity_error')).toMatchObject({
-      reason: 'peer_alarm',
-      peerReason: 'checkpoint_rejected',
-    });
-    expect(joiner.events.some((e) => e.event === 'done')).toBe(false);
-  }, 60_000);
-
-  it('the joiner proves the split view: it exits 3 checkpoint_rejected; the inviter, whose invite it spent, exits 3 with peer_alarm', async () => {
-    const { inviter, joiner } = await pair(ks(honest), ks(bigFork));
-    const [ei, ej] = await Promise.all([inviter.exit, joiner.exit]);
-    expect([ei, ej], JSON.stringify([inviter.events, joiner.events])).toEqual([3, 3]);
-    expect(joiner.events.find((e) => e.event === 'integrity_error')).toMatchObject({
-      reason: 'checkpoint_rejected',
-      keyshareReason: 'split_view',
-    });
-    expect(joiner.events.some((e) => e.event === 'paired')).toBe(false);
-    expect(inviter.events.find((e) => e.event === 'integrity_error')).toMatchObject({
-      reason: 'peer_alarm',
-      peerReason: 'checkpoint_rejected',
-    });
-    expect(inviter.events.some((e) => e.event === 'refused' || e.event === 'done')).toBe(false);
-  }, 60_000);
+  it.each([
+    ['inviter', 'joiner'],
+    ['joiner', 'inviter'],
+  ] as const)(
+    'the %s alone proves the split view: it exits 3 with checkpoint_rejected (split_view), never paired; the %s gets peer_alarm (exit 3); the inviter never prints refused',
+    async (prover, other) => {
+      const { inviter, joiner } =
+        prover === 'inviter' ? await pair(ks(bigFork), ks(honest)) : await pair(ks(honest), ks(bigFork));
+      const runs = { inviter, joiner };
+      const [ei, ej] = await Promise.all([inviter.exit, joiner.exit]);
+      expect([ei, ej], JSON.stringify([inviter.events, joiner.events])).toEqual([3, 3]);
+      expect(runs[prover].events.find((e) => e.event === 'integrity_error')).toMatchObject({
+        reason: 'checkpoint_rejected',
+        keyshareReason: 'split_view',
+      });
+      expect(runs[prover].events.some((e) => e.event === 'paired')).toBe(false);
+      expect(runs[other].events.find((e) => e.event === 'integrity_error')).toMatchObject({
+        reason: 'peer_alarm',
+        peerReason: 'checkpoint_rejected',
+      });
+      expect(runs[other].events.some((e) => e.event === 'done')).toBe(false);
+      expect(inviter.events.some((e) => e.event === 'refused')).toBe(false);
+    },
+    60_000,
+  );
 
   it('the same log on both sides is cross-checked; a peer without a checkpoint is "not cross-checked"', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sealpeer-cli-state-'));
