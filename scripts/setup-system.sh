@@ -6,6 +6,8 @@
 #   (test-support/postgres.ts); no cluster is created or started by this script;
 # - Go and golang.org/x/mod (sumdb/note, sumdb/tlog): the independent tlog-tiles reader in
 #   packages/keyshare/test/go/ is built with them in GOPATH mode (no module proxy).
+# - redis-server, which the bus tests run as private throw-away instances (test-support/redis.ts); the
+#   Debian package also enables a system service, which the tests never use.
 # Without root, it prints the exact install line instead.
 set -euo pipefail
 missing=()
@@ -14,6 +16,7 @@ command -v fail2ban-regex >/dev/null || missing+=(fail2ban)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v go >/dev/null || missing+=(golang-go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ] || missing+=(golang-golang-x-mod-dev)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "setup: installing Debian packages for the tests: ${missing[*]}" >&2

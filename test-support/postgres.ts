@@ -41,7 +41,8 @@ export function postgresBinDir(): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on at 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -1,11 +1,14 @@
 // Keyshare-under-test process. `start` builds a log of `size` leaves straight into a fresh data dir
-// (the keyshare's own key file and schema, one SQLite transaction), then starts the keyshare on it,
-// which rebuilds its Merkle tree from the stored leaf hashes and signs a checkpoint as at any start.
-// The `sample` handles that the bench looks up hold real signed claim records; the other leaves are
-// filler (a distinct handle and leaf each, with the record JSON of a real claim) — proof cost and size
-// depend only on the tree, not on leaf contents. `append` then publishes real records through the
-// service (record checks, SQLite transaction with fsync, checkpoint signature) and times each.
-import { createHash } from 'node:crypto';
+// (the keyshare's own key file and schema, one SQLite transaction), times a rebuild of the verifiable
+// map from it (what a start does, measured alone), then starts the keyshare on it, which rebuilds its
+// Merkle tree and map and signs a checkpoint as at any start. The `sample` handles that the bench
+// looks up hold real signed claim records; the other leaves are filler (a distinct handle and leaf
+// each, with the record JSON of a real claim) — proof cost and size depend only on the tree and the
+// map's keys, not on leaf contents. With `real`, every leaf is a real signed claim of its own handle
+// (one identity key, signed with node:crypto for speed), so a monitor can audit the whole log.
+// `append` then publishes real records through the service (record checks, SQLite transaction with
+// fsync, map update, checkpoint signature) and times each.
+import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,26 +45,32 @@ function seedFor(name: string): Uint8Array {
   return createHash('sha256').update(`sealpeer bench identity ${name}`).digest();
 }
 
-async function claim(handle: string, createdAt: number): Promise<{ json: unknown; leaf: Uint8Array }> {
-  const signer = (
-    ks.ed25519RecordSigner as (s: Uint8Array) => { publicKey: Uint8Array; sign(m: Uint8Array): Uint8Array }
-  )(seedFor(handle));
-  const r = {
-    kind: 'claim',
-    handle,
-    seq: 0,
-    createdAt,
-    expiresAt: null,
-    identityKey: signer.publicKey,
-    x25519Key: seedFor(`x25519 ${handle}`),
-    prev: new Uint8Array(32),
+/** A claim of `handle` for these keys, signed by `sign`, as JSON and as leaf bytes. */
+function signedClaim(
+  handle: string,
+  createdAt: number,
+  keys: { identityKey: Uint8Array; x25519Key: Uint8Array },
+  sign: (bytes: Uint8Array) => Uint8Array,
+): { json: unknown; leaf: Uint8Array } {
+  const r = { kind: 'claim', handle, seq: 0, createdAt, expiresAt: null, ...keys, prev: new Uint8Array(32) };
+  const signed = {
+    ...r,
+    signature: sign((ks.recordSigningBytes as (r: unknown) => Uint8Array)(r)),
+    prevSignature: null,
   };
-  const bytes = (ks.recordSigningBytes as (r: unknown) => Uint8Array)(r);
-  const signed = { ...r, signature: await signer.sign(bytes), prevSignature: null };
   return {
     json: (ks.recordToJson as (r: unknown) => unknown)(signed),
     leaf: (ks.recordLeaf as (r: unknown) => Uint8Array)(signed),
   };
+}
+
+/** A claim by the handle's own deterministic key (the client's signer). */
+async function claim(handle: string, createdAt: number): Promise<{ json: unknown; leaf: Uint8Array }> {
+  const signer = (
+    ks.ed25519RecordSigner as (s: Uint8Array) => { publicKey: Uint8Array; sign(m: Uint8Array): Uint8Array }
+  )(seedFor(handle));
+  const keys = { identityKey: signer.publicKey, x25519Key: seedFor(`x25519 ${handle}`) };
+  return signedClaim(handle, createdAt, keys, (b) => signer.sign(b));
 }
 
 const leafHash = (leaf: Uint8Array): Buffer =>
@@ -70,8 +79,63 @@ const leafHash = (leaf: Uint8Array): Buffer =>
     .update(leaf)
     .digest();
 
+/** A real claim of `handle` by one shared identity, signed with node:crypto (same bytes). */
+function fastClaim(
+  handle: string,
+  createdAt: number,
+  id: { publicKey: Uint8Array; key: ReturnType<typeof createPrivateKey> },
+): { json: unknown; leaf: Uint8Array } {
+  const keys = { identityKey: id.publicKey, x25519Key: id.publicKey };
+  return signedClaim(handle, createdAt, keys, (b) => new Uint8Array(nodeSign(null, b, id.key)));
+}
+
+function nodeIdentity(): { publicKey: Uint8Array; key: ReturnType<typeof createPrivateKey> } {
+  const seed = seedFor('bench monitor identity');
+  const key = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const signer = (ks.ed25519RecordSigner as (s: Uint8Array) => { publicKey: Uint8Array })(seed);
+  return { publicKey: signer.publicKey, key };
+}
+
+/** Rebuilds the map from the leaves as LogStore does at start (one scan in log order); seconds, heap. */
+async function timeMapRebuild(
+  db: import('better-sqlite3').Database,
+): Promise<{ s: number; heapMiB: number }> {
+  const mapMod = (await import('../../packages/keyshare/src/map/sparse-map.ts')) as Mod;
+  const hashMod = (await import('../../packages/keyshare/src/log/node-hash.ts')) as Mod;
+  const SparseMap = mapMod.SparseMap as new (
+    h: unknown,
+  ) => {
+    set(k: Uint8Array, v: unknown): void;
+    root(): Uint8Array;
+  };
+  const mapKey = hashMod.nodeMapKey as (h: string) => Uint8Array;
+  (globalThis as { gc?: () => void }).gc?.();
+  const heap0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const t0 = performance.now();
+  const map = new SparseMap(hashMod.nodeMapHasher);
+  // Chunked like LogStore's start (plucked arrays are much faster than a row iterator).
+  const chunk = db
+    .prepare('SELECT handle, leaf_hash FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx')
+    .raw();
+  const count = (db.prepare('SELECT COUNT(*) FROM leaves').pluck().get() as number) ?? 0;
+  for (let start = 0; start < count; start += 100_000) {
+    let leafIndex = start;
+    for (const [handle, leafHash] of chunk.all(start, start + 100_000) as Array<[string, Buffer]>) {
+      map.set(mapKey(handle), { leafIndex: leafIndex++, leafHash });
+    }
+  }
+  map.root();
+  const s = (performance.now() - t0) / 1000;
+  const heapMiB = (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heap0) / 2 ** 20;
+  return { s, heapMiB };
+}
+
 async function start(args: unknown) {
-  const { size, sample } = args as { size: number; sample: number };
+  const { size, sample, real } = args as { size: number; sample: number; real?: boolean };
   const { index, keys, db: dbMod } = await load();
   dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-bench-ks-'));
   const t0 = performance.now();
@@ -82,14 +146,14 @@ async function start(args: unknown) {
   const insertLeaf = db.prepare(
     'INSERT INTO leaves (idx, handle, leaf, leaf_hash, record_json, logged_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const insertHandle = db.prepare('INSERT INTO handles (handle, leaf_idx) VALUES (?, ?)');
   const now = Date.now();
   const every = Math.max(1, Math.floor(size / sample));
   const handles: string[] = [];
   const template = await claim('filler-template', now);
   const templateJson = JSON.stringify(template.json);
   const realLeaves = new Map<number, { json: string; leaf: Uint8Array }>();
-  for (let i = 0; i < size; i += every) {
+  const id = real ? nodeIdentity() : null;
+  for (let i = 0; i < size && !real; i += every) {
     const handle = `bench-${i}`;
     const c = await claim(handle, now);
     realLeaves.set(i, { json: JSON.stringify(c.json), leaf: c.leaf });
@@ -98,12 +162,18 @@ async function start(args: unknown) {
   const fill = db.transaction(() => {
     const idx = Buffer.alloc(8);
     for (let i = 0; i < size; i++) {
-      const real = realLeaves.get(i);
+      const sampled = realLeaves.get(i);
       let leaf: Uint8Array;
       let json: string;
       let handle: string;
-      if (real) {
-        ({ leaf, json } = real);
+      if (id) {
+        handle = `bench-${i}`;
+        const c = fastClaim(handle, now, id);
+        leaf = c.leaf;
+        json = JSON.stringify(c.json);
+        if (i % every === 0) handles.push(handle);
+      } else if (sampled) {
+        ({ leaf, json } = sampled);
         handle = `bench-${i}`;
       } else {
         idx.writeBigUInt64BE(BigInt(i));
@@ -112,12 +182,12 @@ async function start(args: unknown) {
         handle = `filler-${i}`;
       }
       insertLeaf.run(i, handle, leaf, leafHash(leaf), json, now);
-      insertHandle.run(handle, i);
     }
   });
   fill();
-  db.close();
   const built = (performance.now() - t0) / 1000;
+  const mapRebuild = await timeMapRebuild(db);
+  db.close();
   const t1 = performance.now();
   const pino = (await import('pino')).default;
   running = (await (index.startKeyshare as (o: unknown) => Promise<Keyshare>)({
@@ -133,6 +203,8 @@ async function start(args: unknown) {
     handles,
     buildS: built,
     startS,
+    mapRebuildS: mapRebuild.s,
+    mapHeapMiB: mapRebuild.heapMiB,
     size: running.service.size,
   };
 }

@@ -165,6 +165,33 @@ async function open(args: OpenArgs): Promise<{ opened: number; ms: number; login
   return { opened: conns.length, ms, loginsPerSec: (conns.length * 1000) / ms };
 }
 
+/**
+ * Sealpeer rendezvous (docs/protocol.md 1.8): each open connection listens on its list of tags (one
+ * frame each); resolves once every connection has its rendezvous_ok, with the matches they reported.
+ */
+async function listen(args: { tags: string[][] }): Promise<{ matches: number; ms: number }> {
+  const t0 = performance.now();
+  let matches = 0;
+  await Promise.all(
+    conns.map(
+      (c, i) =>
+        new Promise<void>((resolve, reject) => {
+          const onMsg = (data: Buffer) => {
+            const s = data.toString();
+            if (s.includes('"type":"error"')) reject(new Error(`rendezvous refused: ${s.slice(0, 200)}`));
+            if (!s.includes('"rendezvous_ok"')) return;
+            c.ws.off('message', onMsg);
+            matches += (s.match(/"tag":/g) ?? []).length;
+            resolve();
+          };
+          c.ws.on('message', onMsg);
+          c.ws.send(JSON.stringify({ type: 'rendezvous', tags: (args.tags[i] ?? []).join(',') }));
+        }),
+    ),
+  );
+  return { matches, ms: performance.now() - t0 };
+}
+
 let stopping = false;
 let recording = false;
 let running = false;
@@ -287,6 +314,7 @@ async function closeAll(): Promise<void> {
 
 serve({
   open: (a) => open(a as OpenArgs),
+  listen: (a) => listen(a as { tags: string[][] }),
   run: (a) => run(a as RunArgs),
   close: () => closeAll(),
   usage: () => usage(),

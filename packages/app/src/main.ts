@@ -7,6 +7,7 @@ import { createEngine } from './core/engine.ts';
 import type { Engine } from './core/engine-api.ts';
 import { channelScreen } from './screens/channel.ts';
 import { codeStartScreen } from './screens/code-start.ts';
+import { contactChatScreen } from './screens/contact-chat.ts';
 import { contactsScreen } from './screens/contacts.ts';
 import { deviceScreen } from './screens/device.ts';
 import { homeScreen } from './screens/home.ts';
@@ -33,7 +34,10 @@ function screenFor(
     case 'code':
       return { el: codeStartScreen(ctx) };
     case 'contacts':
-      return { el: contactsScreen(ctx, engine) };
+      return contactsScreen(ctx, engine);
+    case 'k':
+      if (args[0]) return contactChatScreen(ctx, engine, args[0]);
+      return contactsScreen(ctx, engine);
     case 'join':
       return { el: joinScreen(ctx, engine, invite()) };
     case 'c':

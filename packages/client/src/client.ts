@@ -1,6 +1,7 @@
 // SealpeerClient: one relay connection in one channel, and the sealed sessions over it
 // (docs/protocol.md Part 2). Browser and Node: pass `WebSocket` from the `ws` package in Node.
 
+import { ContactDialer } from './client/contacts.ts';
 import {
   type ClientEvents,
   type ConnectOptions,
@@ -35,6 +36,8 @@ import {
   startInviteScan,
 } from './pairing/invite.ts';
 import { answerKnownHello, type KnownPeer, startKnown } from './pairing/known.ts';
+import type { ContactPeer } from './pairing/rendezvous.ts';
+import { answerRequestHello, startRequest } from './pairing/request.ts';
 import type { RelayMessage } from './relay/connection.ts';
 import { createChannel } from './relay/http.ts';
 import { RelayLink, type RelayState } from './relay/link.ts';
@@ -58,6 +61,7 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   readonly #pake1Rate = new SenderRate();
   #strayCount = 0;
   #contacts: readonly KnownPeer[] = [];
+  readonly #dialer: ContactDialer;
   #closing = false;
   /** Peers present in the channel (from subscribe + presence). */
   readonly peers = new Set<string>();
@@ -91,10 +95,22 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
         this.#outbox.left(id);
       }
     });
-    relay.on('resumed', (present) => {
+    this.#dialer = new ContactDialer({
+      staticKeyPair: this.local.staticKeyPair,
+      rendezvous: (tags) => relay.rendezvous(tags),
+      presence: (peer, state) => this.emit('contact-presence', peer, state),
+    });
+    // Rendezvous partners (2.14) are reached across channels: their presence is the tag's, not the channel's.
+    relay.on('rendezvous', (ev, tag, id) => {
+      this.#dialer.onEvent(ev, tag, id);
+      if (ev === 'join') this.#outbox.joined(id);
+      else if (!this.peers.has(id)) this.#outbox.left(id);
+    });
+    relay.on('resumed', (present, partners) => {
       this.peers.clear();
       for (const p of present) this.peers.add(p);
-      this.#outbox.resumed(present);
+      this.#outbox.resumed([...present, ...partners.map((m) => m.clientId)]);
+      this.#dialer.resumed(partners);
     });
     relay.on('state', (state, err) => {
       if (state === 'reconnecting') this.#outbox.disconnected();
@@ -270,6 +286,43 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     this.#contacts = [...contacts];
   }
 
+  // ---- known contacts across channels (2.14) ----
+
+  /** Listens on the rendezvous tags of exactly these contacts (and its inbox if `acceptRequests`). */
+  listenContacts(contacts: readonly ContactPeer[], o: { acceptRequests?: boolean } = {}): Promise<void> {
+    return this.#dialer.listen(contacts, o);
+  }
+
+  /** Whether a contact listened for is online now (its rendezvous partner is connected). */
+  contactOnline(peer: Pick<KnownPeer, 'staticKey'>): boolean {
+    return this.#dialer.online(peer);
+  }
+
+  /** Path 3 to a contact listened for, through the rendezvous; `contact_offline` if it is not online. */
+  async connectContact(peer: ContactPeer): Promise<Session> {
+    const route = this.#dialer.pairRoute(peer);
+    if (this.#opts.trustStore && peer.contactId !== undefined)
+      await this.#opts.trustStore.requireSessionAllowed(peer.contactId, {
+        ed25519: peer.identityKey,
+        x25519: peer.staticKey,
+      });
+    return this.#track(startKnown(this, { ...peer, clientId: route.clientId }, route.context)).opened;
+  }
+
+  /**
+   * Path 4: a contact request to a key found on a keyshare, through its inbox (the callee accepts or
+   * declines once the session is open). `contact_offline` if it does not listen for requests now.
+   */
+  async requestContact(peer: ContactPeer): Promise<Session> {
+    return (await this.startContactRequest(peer)).opened;
+  }
+
+  /** requestContact, resolving with the session as soon as its HELLO is sent (before it is open). */
+  async startContactRequest(peer: ContactPeer): Promise<Session> {
+    const route = await this.#dialer.requestRoute(peer);
+    return this.#track(startRequest(this, { ...peer, clientId: route.clientId }, route.context));
+  }
+
   sessions(): Session[] {
     return [...this.#sessions.values()];
   }
@@ -360,8 +413,19 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
       this.#onInviteHello(m, frame);
       return;
     }
-    if (path === PairingPath.KNOWN) {
-      const s = answerKnownHello(this, this.#contacts, m, frame);
+    if (path === PairingPath.KNOWN || path === PairingPath.REQUEST) {
+      // A rendezvous partner (2.14) is read against its tag's contact only, with the tag in the prologue;
+      // a request only from a client on this device's inbox.
+      const pair = this.#dialer.pairOf(m.from);
+      const inbox = this.#dialer.inboxOf(m.from);
+      const s =
+        path === PairingPath.REQUEST
+          ? inbox === undefined
+            ? undefined
+            : answerRequestHello(this, m, frame, inbox)
+          : pair
+            ? answerKnownHello(this, [pair.peer], m, frame, pair.context)
+            : answerKnownHello(this, this.#contacts, m, frame);
       if (!s) {
         this.emit('refused', 'unknown_peer', m.from);
         this.#abort(m.from, frame.sid, 'unknown_peer');

@@ -1,6 +1,8 @@
 // --- crypto core (issue 4: src/crypto, src/noise, src/cpace, src/identity; Node file backends: src/identity/node-file.ts) ---
-export * from './crypto/core.ts';
 
+// --- saved contacts (issue 15: src/contacts; the app's list and the CLI's contact file) ---
+export * from './contacts/list.ts';
+export * from './crypto/core.ts';
 // --- keyshare client (issue 5: src/keyshare). Formats and proofs under the `keyshare` namespace. ---
 export * as keyshare from './keyshare/index.ts';
 export {
@@ -15,12 +17,13 @@ export {
   type KeyshareIntegrityReason,
   KeyshareRequestError,
   type KeyshareStateStore,
+  KeyshareUnverifiedError,
+  type KeyshareUnverifiedReason,
   type LookupResult,
   MemoryStateStore as KeyshareMemoryStateStore,
   type PeerCheckResult,
   type StoredCheckpoint,
   watchOwnHandle,
 } from './keyshare/index.ts';
-
 // --- sealed signaling (issue 4: src/client.ts, session, pairing, envelope, invite, relay, webrtc, errors) ---
 export * from './sealed.ts';

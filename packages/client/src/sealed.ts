@@ -49,7 +49,7 @@ export {
   inviteUri,
   parseInviteUri,
 } from './invite/index.ts';
-export { generateCode, type KnownPeer, parseCode } from './pairing/index.ts';
+export { type ContactPeer, generateCode, type KnownPeer, parseCode, rendezvousTag } from './pairing/index.ts';
 export {
   createChannel,
   getCredential,

@@ -19,7 +19,9 @@ Prints the log's verifier key (C2SP signed-note format) that clients pin.
 const MONITOR_HELP = `Usage: sealpeer-keyshare monitor --url URL --key VERIFIER [--watch HANDLE]... [options]
 
 Follows a keyshare log: verifies every checkpoint signature and consistency step, rebuilds the tree
-from the leaves, audits every record against the handle rules, and prints JSON lines:
+and the verifiable map from the leaves (both roots must match each checkpoint's), audits every record
+against the handle rules (alerts name the break: takeover, resurrected, skipped_rotation), and prints
+JSON lines:
 {"event":"checkpoint"|"consistent"|"record"|"alert", ...}. Exits 3 on the first alert.
   --url URL          keyshare base URL (SEALPEER_KEYSHARE_URL)
   --key VERIFIER     pinned verifier key of the log (SEALPEER_KEYSHARE_KEY)

@@ -8,7 +8,7 @@ import { buildApp } from './http/app.ts';
 import { createMetrics, startAdminServer } from './http/metrics.ts';
 import type { RateLimits } from './http/rate-limit.ts';
 import { loadOrCreateLogKey } from './keys.ts';
-import { nodeHashChildren } from './log/node-hash.ts';
+import { nodeHashChildren, nodeMapHasher, nodeMapKey } from './log/node-hash.ts';
 import { KeyshareService } from './service.ts';
 import { openDb } from './store/db.ts';
 import { LogStore } from './store/log-store.ts';
@@ -18,6 +18,7 @@ import { Witnessing } from './witness/witnessing.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './errors.ts';
 export { readVerifierKey } from './keys.ts';
 export { MerkleTree, splitPoint } from './log/tree.ts';
+export { SparseMap } from './map/sparse-map.ts';
 export { type RunningWitness, startWitness, type WitnessOptions } from './witness/server.ts';
 
 export const DEFAULTS = {
@@ -70,6 +71,7 @@ export interface RunningKeyshare {
 export async function startKeyshare(options: KeyshareOptions): Promise<RunningKeyshare> {
   const logger =
     options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel, base: { svc: 'keyshare' } });
+  await keyshare.ready(); // Ed25519 verification of records through libsodium (client note.ts)
   const { signer, created } = loadOrCreateLogKey(options.dataDir, options.originName);
   const verifierKey = keyshare.formatVerifierKey(signer);
   if (created)
@@ -77,7 +79,11 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
   const db = openDb(join(options.dataDir, 'keyshare.sqlite'));
   let store: LogStore;
   try {
-    store = new LogStore(db, signer, nodeHashChildren);
+    store = new LogStore(db, signer, {
+      hashChildren: nodeHashChildren,
+      map: nodeMapHasher,
+      mapKey: nodeMapKey,
+    });
   } catch (err) {
     db.close();
     throw err;

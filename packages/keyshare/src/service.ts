@@ -6,11 +6,23 @@ import { ApiError } from './errors.ts';
 import { entryBundle, hashTile, type TileRef, tileExists } from './log/tiles.ts';
 import type { LogStore } from './store/log-store.ts';
 
+export interface MapProofJson {
+  leaf: { key: string; leafIndex: number; leafHash: string } | null;
+  siblings: string[];
+}
+
 export interface RecordAnswerJson {
   record: keyshare.RecordJson;
   leafIndex: number;
   inclusionProof: string[];
+  mapProof: MapProofJson;
   checkpoint: string;
+}
+
+/** A lookup answer already serialised: 200 with the record, or 404 with the map's absence proof. */
+export interface LookupReply {
+  status: 200 | 404;
+  body: string;
 }
 
 export interface ServiceOptions {
@@ -25,6 +37,22 @@ export interface ServiceOptions {
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+
+export function mapProofJson(p: keyshare.MapProof): MapProofJson {
+  const leaf = p.leaf && {
+    key: b64(p.leaf.key),
+    leafIndex: p.leaf.leafIndex,
+    leafHash: b64(p.leaf.leafHash),
+  };
+  return { leaf, siblings: p.siblings.map(b64) };
+}
+
+/** JSON array of base64 hashes, built by hand on the lookup hot path. */
+function hashesJson(hashes: Uint8Array[]): string {
+  let out = '[';
+  for (let i = 0; i < hashes.length; i++) out += `${i ? ',' : ''}"${b64(hashes[i]!)}"`;
+  return `${out}]`;
+}
 
 export class KeyshareService {
   readonly #store: LogStore;
@@ -54,26 +82,28 @@ export class KeyshareService {
     return this.#opts.cosigned ? this.#opts.cosigned(this.#store.checkpoint) : this.#store.checkpoint;
   }
 
-  #answer(index: number, recordJson: string): RecordAnswerJson {
+  #answer(handle: string, index: number, recordJson: string): RecordAnswerJson {
     const size = this.#store.size;
     return {
       record: JSON.parse(recordJson) as keyshare.RecordJson,
       leafIndex: index,
       inclusionProof: this.#store.tree.inclusionProof(index, size).map(b64),
+      mapProof: mapProofJson(this.#store.mapProof(handle)),
       checkpoint: this.checkpoint(),
     };
   }
 
-  /** The same record answer, proven against the latest checkpoint (after witnesses cosigned). */
+  /**
+   * The handle's record answer proven against the latest checkpoint (after witnesses cosigned). If the
+   * handle got a later record meanwhile, that one: an older leaf's map proof would (rightly) show it
+   * superseded, and the publisher's client looks its own record up again then.
+   */
   refresh(answer: RecordAnswerJson): RecordAnswerJson {
-    return this.#answer(answer.leafIndex, JSON.stringify(answer.record));
-  }
-
-  #latest(handle: string): { index: number; recordJson: string } {
-    if (!keyshare.HANDLE_RE.test(handle)) throw new ApiError('handle_invalid');
+    const handle = answer.record.handle;
     const cur = this.#store.latestJson(handle);
-    if (!cur) throw new ApiError('not_found', `no record for ${handle}`);
-    return cur;
+    return cur
+      ? this.#answer(handle, cur.index, cur.recordJson)
+      : this.#answer(handle, answer.leafIndex, JSON.stringify(answer.record));
   }
 
   /** JSON string of the current checkpoint note, serialised once per checkpoint. */
@@ -83,21 +113,28 @@ export class KeyshareService {
     return this.#cpJson.json;
   }
 
-  lookup(handle: string): RecordAnswerJson {
-    const cur = this.#latest(handle);
-    return this.#answer(cur.index, cur.recordJson);
-  }
-
   /**
    * The lookup answer already serialised (the hot path: no parse/re-serialise of the stored record).
    * `record_json` is written only by publish(), from a validated record, so it is safe to embed.
+   * Found: the record, its inclusion proof and the map proof that it is the handle's current leaf.
+   * Not found: 404 with the map proof that the handle has no entry. All for the same checkpoint.
    */
-  lookupJson(handle: string): string {
-    const cur = this.#latest(handle);
-    const proof = this.#store.tree.inclusionProof(cur.index, this.#store.size);
-    let proofJson = '[';
-    for (let i = 0; i < proof.length; i++) proofJson += `${i ? ',' : ''}"${b64(proof[i]!)}"`;
-    return `{"record":${cur.recordJson},"leafIndex":${cur.index},"inclusionProof":${proofJson}],"checkpoint":${this.#checkpointJson()}}`;
+  lookupJson(handle: string): LookupReply {
+    if (!keyshare.HANDLE_RE.test(handle)) throw new ApiError('handle_invalid');
+    const cur = this.#store.latestJson(handle);
+    const map = JSON.stringify(mapProofJson(this.#store.mapProof(handle)));
+    if (!cur) {
+      const error = JSON.stringify({ code: 'not_found', message: `no record for ${handle}` });
+      return {
+        status: 404,
+        body: `{"error":${error},"mapProof":${map},"checkpoint":${this.#checkpointJson()}}`,
+      };
+    }
+    const proof = hashesJson(this.#store.tree.inclusionProof(cur.index, this.#store.size));
+    return {
+      status: 200,
+      body: `{"record":${cur.recordJson},"leafIndex":${cur.index},"inclusionProof":${proof},"mapProof":${map},"checkpoint":${this.#checkpointJson()}}`,
+    };
   }
 
   /** Validates and appends a record. Throws ApiError with the refusal code; nothing is stored then. */
@@ -127,7 +164,7 @@ export class KeyshareService {
     try {
       const index = this.#store.append(record.handle, keyshare.recordLeaf(record), json, this.#signer, now);
       this.#opts.onCheckpoint?.(this.#store.checkpoint);
-      return this.#answer(index, json);
+      return this.#answer(record.handle, index, json);
     } catch (err) {
       if ((err as Error).name === 'LogIntegrityError') this.#failed = (err as Error).message;
       throw err;

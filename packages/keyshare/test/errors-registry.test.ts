@@ -47,6 +47,12 @@ describe('error-code registry vs docs/errors.md §Keyshare', () => {
     expect([...tableCodes(section, 'Client: KeyshareIntegrityError reasons').keys()].sort()).toEqual(
       Object.keys(keyshare.KEYSHARE_INTEGRITY_REASONS).sort(),
     );
+    expect([...tableCodes(section, 'Client: KeyshareUnverifiedError reasons').keys()].sort()).toEqual(
+      Object.keys(keyshare.KEYSHARE_UNVERIFIED_REASONS).sort(),
+    );
+    // A reason is either proof (integrity, red alarm) or not (unverified), never both.
+    for (const r of Object.keys(keyshare.KEYSHARE_UNVERIFIED_REASONS))
+      expect(Object.keys(keyshare.KEYSHARE_INTEGRITY_REASONS)).not.toContain(r);
     expect([...tableCodes(section, 'Client: other codes').keys()].sort()).toEqual(
       Object.keys(keyshare.KEYSHARE_CLIENT_CODES).sort(),
     );

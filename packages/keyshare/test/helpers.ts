@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { KeyshareIntegrityError, keyshare } from '@sealpeer/client';
+import { KeyshareIntegrityError, KeyshareUnverifiedError, keyshare } from '@sealpeer/client';
 import pino from 'pino';
 import { afterEach } from 'vitest';
 import { type KeyshareOptions, type RunningKeyshare, startKeyshare } from '../src/index.ts';
@@ -100,7 +100,8 @@ export function signedClaim(handle: string): Promise<keyshare.RecordJson> {
 }
 
 /**
- * The code of the failure of `p`: an integrity error's reason, else a coded error's code;
+ * The code of the failure of `p`: an integrity error's reason, `unverified:<reason>` for a
+ * KeyshareUnverifiedError (no alarm), else a coded error's code;
  * 'no error' when it succeeds. Other errors are rethrown.
  */
 export async function failureOf(p: Promise<unknown>): Promise<string> {
@@ -108,6 +109,7 @@ export async function failureOf(p: Promise<unknown>): Promise<string> {
     await p;
   } catch (err) {
     if (err instanceof KeyshareIntegrityError) return err.reason;
+    if (err instanceof KeyshareUnverifiedError) return `unverified:${err.reason}`;
     if (err instanceof keyshare.CodedError) return err.code;
     throw err;
   }

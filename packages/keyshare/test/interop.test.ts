@@ -71,7 +71,10 @@ function verifyCheckpoint(note: string, vkey: string): { size: number; root: Buf
   expect(ed25519.verify(sig, Buffer.from(text, 'utf8'), pk)).toBe(true);
   const [origin, size, root, ...rest] = text.split('\n');
   expect(origin).toBe(name);
-  expect(rest).toEqual(['']);
+  // One tlog-checkpoint extension line: the map root (docs/keyshare.md §Checkpoint).
+  expect(rest).toHaveLength(2);
+  expect(rest[0]).toMatch(/^sealpeer-map\/v1 [A-Za-z0-9+/]{43}=$/);
+  expect(rest[1]).toBe('');
   expect(size).toMatch(/^(0|[1-9][0-9]*)$/);
   return { size: Number(size), root: Buffer.from(root!, 'base64') };
 }

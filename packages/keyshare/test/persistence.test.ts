@@ -1,8 +1,8 @@
 // Restart keeps the log (same key, same checkpoint, old checkpoints still consistent); the data dir
 // and key file permissions; a damaged database, a second writer, or another origin name are refused.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyshareClient } from '@sealpeer/client';
+import { KeyshareClient, keyshare } from '@sealpeer/client';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -85,5 +85,44 @@ describe('persistence', () => {
     await expect(startKeyshare({ dataDir: dir, port: 0, logger: silent })).rejects.toThrow(
       /do not match|missing/,
     );
+  });
+
+  it('rebuilds the map from the leaves at start (lookups keep their map proofs) and refuses leaves relabelled to another handle', async () => {
+    const dir = tempDir();
+    const a = await startTestKeyshare({ dataDir: dir });
+    const c = new KeyshareClient({ url: a.url, verifierKey: a.verifierKey });
+    await c.publish('alice', testKey('alice'));
+    await c.publish('bob', testKey('bob'));
+    await c.rotate('alice', testKey('alice').signer, testKey('alice-2'));
+    await a.close();
+    const b = await startTestKeyshare({ dataDir: dir });
+    const after = await new KeyshareClient({ url: b.url, verifierKey: b.verifierKey }).lookup('alice');
+    expect(after.leafIndex).toBe(2);
+    expect(after.checkpoint.note).toBe(b.service.checkpoint());
+    await b.close();
+    // The operator relabels alice's rotation as bob's, so that her claim (leaf 0) would be her latest.
+    const db = new Database(join(dir, 'keyshare.sqlite'));
+    db.prepare("UPDATE leaves SET handle = 'bob' WHERE idx = 2").run();
+    db.close();
+    await expect(startKeyshare({ dataDir: dir, port: 0, logger: silent })).rejects.toThrow(
+      /do not match the map root of the last signed checkpoint/,
+    );
+  });
+
+  it('a log from before the map gets the same tree signed again with its map root at start', async () => {
+    const dir = tempDir();
+    const a = await startTestKeyshare({ dataDir: dir });
+    await new KeyshareClient({ url: a.url, verifierKey: a.verifierKey }).publish('alice', testKey('alice'));
+    const withMap = keyshare.openCheckpoint(a.service.checkpoint(), keyshare.parseVerifierKey(a.verifierKey));
+    await a.close();
+    const signer = keyshare.parseSignerKey(readFileSync(join(dir, 'log-key'), 'utf8').trim());
+    const old = keyshare.signCheckpoint({ origin: signer.name, size: 1, rootHash: withMap.rootHash }, signer);
+    const db = new Database(join(dir, 'keyshare.sqlite'));
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'checkpoint'").run(old);
+    db.close();
+    const b = await startTestKeyshare({ dataDir: dir });
+    const cp = keyshare.openCheckpoint(b.service.checkpoint(), signer);
+    expect(cp.size).toBe(1);
+    expect(Buffer.from(cp.mapRoot!).equals(Buffer.from(withMap.mapRoot!))).toBe(true);
   });
 });

@@ -62,7 +62,7 @@ describe('keyshare + witness processes + quorum clients', () => {
       keys: [keyshare.formatCosignerKey(keyshare.generateCosigner('witness.test/w8'))],
       quorum: 1,
     });
-    expect(await failureOf(strangerTiles.checkpoint())).toBe('witness_quorum');
+    expect(await failureOf(strangerTiles.checkpoint())).toBe('unverified:witness_quorum');
 
     // A flipped bit in w2's cosignature, or w1's cosignature of an older checkpoint moved onto a
     // newer one: cosignature_invalid, even when the quorum would be met without it.
@@ -89,18 +89,20 @@ describe('keyshare + witness processes + quorum clients', () => {
     expect(await failureOf(client(1, replayed).lookup('carol'))).toBe('cosignature_invalid');
     // Stripped cosignatures: short of the quorum.
     const stripped = editCheckpoint((note) => note.replace(/\u2014 witness\.test\/w2 .*\n/, ''));
-    expect(await failureOf(client(2, stripped).lookup('alice'))).toBe('witness_quorum');
+    expect(await failureOf(client(2, stripped).lookup('alice'))).toBe('unverified:witness_quorum');
     expect((await client(1, stripped).lookup('alice')).status).toBe('active');
     // A pinned witness the keyshare never used: no cosignature from it.
     const stranger = keyshare.formatCosignerKey(keyshare.generateCosigner('witness.test/w9'));
-    expect(await failureOf(client(1, undefined, [stranger]).lookup('alice'))).toBe('witness_quorum');
+    expect(await failureOf(client(1, undefined, [stranger]).lookup('alice'))).toBe(
+      'unverified:witness_quorum',
+    );
 
     // Witness 2 stops: new checkpoints carry one cosignature; 2-of-2 clients refuse, 1-of-2 accept.
     const w2Port = Number(new URL(w2.url).port);
     p2.child.kill('SIGTERM');
     expect(await p2.io.exit).toBe(0);
     await client(1).publish('bob', testKey('bob'));
-    expect(await failureOf(client(2).lookup('bob'))).toBe('witness_quorum');
+    expect(await failureOf(client(2).lookup('bob'))).toBe('unverified:witness_quorum');
     expect((await client(1).lookup('bob')).status).toBe('active');
 
     // Witness 2 restarts on the same port and data dir: same key, its state says 2 leaves (alice,
@@ -140,7 +142,7 @@ describe('keyshare + witness processes + quorum clients', () => {
     const onFork = new KeyshareClient({ url: f.url, verifierKey });
     await onFork.publish('alice', testKey('mallory'));
     const victim = new KeyshareClient({ url: f.url, verifierKey, witnesses: pin });
-    expect(await failureOf(victim.lookup('alice'))).toBe('witness_quorum');
+    expect(await failureOf(victim.lookup('alice'))).toBe('unverified:witness_quorum');
     expect(w1.state.evidence(h.origin).length + w2.state.evidence(h.origin).length).toBeGreaterThan(0);
     expect((await onHonest.lookup('alice')).status).toBe('active');
   }, 60_000);

@@ -39,6 +39,16 @@ export function parseArgs(
       throw new UsageError(`${from}: ${(e as Error).message}`);
     }
   }
+  if (config.workers > 1 && config.bus === 'local')
+    throw new UsageError(
+      '--workers needs the bus the workers meet on and a store they share: add --bus redis://host:6379 ' +
+        'and --store postgres://user:password@host/sealpeer (or run one process with --workers 1)',
+    );
+  if (config.bus !== 'local' && config.store === 'sqlite')
+    throw new UsageError(
+      '--bus needs a store every node shares: add --store postgres://user:password@host/sealpeer ' +
+        '(a SQLite file belongs to one node)',
+    );
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
     throw new UsageError('--tls-cert and --tls-key go together: give both or neither');
   return { help: false, config };
@@ -59,7 +69,8 @@ export function helpText(): string {
     '       sealpeer-server migrate [--store URL | --data-dir DIR]   (see migrate --help)',
     '',
     'The sealpeer credential + relay server: HTTP API, WebSocket relay at /ws, state in SQLite',
-    '(default) or PostgreSQL (--store postgres://…, migrated at start).',
+    '(default) or PostgreSQL (--store postgres://…, migrated at start). Several nodes behind a load',
+    'balancer share one PostgreSQL store and one Redis bus (--bus redis://…; docs/operators/scale-out.md).',
     'Every option can also be set with the environment variable named beside it.',
     'Durations: 500ms, 10s, 10m, 1h, 14d (a bare number is seconds).',
     '',

@@ -1,10 +1,14 @@
 // `sealpeer-server`: flags + SEALPEER_* env vars (see --help), JSON logs on stdout, graceful SIGTERM/SIGINT:
 // sockets close with 1001, storage is flushed, exit 0. Exit 2 on bad usage, 1 if the server cannot start.
 // `sealpeer-server migrate` applies the store's schema migrations and exits (src/migrate-cli.ts).
+// With --workers N this process is the primary of N workers that each run the server (src/workers.ts).
+import cluster from 'node:cluster';
+import pino from 'pino';
 import { helpText, parseArgs, UsageError } from './args.ts';
 import { startServer } from './index.ts';
 import { migrateMain } from './migrate-cli.ts';
 import { storeConnectHint } from './store/spec.ts';
+import { runPrimary, WORKER_INDEX_ENV, workerAdminPort } from './workers.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'migrate')
@@ -26,9 +30,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText());
     return 0;
   }
+  const config = parsed.config;
+  if (config.workers > 1 && cluster.isPrimary)
+    return runPrimary(
+      config.workers,
+      pino({ level: config.logLevel, timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } }),
+    );
+  if (cluster.isWorker)
+    config.adminPort = workerAdminPort(config.adminPort, Number(process.env[WORKER_INDEX_ENV] ?? 0));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(parsed.config);
+    server = await startServer(config);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const hint =

@@ -2,8 +2,10 @@
 // that fill it (src/cli.ts). Durations are kept in milliseconds.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBusSpec } from './bus/spec.ts';
 import { type IceServer, parseDuration, parseIceServers, parseTrustProxy, type TrustProxy } from './parse.ts';
 import { parseStoreSpec } from './store/spec.ts';
+import { parseWorkers } from './workers.ts';
 
 export type { IceServer, TrustProxy };
 
@@ -29,6 +31,8 @@ export interface Limits {
   pingIntervalMs: number;
   /** Invalid frames a connection may send before it is closed with 1008. */
   maxInvalidFrames: number;
+  /** Rendezvous tags one connection may listen on (docs/protocol.md 1.8). */
+  maxRendezvousTags: number;
   /** Bytes queued for one socket before it is closed with 1013 (bounded send queue). */
   maxBufferedBytes: number;
   /** Largest frame accepted (larger -> close 1009) and largest `data` string (UTF-8 bytes). */
@@ -43,6 +47,12 @@ export interface ServerConfig {
   adminPort: number;
   /** `sqlite` (in dataDir) or a postgres:// URL (src/store/open.ts). */
   store: string;
+  /** `local` (one node) or a redis:// URL shared by every node (src/bus/open.ts). */
+  bus: string;
+  /** Bus heartbeat: a node silent for 2-3 of them is taken for dead by the others. */
+  busHeartbeatMs: number;
+  /** Worker processes sharing the port (src/workers.ts); 1 = this process serves. */
+  workers: number;
   dataDir: string;
   publicUrl: string | undefined;
   tlsCert: string | undefined;
@@ -77,6 +87,7 @@ export const DEFAULT_LIMITS: Limits = {
   loginTimeoutMs: 10_000,
   pingIntervalMs: 25_000,
   maxInvalidFrames: 10,
+  maxRendezvousTags: 256,
   maxBufferedBytes: 1024 * 1024,
   maxFrameBytes: 64 * 1024,
   maxDataBytes: 48 * 1024,
@@ -88,6 +99,9 @@ export function defaultConfig(): ServerConfig {
     port: 8080,
     adminPort: 9090,
     store: 'sqlite',
+    bus: 'local',
+    busHeartbeatMs: 5000,
+    workers: 1,
     dataDir: './data',
     publicUrl: undefined,
     tlsCert: undefined,
@@ -196,6 +210,27 @@ export const OPTIONS: readonly OptionSpec[] = [
   ),
   text('--data-dir', 'DIR', './data', 'where the SQLite database lives', 'dataDir'),
   opt(
+    '--bus',
+    'local|URL',
+    'local',
+    'node bus: local (one node), or redis://host:6379 shared by nodes (needs a postgres --store)',
+    (c, r) => {
+      c.bus = parseBusSpec(r);
+    },
+  ),
+  opt(
+    '--workers',
+    'N|auto',
+    '1',
+    'processes sharing the port, one per core with auto (needs --bus and a postgres --store)',
+    (c, r) => {
+      c.workers = parseWorkers(r);
+    },
+  ),
+  opt('--bus-heartbeat', 'DURATION', '5s', 'bus heartbeat; a node silent ~3 beats is dropped', (c, r, f) => {
+    c.busHeartbeatMs = dur(r, f, 600_000);
+  }),
+  opt(
     '--admin-port',
     'N',
     '9090',
@@ -284,5 +319,6 @@ export const OPTIONS: readonly OptionSpec[] = [
   limit('--login-timeout', 'loginTimeoutMs', 'time to send the login frame', dur, showMs),
   limit('--ping-interval', 'pingIntervalMs', 'server ping interval; silent peers are dropped', dur, showMs),
   limit('--max-invalid-frames', 'maxInvalidFrames', 'invalid frames before close 1008', count, showN),
+  limit('--max-rendezvous-tags', 'maxRendezvousTags', 'rendezvous tags per connection', count, showN),
   limit('--max-buffered-bytes', 'maxBufferedBytes', 'send queue per socket before close 1013', count, showN),
 ];

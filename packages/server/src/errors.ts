@@ -67,8 +67,13 @@ export const ERRORS = {
     close: 1008,
     message: 'The frame is not a valid JSON object of a known shape (see docs/protocol.md, Part 1).',
   },
-  unsupported_type: { message: 'Unknown frame type. Known: echo, subscribe, publish, send.' },
-  peer_not_found: { message: 'No client with this id is online in your channel.' },
+  unsupported_type: { message: 'Unknown frame type. Known: echo, subscribe, publish, send, rendezvous.' },
+  peer_not_found: {
+    message: 'No client with this id is online in your channel or on a shared rendezvous tag.',
+  },
+  rendezvous_full: {
+    message: 'A rendezvous tag already has 4 listeners; your tag list was not changed. Close a spare tab.',
+  },
   message_too_big: { close: 1009, message: 'The frame is over the 64 KiB limit.' },
   send_queue_full: {
     close: 1013,

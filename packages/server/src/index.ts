@@ -3,6 +3,9 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { createMetrics, type Metrics } from './admin/metrics.ts';
 import { startAdmin } from './admin/server.ts';
+import { openBus } from './bus/open.ts';
+import { describeBus } from './bus/spec.ts';
+import type { Bus } from './bus/types.ts';
 import { defaultConfig, type Limits, type ServerConfig } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import type { HttpContext } from './http/context.ts';
@@ -10,9 +13,11 @@ import { securityHeaders } from './http/security-headers.ts';
 import { LoginLockout } from './limits/ip-guard.ts';
 import { trustFunction } from './net/client-ip.ts';
 import { OriginPolicy } from './net/origins.ts';
+import { localSide } from './relay/cluster.ts';
 import type { Connection } from './relay/connection.ts';
 import { WriteBatcher } from './relay/cork.ts';
 import { ChannelRegistry } from './relay/registry.ts';
+import { RendezvousRegistry } from './relay/rendezvous.ts';
 import { attachRelay } from './relay/server.ts';
 import { openStore } from './store/open.ts';
 import { describeStore } from './store/spec.ts';
@@ -73,16 +78,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     windowMs: config.limits.lockoutWindowMs,
     lockoutMs: config.limits.lockoutMs,
   });
+  const registry = new ChannelRegistry<Connection>();
+  const metrics = createMetrics();
+  let bus: Bus;
   try {
     await purge();
     await lockout.warm(now());
+    bus = await openBus(config.bus, {
+      heartbeatMs: config.busHeartbeatMs,
+      log,
+      metrics,
+      local: (nodeId) => localSide(registry, nodeId),
+    });
   } catch (err) {
     await store.close();
     throw err;
   }
 
-  const metrics = createMetrics();
-  const registry = new ChannelRegistry<Connection>();
   const tls = config.tlsCert !== undefined;
   const live = {
     origins: new OriginPolicy([]),
@@ -95,7 +107,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     lockout,
     log,
     now,
-    onlineCount: (id) => registry.onlineCount(id),
+    bus,
+    onlineCounts: (ids) => bus.onlineCounts(ids, (id) => registry.onlineCount(id)),
     origins: () => live.origins,
     securityHeaders: () => live.headers,
     wsUrl: (host) => {
@@ -109,13 +122,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = await buildHttpApp(ctx);
   const relay = attachRelay(
     app.server,
-    { limits: config.limits, batcher: new WriteBatcher(), store, registry, metrics, lockout, log, now },
+    {
+      limits: config.limits,
+      batcher: new WriteBatcher(),
+      store,
+      registry,
+      bus,
+      rendezvous: new RendezvousRegistry<Connection>(),
+      metrics,
+      lockout,
+      log,
+      now,
+    },
     { path: '/ws', origins: () => live.origins, trust: trustFunction(config.trustProxy) },
   );
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await relay.close();
+    await bus.close();
     await store.close();
     throw err;
   }
@@ -136,6 +161,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     } catch (err) {
       await relay.close();
       await app.close();
+      await bus.close();
       await store.close();
       throw err;
     }
@@ -155,7 +181,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   purgeTimer.unref();
   const storeName = describeStore(config.store, config.dataDir);
   log.info(
-    { url, wsUrl: live.wsUrl, adminUrl: admin?.url, dataDir: config.dataDir, store: storeName },
+    {
+      url,
+      wsUrl: live.wsUrl,
+      adminUrl: admin?.url,
+      dataDir: config.dataDir,
+      store: storeName,
+      bus: describeBus(config.bus),
+      node: bus.nodeId,
+    },
     'listening',
   );
 
@@ -173,6 +207,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await relay.close();
         await app.close();
         await admin?.app.close();
+        await bus.close();
         await purging;
         await store.close();
         log.info({ event: 'stopped' }, 'stopped');

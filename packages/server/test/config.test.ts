@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { helpText, parseArgs, UsageError } from '../src/args.ts';
 import { DEFAULT_LIMITS, OPTIONS } from '../src/config.ts';
@@ -64,6 +65,43 @@ describe('configuration', () => {
       expect((e as Error).message).toMatch(/--store wants sqlite or a URL like postgres:\/\//);
       expect((e as Error).message).not.toContain('s3cret');
     }
+  });
+
+  it('--bus: local by default; a redis:// URL needs a postgres store; anything else refused, password unsaid', () => {
+    expect(config([]).bus).toBe('local');
+    expect(config([]).busHeartbeatMs).toBe(5000);
+    const pgUrl = 'postgres://sealpeer:pw@db.internal/sealpeer';
+    expect(config(['--bus', 'redis://:pw@bus.internal:6379/0', '--store', pgUrl]).bus).toBe(
+      'redis://:pw@bus.internal:6379/0',
+    );
+    expect(config([], { SEALPEER_BUS: 'rediss://bus', SEALPEER_STORE: pgUrl }).bus).toBe('rediss://bus');
+    expect(config(['--bus-heartbeat', '1s']).busHeartbeatMs).toBe(1000);
+    expect(() => config(['--bus', 'redis://bus'])).toThrow(/--bus needs a store every node shares/);
+    for (const bad of ['', 'redis', 'redis://', 'memcached://h', 'http://bus:6379'])
+      expect(() => config(['--bus', bad, '--store', pgUrl]), bad).toThrow(UsageError);
+    try {
+      config(['--bus', 'mongodb://u:s3cret@h/db', '--store', pgUrl]);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toMatch(/--bus wants local or a URL like redis:\/\//);
+      expect((e as Error).message).not.toContain('s3cret');
+    }
+    expect(() => config(['--bus-heartbeat', '0s'])).toThrow(UsageError);
+  });
+
+  it('--workers: 1 by default, a count or auto (one per core), and only with a bus and a shared store', () => {
+    const pgUrl = 'postgres://sealpeer@db/sealpeer';
+    const shared = ['--bus', 'redis://bus', '--store', pgUrl];
+    expect(config([]).workers).toBe(1);
+    expect(config(['--workers', '3', ...shared]).workers).toBe(3);
+    expect(config(['--workers', 'auto', ...shared]).workers).toBe(availableParallelism());
+    expect(config(['--workers', '1']).workers).toBe(1);
+    for (const bad of ['0', '-1', '2.5', 'many', '257', ''])
+      expect(() => config(['--workers', bad, ...shared]), bad).toThrow(UsageError);
+    expect(() => config(['--workers', '2'])).toThrow(/--workers needs the bus/);
+    expect(() => config(['--workers', '2', '--bus', 'redis://bus'])).toThrow(
+      /--bus needs a store every node shares/,
+    );
   });
 
   it('lists: repeatable and comma-separated; the first --keyshare-url replaces the default', () => {

@@ -14,6 +14,7 @@ import {
 import { deviceDigits } from './keys.ts';
 import { KeyshareLogs, verifierSlot } from './keyshare-logs.ts';
 import type { KeyValue } from './storage.ts';
+import { storedWitnessPins, type WitnessPins } from './witness-pins.ts';
 
 export interface ContactView {
   contactId: string;
@@ -35,6 +36,9 @@ function checkHandle(handle: string): string {
   return name;
 }
 
+/** Where the witnesses and quorum pinned for a keyshare are kept (used by every lookup on it). */
+const witnessSlot = (url: string): string => `keyshare-witnesses|${url}`;
+
 /** This device's own handle on a keyshare, as published from here. */
 export interface OwnHandle {
   handle: string;
@@ -53,8 +57,23 @@ export class ContactBook {
     this.logs = new KeyshareLogs(kv);
   }
 
-  private client(url: string, verifierKey: string): KeyshareClient {
-    return this.logs.client(url, verifierKey);
+  /**
+   * The client for (keyshare, verifier key, pinned witnesses), sharing the persisted checkpoint store.
+   * With witnesses pinned for `url`, every checkpoint must carry their quorum of cosignatures.
+   */
+  private async client(url: string, verifierKey: string): Promise<KeyshareClient> {
+    return this.logs.client(url, verifierKey, await this.pinnedWitnesses(url));
+  }
+
+  /** The witnesses and quorum pinned for `url`, if any. */
+  async pinnedWitnesses(url: string): Promise<WitnessPins | undefined> {
+    return storedWitnessPins(await this.kv.get(witnessSlot(url)));
+  }
+
+  /** Pins witnesses and a quorum for `url` (null unpins them); later answers need their cosignatures. */
+  async pinWitnesses(url: string, pins: WitnessPins | null): Promise<void> {
+    if (pins) await this.kv.put(witnessSlot(url), { keys: pins.keys, quorum: pins.quorum });
+    else await this.kv.delete(witnessSlot(url));
   }
 
   /** The verifier key pinned earlier for `url`, if any. */
@@ -65,7 +84,7 @@ export class ContactBook {
 
   async lookup(url: string, verifierKey: string, handle: string): Promise<ContactView> {
     const name = checkHandle(handle);
-    const found = await this.client(url, verifierKey).lookup(name);
+    const found = await (await this.client(url, verifierKey)).lookup(name);
     await this.kv.put(verifierSlot(url), verifierKey.trim());
     await this.logs.remember(url, verifierKey);
     const contactId = `keyshare:${new URL(url).origin}/${name}`;
@@ -95,7 +114,8 @@ export class ContactBook {
    */
   async publishOwn(url: string, verifierKey: string, handle: string): Promise<OwnHandle> {
     const name = checkHandle(handle);
-    const res = await this.client(url, verifierKey).publish(name, identityRecordKeys(this.identity));
+    const client = await this.client(url, verifierKey);
+    const res = await client.publish(name, identityRecordKeys(this.identity));
     await this.kv.put(verifierSlot(url), verifierKey.trim());
     await this.logs.remember(url, verifierKey);
     const own = { handle: name, leafIndex: res.leafIndex };
@@ -119,7 +139,7 @@ export class ContactBook {
     const own = await this.ownHandle(url);
     if (!own) return null;
     const mine = this.identity.publicIdentity.ed25519;
-    const watch = watchOwnHandle(this.client(url, verifierKey), own.handle, {
+    const watch = watchOwnHandle(await this.client(url, verifierKey), own.handle, {
       ownKeys: () => [mine],
       onAlert: () => undefined,
       intervalMs: 0,

@@ -1,7 +1,9 @@
 // The app's view of sealpeer: everything the screens may ask for. Implemented over @sealpeer/client in
 // core/engine.ts; screens depend on this interface only.
-import type { ContactBook } from './contacts.ts';
+import type { ContactRendezvous } from './contact-link.ts';
+import type { ContactBook, ContactView } from './contacts.ts';
 import type { PeerModel, Signal } from './model.ts';
+import type { SavedContact } from './saved-contacts.ts';
 
 export interface DeviceInfo {
   /** Ed25519 identity public key, hex. */
@@ -63,4 +65,36 @@ export interface Engine {
   /** Hangs up or declines; the peer is told (sealed `hangup`) and ends its side too. */
   endCall(peerId: string): void;
   close(peerId: string): void;
+
+  // ---- saved contacts: reached without an invite through their rendezvous (docs/protocol.md 2.14) ----
+  readonly rendezvous: Pick<ContactRendezvous, 'status' | 'start' | 'refresh'>;
+  /** Whether this device published its keys on a keyshare of this server (then it takes requests). */
+  published(): Promise<boolean>;
+  /** Contact requests (path 4) waiting for this user's answer. */
+  contactRequests(): PeerModel[];
+  /** Accepts a request: saves the caller under `name`; the session goes on. */
+  acceptRequest(peerId: string, name: string): Promise<void>;
+  /** Declines a request: the session ends. */
+  declineRequest(peerId: string): void;
+  savedContacts(): readonly SavedContact[];
+  savedContact(id: string): SavedContact | undefined;
+  /** The saved contact a pairing is with, if its identity is saved. */
+  savedContactOf(peerId: string): SavedContact | undefined;
+  /** Saves the peer of an open pairing (QR, short code, contact) under `name`. */
+  saveContact(peerId: string, name: string): Promise<void>;
+  /** Saves a contact looked up on a keyshare. */
+  saveLookedUp(view: ContactView, name: string): Promise<SavedContact>;
+  /** A key verified through a keyshare lookup: its saved contact and pairings show verified too. */
+  keyVerified(view: ContactView): Promise<void>;
+  renameContact(id: string, name: string): Promise<void>;
+  deleteContact(id: string): Promise<void>;
+  /** Whether the contact listens on its rendezvous now (both devices online). */
+  contactOnline(id: string): boolean;
+  /** The live pairing with a contact, if any. */
+  contactPeer(id: string): PeerModel | undefined;
+  /** Chat/Call: the live pairing with the contact, or a new sealed session (error when it is offline). */
+  chatContact(id: string): Promise<string>;
+  exportContacts(): string;
+  /** Adds the contacts of an export file; resolves with how many were new. */
+  importContacts(text: string): Promise<number>;
 }

@@ -13,14 +13,23 @@ import {
   type Session,
   SignalingIntegrityError,
   TrustStore,
+  toHex,
 } from '@sealpeer/client';
 import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
-import { ContactBook } from './contacts.ts';
+import { ContactRendezvous } from './contact-link.ts';
+import { ContactBook, type ContactView } from './contacts.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
 import { integrityAlert, PeerLink } from './peer-link.ts';
+import {
+  type ContactList,
+  contactIdOf,
+  loadContactList,
+  type PairedBy,
+  type SavedContact,
+} from './saved-contacts.ts';
 import { type KeyValue, openStorage } from './storage.ts';
 import { contactAddress } from './trust.ts';
 
@@ -29,12 +38,17 @@ export async function createEngine(config: AppConfig, alerts: AlertArea): Promis
   await ready();
   const identity = await Identity.loadOrCreate(new IndexedDbIdentityStore());
   const trust = new TrustStore(new IndexedDbTrustStorage());
-  const engine = new AppEngine(config, alerts, await openStorage(), identity, trust);
+  const kv = await openStorage();
+  const engine = new AppEngine(config, alerts, kv, identity, trust, await loadContactList(kv));
   await engine.contacts.logs.load(config.keyshareUrls);
+  // Saved contacts can reach this device as soon as it is open (one relay connection for all of them).
+  if (engine.savedContacts().length > 0 || (await engine.published()))
+    void engine.rendezvous.start().catch(() => undefined);
   return engine;
 }
 
 type Path = PeerModel['path'];
+const PATHS: Record<number, Path> = { 1: 'invite', 2: 'code', 3: 'contact', 4: 'request' };
 
 class AppEngine implements Engine {
   readonly changed = new Signal();
@@ -45,6 +59,7 @@ class AppEngine implements Engine {
   /** Cross-check results by session id (the check may finish before the engine adopts the session). */
   private readonly crossChecks = new Map<string, CrossCheck>();
   readonly contacts: ContactBook;
+  readonly rendezvous: ContactRendezvous;
 
   constructor(
     private readonly config: AppConfig,
@@ -52,8 +67,14 @@ class AppEngine implements Engine {
     private readonly kv: KeyValue,
     private readonly identity: Identity,
     private readonly trust: TrustStore,
+    private readonly saved: ContactList,
   ) {
     this.contacts = new ContactBook(trust, kv, identity);
+    this.rendezvous = new ContactRendezvous(config.server, kv, saved, {
+      client: (channelId) => this.client(channelId),
+      changed: () => this.changed.emit(),
+      acceptRequests: () => this.published(),
+    });
   }
 
   device(): DeviceInfo {
@@ -103,9 +124,7 @@ class AppEngine implements Engine {
         checkpoints: () => this.contacts.logs.checkpoints(),
         verifyPeerCheckpoints: (peer, s) => this.crossCheck(peer, s),
       });
-      client.on('session', (s) =>
-        this.adopt(client, s, s.path === 2 ? 'code' : s.path === 3 ? 'contact' : 'invite'),
-      );
+      client.on('session', (s) => this.adopt(client, s, PATHS[s.path] ?? 'invite'));
       client.on('relay-state', (state) => this.setRelay(key, state));
       client.on('close', () => this.clients.delete(key));
       this.setRelay(key, 'connected');
@@ -162,10 +181,29 @@ class AppEngine implements Engine {
 
   private async onOpen(client: SealpeerClient, link: PeerLink): Promise<void> {
     const peer = peerKeys(link.session);
-    const address = contactAddress(client.server, client.channelId, link.session.peerClientId ?? '');
+    // A contact reached through its rendezvous is known by its identity; a channel peer by its address.
+    const address =
+      link.model.path === 'contact' || link.model.path === 'request'
+        ? `contact:${contactIdOf(peer.identity)}`
+        : contactAddress(client.server, client.channelId, link.session.peerClientId ?? '');
     const { state } = await this.trust.observe(address, peer.identity);
     link.opened(peer, address, state);
+    const saved = this.saved.byIdentity(peer.identity);
+    if (saved) {
+      link.model.label = saved.name;
+      // Verifying a key anywhere verifies it everywhere (issue 15).
+      if (saved.verified && state !== 'key-changed') link.setTrust('verified');
+    }
+    if (link.model.pendingRequest) {
+      // Not the red alarm (that is for proof of tampering only): the request waits on Contacts.
+      this.changed.emit();
+      return;
+    }
     if (state === 'key-changed') {
+      // A saved contact met here before: blocked too (not listened for) until the new key is accepted.
+      const pinned = await this.trust.get(address);
+      if (pinned && (await this.saved.markKeyChanged(pinned.key, peer.identity)))
+        await this.rendezvous.refresh().catch(() => undefined);
       const dismiss = this.alerts.show({
         title: 'Key changed: this contact is blocked',
         body: `Peer ${link.model.label} now uses a different key than before. Nothing is sent to it until you accept the new key on its panel. Check the safety number with them first.`,
@@ -228,12 +266,166 @@ class AppEngine implements Engine {
     if (!link?.address || !link.peerIdentity) return;
     await this.trust.markVerified(link.address, link.peerIdentity, 'safety-number');
     link.setTrust('verified');
+    await this.saved.markVerified(link.peerIdentity, 'safety-number');
+    this.verifiedEverywhere(toHex(link.peerIdentity.ed25519));
+  }
+
+  /** Every open pairing with this identity shows it verified. */
+  private verifiedEverywhere(id: string): void {
+    for (const l of this.links.values())
+      if (l.peerIdentity && contactIdOf(l.peerIdentity) === id && l.model.trust === 'unverified')
+        l.setTrust('verified');
+    this.changed.emit();
+  }
+
+  // ---- saved contacts (issue 15; docs/protocol.md 2.14) ----
+
+  /** Whether this device published its keys on one of the server's keyshares (it takes requests). */
+  async published(): Promise<boolean> {
+    for (const url of this.config.keyshareUrls) if (await this.contacts.ownHandle(url)) return true;
+    return false;
+  }
+
+  savedContacts(): readonly SavedContact[] {
+    return this.saved.all();
+  }
+
+  savedContact(id: string): SavedContact | undefined {
+    return this.saved.get(id);
+  }
+
+  /** The saved contact a pairing is with, if its identity is saved. */
+  savedContactOf(peerId: string): SavedContact | undefined {
+    const id = this.links.get(peerId)?.peerIdentity;
+    return id ? this.saved.byIdentity(id) : undefined;
+  }
+
+  async saveContact(peerId: string, name: string): Promise<void> {
+    const link = this.links.get(peerId);
+    if (!link?.peerIdentity || link.model.link !== 'open')
+      throw new Error('Only an open pairing can be saved.');
+    const path = link.model.path;
+    const pairedBy: PairedBy = path === 'invite' ? 'qr' : path === 'request' ? 'keyshare' : path;
+    const c = await this.saved.save(link.peerIdentity, {
+      name,
+      pairedBy,
+      verified: link.model.trust === 'verified' ? 'safety-number' : undefined,
+    });
+    link.model.label = c.name;
+    await this.rendezvous.refresh();
+  }
+
+  /** Saves a contact looked up on a keyshare (its handle kept; verified if the lookup was). */
+  async saveLookedUp(view: ContactView, name: string): Promise<SavedContact> {
+    if (view.status !== 'active') throw new Error('Only an active record can be saved.');
+    const c = await this.saved.save(view.identity, {
+      name,
+      pairedBy: 'keyshare',
+      handle: view.handle,
+      verified: view.trust === 'verified' ? 'keyshare' : undefined,
+    });
+    await this.rendezvous.refresh();
+    return c;
+  }
+
+  async renameContact(id: string, name: string): Promise<void> {
+    await this.saved.rename(id, name);
+    for (const l of this.links.values())
+      if (l.peerIdentity && contactIdOf(l.peerIdentity) === id)
+        l.model.label = this.saved.get(id)?.name ?? '';
+    this.changed.emit();
+  }
+
+  async deleteContact(id: string): Promise<void> {
+    await this.saved.remove(id);
+    await this.rendezvous.refresh();
+  }
+
+  /** A key verified on the Contacts screen (keyshare lookup) is verified for its saved contact and pairings. */
+  async keyVerified(view: ContactView): Promise<void> {
+    await this.saved.markVerified(view.identity, 'keyshare');
+    this.verifiedEverywhere(contactIdOf(view.identity));
+  }
+
+  contactOnline(id: string): boolean {
+    return this.rendezvous.isOnline(id);
+  }
+
+  /**
+   * The pairing to show for a contact: a live one with it (both sides prefer the sessions started by the
+   * side with the smaller identity key, so simultaneous Chat clicks end up in the same session; of those
+   * the newest).
+   */
+  contactPeer(id: string): PeerModel | undefined {
+    const mine = toHex(this.identity.publicIdentity.ed25519);
+    const live = [...this.links.values()].filter(
+      (l) =>
+        (l.session.path === 3 || l.session.path === 4) &&
+        !l.session.terminal &&
+        toHex(l.session.peerIdentityKey ?? new Uint8Array()) === id,
+    );
+    const preferred = (l: PeerLink): boolean => (l.session.role === 'initiator') === mine < id;
+    // The newest of them: an older one may be stale (the peer reloaded without a goodbye).
+    return (live.filter(preferred).pop() ?? live.pop())?.model;
+  }
+
+  /** Chat/Call on a contact: its live pairing, or a new Noise KK session if it is online. */
+  async chatContact(id: string): Promise<string> {
+    const existing = this.contactPeer(id);
+    if (existing) return existing.id;
+    const c = this.saved.get(id);
+    if (!c) throw new Error('No such contact.');
+    if (c.pendingKey) throw new Error('This contact’s key changed: blocked until you accept the new key.');
+    const request = !this.rendezvous.isOnline(id) && c.pairedBy === 'keyshare';
+    const { client, opened } = await this.rendezvous.connect(c, request);
+    const link = this.adopt(client, newestSession(client), request ? 'request' : 'contact');
+    await opened;
+    return link.model.id;
+  }
+
+  /** Pending contact requests (path 4) this device has not answered. */
+  contactRequests(): PeerModel[] {
+    return [...this.links.values()]
+      .filter((l) => l.model.pendingRequest && l.model.link === 'open')
+      .map((l) => l.model);
+  }
+
+  /** Accepts a request: saves the caller under `name` (pairedBy keyshare) and lets the session go on. */
+  async acceptRequest(peerId: string, name: string): Promise<void> {
+    const link = this.links.get(peerId);
+    if (!link?.peerIdentity || !link.model.pendingRequest) return;
+    const c = await this.saved.save(link.peerIdentity, { name, pairedBy: 'keyshare' });
+    link.model.label = c.name;
+    link.acceptRequest();
+    link.startRtc();
+    await this.rendezvous.refresh();
+  }
+
+  declineRequest(peerId: string): void {
+    this.links.get(peerId)?.close();
+    this.changed.emit();
+  }
+
+  exportContacts(): string {
+    return this.saved.exportText();
+  }
+
+  async importContacts(text: string): Promise<number> {
+    const n = await this.saved.importText(text);
+    await this.rendezvous.refresh();
+    return n;
   }
 
   async acceptKeyChange(peerId: string): Promise<void> {
     const link = this.links.get(peerId);
     if (!link?.address || !link.peerIdentity) return;
     await this.trust.acceptKeyChange(link.address, link.peerIdentity); // only the key this panel showed
+    // The saved contact moves to exactly the key this pairing presented (the one the user reviewed).
+    const saved = this.saved.withPendingKey(link.peerIdentity);
+    if (saved) {
+      await this.saved.acceptNewKey(saved.id, link.peerIdentity);
+      await this.rendezvous.refresh().catch(() => undefined);
+    }
     link.setTrust('unverified');
     link.startRtc();
     // The blocked banner goes, and the peer, which was told its key awaits review, hears it was accepted.

@@ -11,6 +11,7 @@ import {
   type StoredCheckpoint,
 } from '@sealpeer/client';
 import type { KeyValue } from './storage.ts';
+import type { WitnessPins } from './witness-pins.ts';
 
 /**
  * Keeps the last checkpoint verified for each log in the app's IndexedDB store, so a keyshare that later
@@ -66,12 +67,20 @@ export class KeyshareLogs {
     this.store = new KeyValueCheckpointStore(kv);
   }
 
-  /** One client per (keyshare, verifier key), all sharing the persisted checkpoint store. */
-  client(url: string, verifierKey: string): KeyshareClient {
-    const key = `${url}|${verifierKey.trim()}`;
+  /**
+   * One client per (keyshare, verifier key, pinned witnesses), all sharing the persisted checkpoint
+   * store. Without `witnesses` no cosignature is required (a peer's checkpoint needs only the log's).
+   */
+  client(url: string, verifierKey: string, witnesses?: WitnessPins): KeyshareClient {
+    const key = `${url}|${verifierKey.trim()}|${JSON.stringify(witnesses ?? null)}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new KeyshareClient({ url, verifierKey: verifierKey.trim(), stateStore: this.store });
+      client = new KeyshareClient({
+        url,
+        verifierKey: verifierKey.trim(),
+        stateStore: this.store,
+        witnesses,
+      });
       this.clients.set(key, client);
     }
     return client;

@@ -33,7 +33,12 @@ export interface PeerModel {
   readonly id: string;
   readonly channelId: string;
   /** How the pairing was made. */
-  readonly path: 'invite' | 'code' | 'contact';
+  readonly path: 'invite' | 'code' | 'contact' | 'request';
+  /**
+   * A contact request (path 4, docs/protocol.md 2.14) this side has not accepted yet: nothing the peer
+   * sends is shown and no WebRTC starts until the user accepts; declining ends the session.
+   */
+  pendingRequest: boolean;
   /** Short human label for the peer (start of its identity fingerprint). */
   label: string;
   /** The peer's identity key fingerprint (hex), once known. */

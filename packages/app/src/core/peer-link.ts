@@ -59,6 +59,7 @@ export class PeerLink {
       trust: 'unverified',
       crossCheck: 'pending',
       crossCheckDetail: '',
+      pendingRequest: path === 'request' && session.role === 'responder',
       link: 'pairing',
       rtc: 'idle',
       dtls: 'pending',
@@ -179,7 +180,7 @@ export class PeerLink {
 
   /** Negotiates WebRTC through the sealed session (only on an open, trusted session). */
   startRtc(): void {
-    if (this.rtc || this.model.link !== 'open' || this.model.trust === 'key-changed') return;
+    if (this.rtc || !this.trusted) return;
     this.model.rtc = 'connecting';
     this.emit();
     let link: RtcLink;
@@ -227,7 +228,14 @@ export class PeerLink {
 
   /** True once the peer's keys are checked and not blocked: chat may be shown and sent. */
   private get trusted(): boolean {
-    return this.model.link === 'open' && this.model.trust !== 'key-changed';
+    return this.model.link === 'open' && this.model.trust !== 'key-changed' && !this.model.pendingRequest;
+  }
+
+  /** The user accepted this contact request: held messages are shown, WebRTC may start. */
+  acceptRequest(): void {
+    this.model.pendingRequest = false;
+    this.flushHeld();
+    this.emit();
   }
 
   private sendApp(m: AppMessage): boolean {

@@ -1,10 +1,16 @@
 // Contacts by keyshare handle: pick a keyshare, pin its log verifier key (obtained out of band, e.g. from
 // the operator's page), look a handle up, and see the contact's fingerprint and verification state.
+import { KeyshareUnverifiedError } from '@sealpeer/client';
 import type { ContactView } from '../core/contacts.ts';
 import { type AppContext, describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits } from '../core/model.ts';
+import { contactIdOf } from '../core/saved-contacts.ts';
 import { type Child, h, replace } from '../ui/dom.ts';
+import { hashOf } from '../ui/router.ts';
+import type { Screen } from '../ui/screen.ts';
+import { savedContactsCard } from './contact-list.ts';
+import { showKeyshareFailure, unverifiedNotice, witnessCard } from './keyshare-witnesses.ts';
 
 const STATE_TEXT: Record<ContactView['trust'], string> = {
   unverified: 'unverified: compare this fingerprint with the one on their Device screen',
@@ -12,7 +18,8 @@ const STATE_TEXT: Record<ContactView['trust'], string> = {
   'key-changed': 'KEY CHANGED since you last saw this handle: blocked until you accept it',
 };
 
-export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
+export function contactsScreen(ctx: AppContext, engine: Engine): Screen {
+  const saved = savedContactsCard(engine, (hash) => ctx.go(hash));
   const urls = ctx.config.keyshareUrls;
   const url = h('input', {
     testid: 'keyshare-url',
@@ -40,6 +47,10 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
     verify.addEventListener('click', () => {
       engine.contacts
         .markVerified(view)
+        .then(async (v) => {
+          await engine.keyVerified(v);
+          return v;
+        })
         .then(show)
         .catch((err: unknown) => replace(result, h('p', { class: 'error' }, describeError(err))));
     });
@@ -53,6 +64,7 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
         ...groupDigits(view.fingerprint).map((g) => h('span', {}, g)),
       ),
       view.trust === 'unverified' && view.status === 'active' ? verify : null,
+      view.status === 'active' ? saveLookedUp(engine, view, (hash) => ctx.go(hash)) : null,
     );
   };
 
@@ -67,9 +79,7 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
       engine.contacts
         .lookup(url.value, verifier.value, handle.value)
         .then(show)
-        .catch((err: unknown) =>
-          replace(result, h('p', { class: 'error', testid: 'contact-error' }, describeError(err))),
-        ),
+        .catch((err: unknown) => showKeyshareFailure(ctx, result, err)),
     h('label', { attrs: { for: 'keyshare-url' } }, 'Keyshare'),
     url,
     h(
@@ -81,10 +91,12 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
     h('label', { attrs: { for: 'contact-handle' } }, 'Handle'),
     h('div', { class: 'row' }, handle, go),
   );
-  return h(
+  const el = h(
     'div',
     { testid: 'screen-contacts' },
     h('h1', {}, 'Contacts'),
+    saved.el,
+    h('h2', {}, 'Find someone on a keyshare'),
     h(
       'p',
       { class: 'hint' },
@@ -94,8 +106,33 @@ export function contactsScreen(ctx: AppContext, engine: Engine): HTMLElement {
     ),
     h('section', { class: 'card' }, form),
     result,
+    witnessCard(engine, url),
     ownHandleCard(engine, url, verifier),
   );
+  return { el, dispose: saved.dispose };
+}
+
+/** After a lookup: save the handle's keys as a contact (name defaults to the handle), then Chat. */
+function saveLookedUp(engine: Engine, view: ContactView, go: (hash: string) => void): HTMLElement {
+  const existing = engine.savedContact(contactIdOf(view.identity));
+  const status = h('span', { attrs: { role: 'status' } });
+  const chat = (id: string) =>
+    h('button', { testid: 'lookup-chat', on: { click: () => go(hashOf('k', id)) } }, 'Chat');
+  if (existing)
+    return h('div', { class: 'row' }, h('span', {}, `Saved as “${existing.name}”.`), chat(existing.id));
+  const name = h('input', {
+    testid: 'lookup-save-name',
+    attrs: { type: 'text', maxlength: '64', value: view.handle, 'aria-label': 'Contact name' },
+  });
+  const save = h('button', { testid: 'lookup-save' }, 'Save as contact');
+  const box = h('div', { class: 'row' }, name, save, status);
+  save.addEventListener('click', () => {
+    engine
+      .saveLookedUp(view, name.value)
+      .then((c) => replace(box, h('span', {}, `Saved as “${c.name}”.`), chat(c.id)))
+      .catch((err: unknown) => replace(status, h('span', { class: 'error' }, describeError(err))));
+  });
+  return box;
 }
 
 /**
@@ -112,7 +149,9 @@ function ownHandleCard(engine: Engine, url: HTMLInputElement, verifier: HTMLInpu
   const fail = (err: unknown) =>
     replace(
       status,
-      h('p', { class: 'error', testid: 'own-error', attrs: { role: 'alert' } }, describeError(err)),
+      err instanceof KeyshareUnverifiedError
+        ? unverifiedNotice(err, 'own-error')
+        : h('p', { class: 'error', testid: 'own-error', attrs: { role: 'alert' } }, describeError(err)),
     );
   const showOwn = (own: { handle: string; leafIndex: number }, note: string) =>
     replace(
@@ -148,7 +187,10 @@ function ownHandleCard(engine: Engine, url: HTMLInputElement, verifier: HTMLInpu
     () =>
       engine.contacts
         .publishOwn(url.value, verifier.value, handle.value)
-        .then((own) => showOwn(own, 'Others can now look this handle up.'))
+        .then((own) => {
+          showOwn(own, 'Others can now look this handle up and send you contact requests.');
+          void engine.rendezvous.refresh().catch(() => undefined);
+        })
         .catch(fail),
     h('h2', {}, 'Your handle'),
     h(

@@ -5,6 +5,7 @@ import { describeError } from '../core/context.ts';
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits, type PeerModel } from '../core/model.ts';
 import { h, replace } from '../ui/dom.ts';
+import { SaveContactBox } from './save-contact.ts';
 
 const TRUST_TEXT: Record<PeerModel['trust'], string> = {
   unverified: 'unverified',
@@ -97,11 +98,13 @@ export class PeerPanel {
     'Start audio/video call',
   );
   private renderedLines = 0;
+  private readonly save: SaveContactBox;
 
   constructor(
     private readonly engine: Engine,
     readonly peerId: string,
   ) {
+    this.save = new SaveContactBox(engine, peerId);
     const form = h(
       'form',
       {
@@ -131,6 +134,7 @@ export class PeerPanel {
       this.el,
       this.head,
       this.safety,
+      this.save.el,
       h('h2', {}, 'Chat'),
       this.rtcState,
       this.log,
@@ -171,8 +175,9 @@ export class PeerPanel {
         : null,
     );
     this.renderSafety(peer);
+    this.save.update(peer);
     // Chat needs only the sealed session; a call needs the WebRTC link too.
-    const canTalk = peer.link === 'open' && peer.trust !== 'key-changed';
+    const canTalk = peer.link === 'open' && peer.trust !== 'key-changed' && !peer.pendingRequest;
     this.input.disabled = !canTalk;
     this.sendBtn.disabled = !canTalk;
     this.callBtn.disabled = !canTalk || peer.rtc !== 'open';

@@ -1,8 +1,10 @@
 // Contacts by keyshare handle: a device's keys are published in a real keyshare; the app looks the
 // handle up (record, inclusion proof and checkpoint checked against the pinned verifier key), shows the
 // same fingerprint that device shows for itself, and tracks its verification state. Unknown handles and
-// a wrong verifier key give readable errors. The last verified checkpoint is kept in IndexedDB: after a
-// reload, a keyshare that comes back with an older tree under the same key is refused.
+// a wrong verifier key give readable errors. A keyshare that serves a superseded record with a fresh
+// inclusion proof, or a bare 404 for a handle, is refused by the page (the map proofs, docs/keyshare.md
+// §Map). The last verified checkpoint is kept in IndexedDB: after a reload, a keyshare that comes back
+// with an older tree under the same key is refused.
 
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ import {
   ready,
   SEALPEER_STABLE_ID,
 } from '@sealpeer/client';
-import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
+import { MerkleTree, type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppOnce } from '../support/build.ts';
@@ -118,6 +120,68 @@ describe('contacts by keyshare handle', { timeout: E2E_TEST_MS }, () => {
     expect(await page.locator(tid('own-error')).textContent()).toMatch(/lowercase/);
   });
 
+  it('refuses a superseded record served with a fresh inclusion proof, and a bare 404 for a handle', async () => {
+    const ks = stack.keyshare!;
+    const dora = Identity.generate();
+    const owner = new KeyshareClient({ url: ks.url, verifierKey });
+    await owner.publish('dora', identityRecordKeys(dora));
+    await owner.rotate('dora', identityRecordKeys(dora).signer, identityRecordKeys(Identity.generate()));
+    // The operator answers dora's lookups with her first record, proven in the current tree.
+    const size = ks.service.size;
+    const leaves = ks.service.leaves(0, size).leaves.map((l) => Buffer.from(l, 'base64'));
+    const tree = new MerkleTree();
+    for (const l of leaves) tree.append(keyshare.hashLeaf(l));
+    const first = leaves.findIndex((l) => keyshare.parseRecordLeaf(l).handle === 'dora');
+    let mode: 'superseded' | 'bare404' = 'superseded';
+    // The lie is played at the page's network layer (Playwright routing), so the page talks to the
+    // keyshare URL it was configured with; the headers (CORS) are the real keyshare's.
+    const pattern = `${ks.url}/v1/records/dora`;
+    await page.route(pattern, async (route) => {
+      const upstream = await route.fetch();
+      const honest = (await upstream.json()) as Record<string, unknown>;
+      const body =
+        mode === 'superseded'
+          ? {
+              ...honest,
+              record: keyshare.recordToJson(keyshare.parseRecordLeaf(leaves[first]!)),
+              leafIndex: first,
+              inclusionProof: tree.inclusionProof(first, size).map((h) => Buffer.from(h).toString('base64')),
+            }
+          : { error: { code: 'not_found', message: 'no record for dora' } };
+      await route.fulfill({
+        status: mode === 'superseded' ? 200 : 404,
+        headers: upstream.headers(),
+        body: JSON.stringify(body),
+      });
+    });
+    try {
+      await lookup('dora');
+      await page.waitForFunction(
+        (sel) => /record_superseded/.test(document.querySelector(sel)?.textContent ?? ''),
+        tid('contact-error'),
+      );
+      expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
+      mode = 'bare404';
+      await lookup('dora');
+      await page.waitForFunction(
+        (sel) => /absence_unproven/.test(document.querySelector(sel)?.textContent ?? ''),
+        tid('contact-error'),
+      );
+      expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
+    } catch (err) {
+      console.log(
+        'contact-error:',
+        await page
+          .locator(tid('contact-error'))
+          .textContent()
+          .catch(() => null),
+      );
+      throw err;
+    } finally {
+      await page.unroute(pattern);
+    }
+  });
+
   it('keeps the last verified checkpoint across a reload: a rolled-back log under the same key is refused', async () => {
     const ks = stack.keyshare!;
     // Node's fetch may reuse a pooled connection the restarted keyshare's predecessor closed: the test's
@@ -155,8 +219,9 @@ describe('contacts by keyshare handle', { timeout: E2E_TEST_MS }, () => {
       await lookup('bob');
       expect(await page.locator(tid('contact-error')).textContent()).toMatch(/rollback|seen before/i);
       expect(await page.locator(tid('contact-fingerprint')).count()).toBe(0);
-      // The own-handle check on this visit hit the same rolled-back log, where "alice" is gone: a warning.
-      expect(await page.locator(tid('own-warning')).textContent()).toMatch(/no longer shows.*alice/);
+      // The own-handle check on this visit hit the same rolled-back log, where "alice" is gone: its
+      // "not found" comes with a map proof for the older tree, so the warning names the rollback.
+      expect(await page.locator(tid('own-warning')).textContent()).toMatch(/checkpoint_rollback/);
     } finally {
       await rolledBack?.close();
     }

@@ -16,6 +16,7 @@ import {
   createChannel,
   dataChannelOpen,
   readInviteQr,
+  replaceIdentity,
   rtcCounts,
   safetyNumber,
   screenshot,
@@ -50,14 +51,7 @@ describe('key change of a known contact', { timeout: E2E_TEST_MS }, () => {
     await b.page.locator(tid('nav-device')).click();
     oldFingerprint = (await b.page.locator(tid('device-fingerprint')).textContent()) ?? '';
     expect(oldFingerprint.replace(/\D/g, '')).toMatch(/^\d{30}$/);
-    await Promise.all([
-      b.page.waitForEvent('load'),
-      b.page
-        .locator(tid('replace-identity'))
-        .click()
-        .then(() => b.page.locator(tid('replace-identity-confirm')).click()),
-    ]);
-    await b.page.locator(tid('screen-device')).waitFor();
+    await replaceIdentity(b.page);
     const fresh = (await b.page.locator(tid('device-fingerprint')).textContent()) ?? '';
     expect(fresh.replace(/\D/g, '')).toMatch(/^\d{30}$/);
     expect(fresh).not.toBe(oldFingerprint);

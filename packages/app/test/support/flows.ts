@@ -40,6 +40,18 @@ export async function readInviteQr(page: Page): Promise<string> {
   return decodeQrPng(await page.screenshot());
 }
 
+/** On the Device screen: replaces this device's identity (the page reloads) and waits for the screen. */
+export async function replaceIdentity(page: Page): Promise<void> {
+  await Promise.all([
+    page.waitForEvent('load'),
+    page
+      .locator(tid('replace-identity'))
+      .click()
+      .then(() => page.locator(tid('replace-identity-confirm')).click()),
+  ]);
+  await page.locator(tid('screen-device')).waitFor();
+}
+
 /** Waits until the selected peer's sealed session is open and returns its safety number (digits only). */
 export async function safetyNumber(page: Page): Promise<string> {
   const el = page.locator(`${tid('peer-panel')} ${tid('safety-number')}`);

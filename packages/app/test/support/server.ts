@@ -32,7 +32,7 @@ export interface TestStack {
 
 export async function startStack(
   appDir: string,
-  opts: { tamper?: Tamper; keyshare?: boolean; keyshareFork?: boolean } = {},
+  opts: { tamper?: Tamper; keyshare?: boolean; keyshareFork?: boolean; keyshareUrls?: string[] } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-app-e2e-'));
   // The proxy must exist first: the server allows its origin for WebSocket upgrades.
@@ -62,7 +62,12 @@ export async function startStack(
       dataDir,
       appDir,
       allowedOrigins: [proxy.url],
-      keyshareUrls: [keyshare, keyshareFork].flatMap((k) => (k ? [k.url] : [])),
+      // Started keyshares first (the real one, then its fork); `keyshareUrls` adds others (listed in
+      // /api/config and the CSP).
+      keyshareUrls: [
+        ...[keyshare, keyshareFork].flatMap((k) => (k ? [k.url] : [])),
+        ...(opts.keyshareUrls ?? []),
+      ],
       logLevel: 'warn',
       logStream: new Writable({ write: (_c, _e, cb) => cb() }),
     });

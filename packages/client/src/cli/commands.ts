@@ -17,3 +17,8 @@ registerCommand(
   'pair by short code (show | type) in a channel, exchange texts',
   () => import('./code.ts'),
 );
+registerCommand(
+  'contact',
+  'saved contacts: add (keyshare) | import | export | list | connect (no invite)',
+  () => import('./contact.ts'),
+);

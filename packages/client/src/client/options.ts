@@ -4,6 +4,7 @@ import type { RelayError } from '../errors/client-errors.ts';
 import type { SessionReason } from '../errors/integrity.ts';
 import type { TrustStore } from '../identity/trust-store.ts';
 import type { InvitePayload } from '../invite/payload.ts';
+import type { ContactPeer } from '../pairing/rendezvous.ts';
 import type { RelayMessage, WebSocketCtor } from '../relay/connection.ts';
 import type { FetchLike } from '../relay/http.ts';
 import type { ReconnectOptions, RelayState } from '../relay/link.ts';
@@ -91,6 +92,8 @@ export type ClientEvents = {
   'relay-state': [RelayState, RelayError | undefined];
   /** The relay is gone for good (the client gave up reconnecting, or was taken over). */
   close: [RelayError];
+  /** A contact listened for with listenContacts() came online (its relay clientId) or went offline. */
+  'contact-presence': [ContactPeer, 'online' | 'offline'];
 };
 
 export interface Pending<T> {

@@ -26,6 +26,11 @@ export function sodium(): Sodium {
   return loaded;
 }
 
+/** The initialised libsodium object, or undefined before `ready()` completed (never throws). */
+export function sodiumIfReady(): Sodium | undefined {
+  return loaded;
+}
+
 function checkLength(what: string, b: Uint8Array, len: number): void {
   if (!(b instanceof Uint8Array) || b.length !== len)
     throw new CryptoError('bad_length', `${what} must be ${len} bytes`);

@@ -20,7 +20,7 @@ export const FrameType = {
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
-export const PairingPath = { INVITE: 0x01, CODE: 0x02, KNOWN: 0x03 } as const;
+export const PairingPath = { INVITE: 0x01, CODE: 0x02, KNOWN: 0x03, REQUEST: 0x04 } as const;
 export type PairingPathValue = (typeof PairingPath)[keyof typeof PairingPath];
 
 export interface Frame {

@@ -43,7 +43,8 @@ export type SessionErrorCode =
   | 'session_closed'
   | 'message_too_large'
   | 'bad_argument'
-  | 'send_queue_full';
+  | 'send_queue_full'
+  | 'contact_offline';
 /** Misuse of a session or client by the application (not an attack). */
 export class SessionError extends CodedError<SessionErrorCode> {
   override readonly name = 'SessionError';

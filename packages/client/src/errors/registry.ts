@@ -15,12 +15,17 @@ import {
   KEYSHARE_INTEGRITY_CODES,
   KEYSHARE_INTEGRITY_REASONS,
   KEYSHARE_REQUEST_CODES,
+  KEYSHARE_UNVERIFIED_CODES,
+  KEYSHARE_UNVERIFIED_REASONS,
   KeyshareIntegrityError,
   KeyshareRequestError,
+  KeyshareUnverifiedError,
+  MAP_ERROR_CODES,
   MERKLE_ERROR_CODES,
   NOTE_ERROR_CODES,
   RECORD_ERROR_CODES,
 } from '../keyshare/errors.ts';
+import { MapProofError } from '../keyshare/map.ts';
 import { MerkleProofError } from '../keyshare/merkle.ts';
 import { NoteError } from '../keyshare/note.ts';
 import { RecordFormatError } from '../keyshare/record.ts';
@@ -109,10 +114,14 @@ export const CLIENT_ERROR_REGISTRY: readonly ErrorGroup[] = [
       registryEntry('KeyshareIntegrityError', KeyshareIntegrityError, KEYSHARE_INTEGRITY_CODES, {
         reasons: Object.keys(KEYSHARE_INTEGRITY_REASONS),
       }),
+      registryEntry('KeyshareUnverifiedError', KeyshareUnverifiedError, KEYSHARE_UNVERIFIED_CODES, {
+        reasons: Object.keys(KEYSHARE_UNVERIFIED_REASONS),
+      }),
       registryEntry('KeyshareRequestError', KeyshareRequestError, KEYSHARE_REQUEST_CODES, {
         passesOn: 'the keyshare service (docs/errors.md §Keyshare, "Service (HTTP)")',
       }),
       registryEntry('MerkleProofError', MerkleProofError, MERKLE_ERROR_CODES),
+      registryEntry('MapProofError', MapProofError, MAP_ERROR_CODES),
       registryEntry('NoteError', NoteError, NOTE_ERROR_CODES),
       registryEntry('RecordFormatError', RecordFormatError, RECORD_ERROR_CODES),
     ],

@@ -45,6 +45,7 @@ export const SESSION_ERROR_CODES: Record<SessionErrorCode, string> = {
   message_too_large: 'SessionError: the message does not fit the largest padding bucket',
   bad_argument: 'SessionError: an argument has the wrong type or form',
   send_queue_full: 'SessionError: the relay is away and the queue of unsent frames is full',
+  contact_offline: 'SessionError: the contact is not listening on its rendezvous tag (offline)',
 };
 
 /** Every sealed-signaling code in one flat table (codes are unique within sealed signaling). */

@@ -1,6 +1,7 @@
 // KeyshareClient: looks up peers' keys with full verification, and publishes / rotates / revokes the
 // user's own record. See docs/keyshare.md §Client.
-import { type FetchLike, KeyshareApi, type RecordAnswer } from './api.ts';
+import { ready } from '../crypto/sodium.ts';
+import { type FetchLike, KeyshareApi, type LookupAnswer, type RecordAnswer } from './api.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
 import {
   checkWitnessQuorum,
@@ -9,7 +10,7 @@ import {
   type WitnessPolicy,
 } from './cosignature.ts';
 import { bytesEqual } from './encoding.ts';
-import { KeyshareIntegrityError, KeyshareRequestError } from './errors.ts';
+import { KeyshareIntegrityError, KeyshareRequestError, KeyshareUnverifiedError } from './errors.ts';
 import { checkConsistent, LogView } from './log-view.ts';
 import { type NoteVerifier, parseVerifierKey } from './note.ts';
 import {
@@ -22,7 +23,7 @@ import {
   ZERO_HASH,
 } from './record.ts';
 import { type KeyshareStateStore, MemoryStateStore } from './state.ts';
-import { verifyCheckpointNote, verifyRecordAnswer } from './verify.ts';
+import { verifyAbsenceAnswer, verifyCheckpointNote, verifyRecordAnswer } from './verify.ts';
 
 export interface KeyshareClientOptions {
   /** Base URL of the keyshare, e.g. http://127.0.0.1:8090 */
@@ -83,6 +84,7 @@ export class KeyshareClient {
 
   /** Fetches, verifies and records the log's latest checkpoint. */
   async checkpoint(): Promise<SignedCheckpoint> {
+    await ready(); // Ed25519 verification through libsodium (note.ts)
     const cp = verifyCheckpointNote(await this.api.getCheckpoint(), this.verifier);
     this.#checkWitnesses(cp);
     await this.#view.advance(cp);
@@ -100,6 +102,7 @@ export class KeyshareClient {
   }
 
   async #accept(answer: RecordAnswer, handle: string): Promise<LookupResult> {
+    await ready();
     const v = verifyRecordAnswer(answer, this.verifier, handle);
     this.#checkWitnesses(v.checkpoint);
     await this.#view.advance(v.checkpoint);
@@ -117,11 +120,24 @@ export class KeyshareClient {
     };
   }
 
+  /** A lookup answer verified: the record, or (after the absence proof is verified) not_found. */
+  async #acceptLookup(found: LookupAnswer, handle: string): Promise<LookupResult> {
+    if (found.found) return this.#accept(found.answer, handle);
+    await ready();
+    const cp = verifyAbsenceAnswer(found.absence, this.verifier, handle);
+    this.#checkWitnesses(cp);
+    await this.#view.advance(cp);
+    throw new KeyshareRequestError(404, 'not_found', `no record for ${handle} (absence proven by the map)`);
+  }
+
   /**
    * Looks up a handle's latest record and verifies it completely: record signature, inclusion proof
-   * against the checkpoint, checkpoint signature against the pinned key, and consistency with the
-   * last checkpoint seen. Throws KeyshareIntegrityError on any failure (do not use the key then),
-   * KeyshareRequestError('not_found') when nothing is logged for the handle.
+   * against the checkpoint, the map proof that this record is the handle's current one, checkpoint
+   * signature against the pinned key, and consistency with the last checkpoint seen. Throws
+   * KeyshareIntegrityError on any proven failure (do not use the key then),
+   * KeyshareUnverifiedError('witness_quorum') when the pinned witness quorum is not met (do not use
+   * the key either, but nothing is proven false), KeyshareRequestError('not_found') when the map
+   * proves nothing is logged for the handle (a "not found" without that proof is `absence_unproven`).
    *
    * An answer older than the stored checkpoint is asked for again once: concurrent lookups can be
    * answered out of order by an honest log. A log that serves the older tree again is refused
@@ -131,12 +147,13 @@ export class KeyshareClient {
    */
   async lookup(handle: string): Promise<LookupResult> {
     try {
-      return await this.#accept(await this.api.getRecord(handle), handle);
+      return await this.#acceptLookup(await this.api.getRecord(handle), handle);
     } catch (err) {
-      const reason = err instanceof KeyshareIntegrityError ? err.reason : null;
+      const reason =
+        err instanceof KeyshareIntegrityError || err instanceof KeyshareUnverifiedError ? err.reason : null;
       if (reason === 'witness_quorum') await new Promise((r) => setTimeout(r, WITNESS_RETRY_MS));
       else if (reason !== 'checkpoint_rollback') throw err;
-      return this.#accept(await this.api.getRecord(handle), handle);
+      return this.#acceptLookup(await this.api.getRecord(handle), handle);
     }
   }
 
@@ -156,7 +173,7 @@ export class KeyshareClient {
     } catch (err) {
       // Logged, but the witnesses had not cosigned in time: look it up again (that retries once more)
       // and accept only our own record.
-      if (!(err instanceof KeyshareIntegrityError && err.reason === 'witness_quorum')) throw err;
+      if (!(err instanceof KeyshareUnverifiedError && err.reason === 'witness_quorum')) throw err;
       await new Promise((r) => setTimeout(r, WITNESS_RETRY_MS));
       const again = await this.lookup(record.handle);
       if (!bytesEqual(again.record.signature, signed.signature)) throw err;
@@ -230,6 +247,7 @@ export class KeyshareClient {
    * newer of the two becomes our stored view.
    */
   async checkPeerCheckpoint(theirs: string): Promise<PeerCheckResult> {
+    await ready();
     const mine = (await this.#view.latest()) ?? (await this.checkpoint());
     const result = await checkPeerCheckpoint(mine.note, theirs, {
       verifier: this.verifier,

@@ -9,7 +9,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesEqual, toBase64 } from './encoding.ts';
-import { KeyshareIntegrityError } from './errors.ts';
+import { KeyshareIntegrityError, KeyshareUnverifiedError } from './errors.ts';
 import {
   ed25519Verify,
   isValidKeyName,
@@ -162,7 +162,7 @@ export function checkWitnessQuorum(note: string, policy: ParsedWitnessPolicy): s
     }
   }
   if (cosigned.size < policy.quorum) {
-    throw new KeyshareIntegrityError(
+    throw new KeyshareUnverifiedError(
       'witness_quorum',
       `${cosigned.size} of the ${policy.keys.length} pinned witnesses cosigned this checkpoint; ${policy.quorum} required`,
     );

@@ -1,4 +1,5 @@
 import { CodedError } from '../crypto/errors.ts';
+import type { MapErrorCode } from './map.ts';
 import type { MerkleErrorCode } from './merkle.ts';
 import type { NoteErrorCode } from './note.ts';
 
@@ -16,13 +17,16 @@ export const KEYSHARE_INTEGRITY_REASONS = {
   record_invalid: 'the record is malformed or its signature does not verify',
   handle_mismatch: 'the record is for another handle than the one asked for',
   inclusion_failed: 'the inclusion proof does not lead to the checkpoint root',
+  map_proof_failed:
+    "the map proof is malformed, is not for this handle, or does not lead to the checkpoint's map root",
+  record_superseded:
+    "the map shows another leaf (or no entry) as the handle's current record: a superseded record",
+  absence_unproven: '"not found" without a valid map proof that the handle is absent (e.g. a bare 404)',
   consistency_failed: 'the log is not an append-only extension of the checkpoint seen before',
   checkpoint_rollback: 'the log shows an older tree than one already seen (rollback)',
   fork_detected: 'two checkpoints of the same size have different roots (forked log)',
   split_view: "a peer's checkpoint is inconsistent with ours: the log shows different views",
   state_invalid: 'the stored checkpoint is not a valid checkpoint of the pinned log',
-  witness_quorum:
-    'the checkpoint lacks valid cosignatures from the required number (k of n) of pinned witnesses',
   cosignature_invalid: "a pinned witness's cosignature on the checkpoint does not verify",
 } as const;
 
@@ -35,6 +39,31 @@ export class KeyshareIntegrityError extends CodedError<'keyshare_integrity'> {
     super(
       'keyshare_integrity',
       `keyshare integrity failure (${reason}): ${detail ?? KEYSHARE_INTEGRITY_REASONS[reason]}`,
+    );
+    this.reason = reason;
+  }
+}
+
+/**
+ * Why a keyshare answer could not be verified although nothing in it is proven false (no red alarm:
+ * a witness may be down or a proxy may have stripped lines). The key in that answer must not be used,
+ * but this is "could not verify", never an integrity verdict (docs/errors.md §Keyshare).
+ */
+export const KEYSHARE_UNVERIFIED_REASONS = {
+  witness_quorum:
+    'the checkpoint lacks valid cosignatures from the required number (k of n) of pinned witnesses',
+} as const;
+
+export type KeyshareUnverifiedReason = keyof typeof KEYSHARE_UNVERIFIED_REASONS;
+
+/** A refusal without proof of tampering: the answer is not used, and no alarm is raised. */
+export class KeyshareUnverifiedError extends CodedError<'keyshare_unverified'> {
+  override readonly name = 'KeyshareUnverifiedError';
+  readonly reason: KeyshareUnverifiedReason;
+  constructor(reason: KeyshareUnverifiedReason, detail?: string) {
+    super(
+      'keyshare_unverified',
+      `keyshare answer could not be verified (${reason}): ${detail ?? KEYSHARE_UNVERIFIED_REASONS[reason]}`,
     );
     this.reason = reason;
   }
@@ -56,6 +85,11 @@ export const KEYSHARE_INTEGRITY_CODES = {
   keyshare_integrity: 'an answer failed verification; see the reason',
 } as const;
 
+/** The code of KeyshareUnverifiedError. */
+export const KEYSHARE_UNVERIFIED_CODES = {
+  keyshare_unverified: 'an answer could not be verified (no proof of tampering); see the reason',
+} as const;
+
 /** Codes KeyshareRequestError gets from the client itself; a refusal carries the service's code. */
 export const KEYSHARE_REQUEST_CODES = {
   network_error: 'the keyshare could not be reached',
@@ -64,7 +98,11 @@ export const KEYSHARE_REQUEST_CODES = {
 } as const;
 
 /** Client-side codes that are not integrity reasons. */
-export const KEYSHARE_CLIENT_CODES = { ...KEYSHARE_INTEGRITY_CODES, ...KEYSHARE_REQUEST_CODES } as const;
+export const KEYSHARE_CLIENT_CODES = {
+  ...KEYSHARE_INTEGRITY_CODES,
+  ...KEYSHARE_UNVERIFIED_CODES,
+  ...KEYSHARE_REQUEST_CODES,
+} as const;
 
 /** Codes of MerkleProofError (./merkle.ts, RFC 9162 §2.1.3.2 / §2.1.4.2 proof checks). */
 export const MERKLE_ERROR_CODES: Record<MerkleErrorCode, string> = {
@@ -77,6 +115,12 @@ export const MERKLE_ERROR_CODES: Record<MerkleErrorCode, string> = {
   proof_not_empty: 'MerkleProofError: a consistency proof between equal sizes is not empty',
   empty_tree: 'MerkleProofError: a consistency proof from the empty tree',
   empty_proof: 'MerkleProofError: an empty consistency proof between different sizes',
+};
+
+/** Codes of MapProofError (./map.ts, the verifiable map's proofs, docs/keyshare.md §Map). */
+export const MAP_ERROR_CODES: Record<MapErrorCode, string> = {
+  map_proof_malformed: 'MapProofError: a map proof is malformed (sizes, or a leaf off the key path)',
+  map_root_mismatch: 'MapProofError: the map proof leads to another root than the expected one',
 };
 
 /** Codes of NoteError (./note.ts and ./checkpoint.ts: C2SP signed-note and tlog-checkpoint). */

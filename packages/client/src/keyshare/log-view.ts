@@ -23,8 +23,14 @@ export async function checkConsistent(
 ): Promise<void> {
   if (older.size === 0) return; // Every tree extends the empty tree.
   if (older.size === newer.size) {
-    if (!bytesEqual(older.rootHash, newer.rootHash)) {
-      throw new KeyshareIntegrityError(fork === 'consistency_failed' ? 'fork_detected' : fork);
+    // The map is a function of the log's leaves (docs/keyshare.md §Map): one tree, two map roots is
+    // an equivocation signed by the log key, like two roots for one size.
+    const mapsDiffer = older.mapRoot && newer.mapRoot && !bytesEqual(older.mapRoot, newer.mapRoot);
+    if (!bytesEqual(older.rootHash, newer.rootHash) || mapsDiffer) {
+      throw new KeyshareIntegrityError(
+        fork === 'consistency_failed' ? 'fork_detected' : fork,
+        mapsDiffer ? `two map roots for tree size ${newer.size}` : undefined,
+      );
     }
     return;
   }

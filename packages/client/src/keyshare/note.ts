@@ -6,6 +6,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sodium as loadedSodium, sodiumIfReady } from '../crypto/sodium.ts';
 import { bytesEqual, toBase64, tryBase64 } from './encoding.ts';
 import { CodedError } from './errors.ts';
 
@@ -173,8 +174,38 @@ export function verifySignedNote(note: string, trusted: NoteVerifier[]): string 
   return text;
 }
 
-/** RFC 8032 strict Ed25519 verification; malformed keys or signatures verify as false. */
+/**
+ * Ed25519 verification (RFC 8032). libsodium's crypto_sign_verify_detached (WebAssembly, about ten
+ * times faster than pure JS) once `ready()` of src/crypto/sodium.ts has completed — KeyshareClient,
+ * the keyshare service and the monitor await it — else @noble/curves in strict mode (the service
+ * worker's release-note check runs before libsodium loads). Both accept exactly the valid signatures
+ * of Wycheproof's ed25519_test.json (test/keyshare/ed25519-paths.test.ts). Malformed keys or
+ * signatures verify as false.
+ */
 export function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  const sodium = sodiumIfReady();
+  return sodium
+    ? ed25519VerifySodium(signature, message, publicKey)
+    : ed25519VerifyJs(signature, message, publicKey);
+}
+
+/** libsodium crypto_sign_verify_detached; throws CryptoError('not_ready') before `ready()`. */
+export function ed25519VerifySodium(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
+  const sodium = loadedSodium(); // CryptoError('not_ready') before ready(): never a failed verification
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    return sodium.crypto_sign_verify_detached(signature, message, publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** @noble/curves strict RFC 8032 verification (no ZIP-215 leniency). */
+export function ed25519VerifyJs(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false });

@@ -10,6 +10,7 @@ export const PROTOCOL_NAMES: Record<PairingPathValue, string> = {
   [PairingPath.INVITE]: 'Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b',
   [PairingPath.CODE]: 'Noise_XXpsk3_25519_ChaChaPoly_BLAKE2b',
   [PairingPath.KNOWN]: 'Noise_KK_25519_ChaChaPoly_BLAKE2b',
+  [PairingPath.REQUEST]: 'Noise_IK_25519_ChaChaPoly_BLAKE2b',
 };
 
 export interface PrologueInput {
@@ -75,6 +76,8 @@ export function pathHandshake(
     inviteId?: Uint8Array;
     rs?: Uint8Array;
     psk?: Uint8Array;
+    /** Replaces the channelId in the prologue: `rv:<tag>` for a rendezvous session (2.13). */
+    context?: string;
   },
 ): HandshakeState {
   return new HandshakeState({
@@ -82,7 +85,7 @@ export function pathHandshake(
     initiator: o.initiator,
     prologue: prologue({
       path: o.path,
-      channelId: host.channelId,
+      channelId: o.context ?? host.channelId,
       initiatorClientId: o.initiator ? host.clientId : o.peer,
       responderClientId: o.initiator ? o.peer : host.clientId,
       sid: o.sid,

@@ -3,3 +3,5 @@ export * from './confirm.ts';
 export * from './context.ts';
 export * from './invite.ts';
 export * from './known.ts';
+export * from './rendezvous.ts';
+export * from './request.ts';

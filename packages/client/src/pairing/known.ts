@@ -18,11 +18,23 @@ export interface KnownPeer {
   identityKey: Uint8Array;
 }
 
-function kk(host: SessionHost, initiator: boolean, peer: string, sid: Uint8Array, rs: Uint8Array) {
-  return pathHandshake(host, { path: PairingPath.KNOWN, initiator, peer, sid, rs });
+function kk(
+  host: SessionHost,
+  initiator: boolean,
+  peer: string,
+  sid: Uint8Array,
+  rs: Uint8Array,
+  context: string | undefined,
+) {
+  return pathHandshake(host, { path: PairingPath.KNOWN, initiator, peer, sid, rs, context });
 }
 
-export function startKnown(host: SessionHost, peer: KnownPeer & { clientId: string }): Session {
+/** `context`: the prologue's channel field for a rendezvous session (`rv:<tag>`, 2.13). */
+export function startKnown(
+  host: SessionHost,
+  peer: KnownPeer & { clientId: string },
+  context?: string,
+): Session {
   const sid = randomBytes(16);
   const session = new Session({
     host,
@@ -31,7 +43,7 @@ export function startKnown(host: SessionHost, peer: KnownPeer & { clientId: stri
     role: 'initiator',
     state: 'handshaking',
     peer: peer.clientId,
-    hs: kk(host, true, peer.clientId, sid, peer.staticKey),
+    hs: kk(host, true, peer.clientId, sid, peer.staticKey, context),
     expectedIdentityKey: peer.identityKey,
     driver: { helloBody: (m) => concatBytes(new Uint8Array([PairingPath.KNOWN]), m) },
   });
@@ -45,10 +57,11 @@ export function answerKnownHello(
   contacts: readonly KnownPeer[],
   msg: RelayMessage,
   frame: Frame,
+  context?: string,
 ): Session | undefined {
   const noise = frame.body.slice(1);
   for (const c of contacts) {
-    const hs = kk(host, false, msg.from, frame.sid, c.staticKey);
+    const hs = kk(host, false, msg.from, frame.sid, c.staticKey, context);
     try {
       hs.readMessage(noise);
     } catch {

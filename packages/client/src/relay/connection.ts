@@ -26,6 +26,8 @@ export interface RelayMessage {
 export type RelayEvents = {
   message: [RelayMessage];
   presence: ['join' | 'leave', string];
+  /** A contact's connection joined or left a rendezvous tag this connection listens on (1.8). */
+  rendezvous: ['join' | 'leave', string, string];
   /** An error frame from the server (e.g. peer_not_found), with the `ref` of the frame that caused it. */
   'server-error': [string, string | undefined];
   close: [RelayError];
@@ -67,6 +69,22 @@ function parseServerFrame(raw: unknown): Record<string, unknown> | undefined {
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
+/** Another connection listening on one of our rendezvous tags (1.8). */
+export interface RendezvousMatch {
+  tag: string;
+  clientId: string;
+}
+interface Pending<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+}
+
+function isMatch(v: unknown): v is RendezvousMatch {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return isStr(o.tag) && isStr(o.clientId);
+}
+
 export class RelayConnection extends Emitter<RelayEvents> {
   readonly clientId: string;
   channelId = '';
@@ -77,6 +95,8 @@ export class RelayConnection extends Emitter<RelayEvents> {
   #lastSeen = Date.now();
   #unanswered = 0;
   #liveness: ReturnType<typeof setInterval> | undefined;
+  /** rendezvous frame id → its answer (1.8). */
+  readonly #pendingTags = new Map<string, Pending<RendezvousMatch[]>>();
 
   private constructor(ws: WebSocketLike, clientId: string) {
     super();
@@ -194,12 +214,31 @@ export class RelayConnection extends Emitter<RelayEvents> {
         if ((f.event === 'join' || f.event === 'leave') && isRelayId(f.clientId))
           this.emit('presence', f.event, f.clientId);
         return;
+      case 'rendezvous_ok': {
+        const p = isStr(f.ref) ? this.#pendingTags.get(f.ref) : undefined;
+        if (!p || !Array.isArray(f.matches) || !f.matches.every(isMatch)) return;
+        this.#pendingTags.delete(f.ref as string);
+        p.resolve(f.matches.map((m) => ({ tag: m.tag, clientId: m.clientId })));
+        return;
+      }
+      case 'rendezvous':
+        if ((f.event === 'join' || f.event === 'leave') && isStr(f.tag) && isStr(f.clientId))
+          this.emit('rendezvous', f.event, f.tag, f.clientId);
+        return;
       case 'punt':
         this.#onClose(4409, new RelayError('relay_punted', 'another login with this credential took over'));
         return;
-      case 'error':
+      case 'error': {
+        const p = isStr(f.ref) ? this.#pendingTags.get(f.ref) : undefined;
+        if (p) {
+          this.#pendingTags.delete(f.ref as string);
+          const code = isStr(f.code) ? f.code : 'unknown';
+          p.reject(new RelayError('relay_refused', `relay refused the rendezvous tags (${code})`, code));
+          return;
+        }
         this.emit('server-error', isStr(f.code) ? f.code : 'unknown', isStr(f.ref) ? f.ref : undefined);
         return;
+      }
       default:
         return;
     }
@@ -217,6 +256,8 @@ export class RelayConnection extends Emitter<RelayEvents> {
     } catch {}
     const e = err ?? new RelayError('relay_closed', `relay connection closed (${code ?? '?'})`);
     for (const p of this.#pendingPeers.splice(0)) p.reject(e);
+    for (const p of this.#pendingTags.values()) p.reject(e);
+    this.#pendingTags.clear();
     this.emit('close', e);
   }
 
@@ -242,6 +283,14 @@ export class RelayConnection extends Emitter<RelayEvents> {
   /** Direct message; returns the frame id (server errors carry it as `ref`). */
   send(to: string, data: string): string {
     return this.#write({ type: 'send', to, data });
+  }
+
+  /** Listens on exactly these rendezvous tags (1.8) → the other connections on them now. */
+  rendezvous(tags: readonly string[]): Promise<RendezvousMatch[]> {
+    return new Promise((resolve, reject) => {
+      const id = this.#write({ type: 'rendezvous', tags: tags.join(',') });
+      this.#pendingTags.set(id, { resolve, reject });
+    });
   }
 
   /** Broadcast to the other subscribers of the channel. */

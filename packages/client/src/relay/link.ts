@@ -6,7 +6,13 @@
 // (terminal: gave up, taken over by another login, credential lost, or close()).
 import { RelayError } from '../errors/client-errors.ts';
 import { Emitter } from '../util/emitter.ts';
-import { RelayConnection, type RelayEvents, type RelayMessage, type WebSocketCtor } from './connection.ts';
+import {
+  RelayConnection,
+  type RelayEvents,
+  type RelayMessage,
+  type RendezvousMatch,
+  type WebSocketCtor,
+} from './connection.ts';
 import { type Credential, type FetchLike, getCredential, wsUrl } from './http.ts';
 
 export type RelayState = 'connected' | 'reconnecting' | 'offline';
@@ -37,8 +43,11 @@ export interface RelayLinkOptions {
 export type RelayLinkEvents = Omit<RelayEvents, 'close'> & {
   /** The relay state changed; `offline` carries why (terminal). `reconnecting` carries what was lost. */
   state: [RelayState, RelayError | undefined];
-  /** Logged in again (and subscribed again if it was): the peers present now. */
-  resumed: [string[]];
+  /**
+   * Logged in again (and subscribed again if it was, and listening on its rendezvous tags again): the
+   * peers present now, and the rendezvous partners on its tags now (1.8).
+   */
+  resumed: [string[], RendezvousMatch[]];
 };
 
 export class RelayLink extends Emitter<RelayLinkEvents> {
@@ -49,6 +58,8 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
   #conn: RelayConnection;
   #state: RelayState = 'connected';
   #subscribed = false;
+  /** The rendezvous tags to listen on again after a reconnect (the relay forgets them with the socket). */
+  #tags: readonly string[] | undefined;
   #lostAt = 0;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -107,6 +118,9 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
     });
     conn.on('bad-frame', (why) => {
       if (conn === this.#conn) this.emit('bad-frame', why);
+    });
+    conn.on('rendezvous', (ev, tag, id) => {
+      if (conn === this.#conn && !this.#held) this.emit('rendezvous', ev, tag, id);
     });
     conn.on('server-error', (code, ref) => {
       if (conn === this.#conn) this.emit('server-error', code, ref);
@@ -191,11 +205,12 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
       this.#held = [];
       this.#attach(conn);
       const peers = this.#subscribed ? await conn.subscribe() : [];
+      const partners = this.#tags ? await conn.rendezvous(this.#tags) : [];
       if (conn !== this.#conn || !conn.open) return; // lost again: #lost already rescheduled
       const held = this.#held ?? [];
       this.#held = undefined;
       this.#setState('connected');
-      this.emit('resumed', peers);
+      this.emit('resumed', peers, partners);
       for (const [ev, id] of held) this.emit('presence', ev, id);
     } catch {
       if (this.#state === 'reconnecting') this.#schedule();
@@ -206,6 +221,12 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
   subscribe(): Promise<string[]> {
     this.#subscribed = true;
     return this.#conn.subscribe();
+  }
+
+  /** Listens on exactly these rendezvous tags (1.8) → the partners on them now; repeated after every reconnect. */
+  async rendezvous(tags: readonly string[]): Promise<RendezvousMatch[]> {
+    this.#tags = [...tags];
+    return this.open ? this.#conn.rendezvous(tags) : [];
   }
 
   /** Direct message; the frame id (server errors carry it as `ref`), or undefined when not connected. */

@@ -52,6 +52,26 @@ afterEach(() => {
 });
 
 describe('LogView', () => {
+  it('refuses one tree size and root signed with two map roots (fork_detected; split_view between peers)', async () => {
+    const withMap = (n: number, byte: number) =>
+      signCheckpoint(
+        {
+          origin: signer.name,
+          size: n,
+          rootHash: mth(leavesA.slice(0, n)),
+          mapRoot: new Uint8Array(32).fill(byte),
+        },
+        signer,
+      );
+    const view = new LogView(signer, new MemoryStateStore(), proofsOf(leavesA));
+    await view.advance(verifyCheckpointNote(withMap(5, 1), signer));
+    await view.advance(verifyCheckpointNote(withMap(5, 1), signer)); // the same note again is fine
+    expect(await reason(view.advance(verifyCheckpointNote(withMap(5, 2), signer)))).toBe('fork_detected');
+    const log = { verifier: signer, consistencyProof: proofsOf(leavesA) };
+    expect(await reason(checkPeerCheckpoint(withMap(5, 1), withMap(5, 2), log))).toBe('split_view');
+    expect(await reason(checkPeerCheckpoint(withMap(5, 1), withMap(5, 1), log))).toBe('ok');
+  });
+
   it('advances through consistent checkpoints and refuses rollback, fork and rewritten history', async () => {
     const view = new LogView(signer, new MemoryStateStore(), proofsOf(leavesA));
     await view.advance(verifyCheckpointNote(cp(leavesA, 3), signer));

@@ -7,9 +7,9 @@ import type { SealpeerClient } from '../../src/client.ts';
 import { decodeBase64url } from '../../src/envelope/index.ts';
 import { getCredential } from '../../src/relay/http.ts';
 import type { RelayState } from '../../src/relay/link.ts';
-import type { Session } from '../../src/session/session.ts';
 import { BlackholeProxy } from '../support/blackhole.ts';
-import { newClient, next, text } from '../support/peers.ts';
+import { inbox } from '../support/inbox.ts';
+import { newClient, next } from '../support/peers.ts';
 import { TamperingProxy } from '../support/proxy.ts';
 import { type RestartableServer, startRestartableServer } from '../support/server.ts';
 
@@ -38,23 +38,6 @@ function watchStates(c: SealpeerClient) {
               resolve();
             });
           }),
-  };
-}
-
-/** Collects a session's messages as text and fails the test on any integrity error. */
-function inbox(s: Session) {
-  const got: string[] = [];
-  const errors: string[] = [];
-  s.on('message', (m) => got.push(text(m)));
-  s.on('integrity-error', (e) => errors.push(e.reason));
-  return {
-    got,
-    errors,
-    until: async (n: number, ms = 10_000): Promise<string[]> => {
-      const end = Date.now() + ms;
-      while (got.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      return got;
-    },
   };
 }
 

@@ -63,7 +63,9 @@ describe('renegotiation from either side', () => {
     p.b.on('signal', (k) => toInitiator.push(k));
     await responder.renegotiate();
     await vi.waitFor(() => expect(fr.remoteDescription?.type).toBe('answer'));
-    expect(toInitiator[0]).toBe(InnerKind.RENEGOTIATE);
+    // Exactly the re-offer and its own trickle ICE (connectedPair waited out the first negotiation's).
+    await vi.waitFor(() => expect(fi.candidates).toHaveLength(4));
+    expect(toInitiator).toEqual([InnerKind.RENEGOTIATE, InnerKind.CANDIDATE, InnerKind.END_OF_CANDIDATES]);
     expect(fi.remoteDescription).toMatchObject({
       type: 'offer',
       sdp: expect.stringContaining(fr.fingerprint),

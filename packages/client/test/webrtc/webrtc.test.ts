@@ -103,7 +103,9 @@ describe('connectWebRTC over a sealed session', () => {
     const firstAnswer = fi.remoteDescription;
     await initiator.renegotiate();
     await vi.waitFor(() => expect(fi.remoteDescription).not.toBe(firstAnswer));
-    expect(kinds[0]).toBe(InnerKind.RENEGOTIATE);
+    // Exactly the re-offer and its own trickle ICE (connectedPair waited out the first negotiation's).
+    await vi.waitFor(() => expect(fr.candidates).toHaveLength(4));
+    expect(kinds).toEqual([InnerKind.RENEGOTIATE, InnerKind.CANDIDATE, InnerKind.END_OF_CANDIDATES]);
     expect(fr.remoteDescription?.sdp).toContain(fi.fingerprint);
     p.close();
   });

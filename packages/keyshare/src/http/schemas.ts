@@ -35,13 +35,33 @@ export const recordSchema = {
 
 const hashList = { type: 'array', maxItems: 64, items: b64(32) } as const;
 
+/** docs/keyshare.md §Map: the leaf where the handle's path ends (or null) and the siblings. */
+export const mapProofSchema = {
+  type: 'object',
+  required: ['leaf', 'siblings'],
+  properties: {
+    leaf: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['key', 'leafIndex', 'leafHash'],
+          properties: { key: b64(32), leafIndex: u53, leafHash: b64(32) },
+        },
+      ],
+    },
+    siblings: { type: 'array', maxItems: 256, items: b64(32) },
+  },
+} as const;
+
 export const recordAnswerSchema = {
   type: 'object',
-  required: ['record', 'leafIndex', 'inclusionProof', 'checkpoint'],
+  required: ['record', 'leafIndex', 'inclusionProof', 'mapProof', 'checkpoint'],
   properties: {
     record: recordSchema,
     leafIndex: u53,
     inclusionProof: hashList,
+    mapProof: mapProofSchema,
     checkpoint: { type: 'string' },
   },
 } as const;
@@ -55,6 +75,17 @@ export const errorSchema = {
       required: ['code', 'message'],
       properties: { code: { type: 'string' }, message: { type: 'string' } },
     },
+  },
+} as const;
+
+/** 404 of GET /v1/records/:handle: the error, and the map's proof that the handle has no entry. */
+export const absenceAnswerSchema = {
+  type: 'object',
+  required: ['error', 'mapProof', 'checkpoint'],
+  properties: {
+    error: errorSchema.properties.error,
+    mapProof: mapProofSchema,
+    checkpoint: { type: 'string' },
   },
 } as const;
 

@@ -1,7 +1,8 @@
 // SQLite storage of the log (better-sqlite3, WAL). One file, data-dir/keyshare.sqlite:
 //   leaves   every accepted record, in log order (idx = leaf index); leaf = canonical leaf bytes
-//   handles  latest leaf of each handle
 //   meta     origin and the latest signed checkpoint
+// Each handle's latest leaf is the verifiable map's, rebuilt from `leaves` at start (log-store.ts).
+// (Data dirs from before the map also hold a `handles` table; nothing reads it.)
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -15,10 +16,6 @@ CREATE TABLE IF NOT EXISTS leaves (
   record_json TEXT NOT NULL,
   logged_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS handles (
-  handle TEXT PRIMARY KEY,
-  leaf_idx INTEGER NOT NULL REFERENCES leaves(idx)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -1,8 +1,13 @@
 // Persistent log: appends records and the new signed checkpoint in one transaction, and answers the
-// queries the HTTP API needs. The Merkle tree is rebuilt in memory from the stored leaf hashes at
-// start and checked against the last signed checkpoint, so a damaged database is refused.
+// queries the HTTP API needs. The Merkle tree and the verifiable map (docs/keyshare.md §Map) are
+// rebuilt in memory at start by one scan of the leaves in log order — the tree from the leaf hashes,
+// the map by setting each leaf as its handle's latest — and both roots are checked against the last
+// signed checkpoint, so a damaged database is refused. The map also answers "which leaf is this
+// handle's latest" for lookups and publishes. (Rebuilding was measured against storing the map's
+// nodes: docs/performance.md §Keyshare.)
 import { keyshare } from '@sealpeer/client';
 import { type HashChildren, MerkleTree } from '../log/tree.ts';
+import { type MapHasher, nobleMapHasher, SparseMap } from '../map/sparse-map.ts';
 import type { Db } from './db.ts';
 
 export interface StoredLeaf {
@@ -19,27 +24,33 @@ export class LogIntegrityError extends Error {
   }
 }
 
+export interface StoreHashers {
+  readonly hashChildren?: HashChildren;
+  readonly map?: MapHasher;
+  /** K(handle) (client map.ts mapKey); the service passes a node:crypto one. */
+  readonly mapKey?: (handle: string) => Uint8Array;
+}
+
 export class LogStore {
   readonly tree: MerkleTree;
+  readonly map: SparseMap;
+  readonly mapKey: (handle: string) => Uint8Array;
   readonly #db: Db;
   readonly #stmts;
   #checkpoint: string;
 
-  constructor(db: Db, signer: keyshare.NoteSigner, hashChildren?: HashChildren) {
+  constructor(db: Db, signer: keyshare.NoteSigner, hashers: StoreHashers = {}) {
     this.#db = db;
-    this.tree = new MerkleTree(hashChildren);
+    this.tree = new MerkleTree(hashers.hashChildren);
+    this.map = new SparseMap(hashers.map ?? nobleMapHasher);
+    this.mapKey = hashers.mapKey ?? keyshare.mapKey;
     this.#stmts = {
       insertLeaf: db.prepare(
         'INSERT INTO leaves (idx, handle, leaf, leaf_hash, record_json, logged_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      upsertHandle: db.prepare(
-        'INSERT INTO handles (handle, leaf_idx) VALUES (?, ?) ON CONFLICT(handle) DO UPDATE SET leaf_idx = excluded.leaf_idx',
-      ),
-      handleJson: db.prepare<[string], { idx: number; record_json: string }>(
-        'SELECT l.idx, l.record_json FROM handles h JOIN leaves l ON l.idx = h.leaf_idx WHERE h.handle = ?',
-      ),
-      handleLeaf: db.prepare<[string], { idx: number; record_json: string; leaf: Buffer }>(
-        'SELECT l.idx, l.record_json, l.leaf FROM handles h JOIN leaves l ON l.idx = h.leaf_idx WHERE h.handle = ?',
+      leafJson: db.prepare<[number], string>('SELECT record_json FROM leaves WHERE idx = ?').pluck(),
+      leafRow: db.prepare<[number], { record_json: string; leaf: Buffer }>(
+        'SELECT record_json, leaf FROM leaves WHERE idx = ?',
       ),
       leafRange: db.prepare<[number, number], { leaf: Buffer }>(
         'SELECT leaf FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx',
@@ -67,10 +78,14 @@ export class LogStore {
     if (count > 0 && max !== count - 1)
       throw new LogIntegrityError(`leaves are missing (${count} rows, last ${max})`);
     const chunk = this.#db
-      .prepare('SELECT leaf_hash FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx')
-      .pluck();
+      .prepare('SELECT handle, leaf_hash FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx')
+      .raw();
     for (let start = 0; start < count; start += LOAD_CHUNK) {
-      for (const hash of chunk.all(start, start + LOAD_CHUNK) as Buffer[]) this.tree.append(hash);
+      let index = start;
+      for (const [handle, hash] of chunk.all(start, start + LOAD_CHUNK) as Array<[string, Buffer]>) {
+        this.tree.append(hash);
+        this.map.set(this.mapKey(handle), { leafIndex: index++, leafHash: hash });
+      }
     }
     const saved = this.#stmts.getMeta.get('checkpoint')?.value;
     if (saved !== undefined) {
@@ -78,10 +93,20 @@ export class LogStore {
       if (cp.size !== this.tree.size || !Buffer.from(cp.rootHash).equals(this.tree.root())) {
         throw new LogIntegrityError('the stored leaves do not match the last signed checkpoint');
       }
-      return saved;
+      if (cp.mapRoot && !Buffer.from(cp.mapRoot).equals(this.map.root())) {
+        throw new LogIntegrityError(
+          'the stored leaves do not match the map root of the last signed checkpoint',
+        );
+      }
+      // A log from before the map: sign the same tree again, now with its map root.
+      if (cp.mapRoot) return saved;
     }
+    return this.#signAndSave(signer);
+  }
+
+  #signAndSave(signer: keyshare.NoteSigner): string {
     const note = keyshare.signCheckpoint(
-      { origin: signer.name, size: this.tree.size, rootHash: this.tree.root() },
+      { origin: signer.name, size: this.tree.size, rootHash: this.tree.root(), mapRoot: this.map.root() },
       signer,
     );
     this.#stmts.setMeta.run('checkpoint', note);
@@ -99,13 +124,17 @@ export class LogStore {
 
   /** The handle's latest leaf index and record JSON (the lookup hot path: no leaf bytes). */
   latestJson(handle: string): { index: number; recordJson: string } | null {
-    const row = this.#stmts.handleJson.get(handle);
-    return row ? { index: row.idx, recordJson: row.record_json } : null;
+    const v = this.map.get(this.mapKey(handle));
+    const json = v ? this.#stmts.leafJson.get(v.leafIndex) : undefined;
+    return v && typeof json === 'string' ? { index: v.leafIndex, recordJson: json } : null;
   }
 
   latest(handle: string): { index: number; recordJson: string; leaf: Uint8Array } | null {
-    const row = this.#stmts.handleLeaf.get(handle);
-    return row ? { index: row.idx, recordJson: row.record_json, leaf: new Uint8Array(row.leaf) } : null;
+    const v = this.map.get(this.mapKey(handle));
+    const row = v && this.#stmts.leafRow.get(v.leafIndex);
+    return v && row
+      ? { index: v.leafIndex, recordJson: row.record_json, leaf: new Uint8Array(row.leaf) }
+      : null;
   }
 
   /**
@@ -123,14 +152,9 @@ export class LogStore {
     const leafHash = keyshare.hashLeaf(leaf);
     const run = this.#db.transaction(() => {
       this.#stmts.insertLeaf.run(index, handle, leaf, leafHash, recordJson, now);
-      this.#stmts.upsertHandle.run(handle, index);
       this.tree.append(leafHash);
-      const note = keyshare.signCheckpoint(
-        { origin: signer.name, size: this.tree.size, rootHash: this.tree.root() },
-        signer,
-      );
-      this.#stmts.setMeta.run('checkpoint', note);
-      return note;
+      this.map.set(this.mapKey(handle), { leafIndex: index, leafHash });
+      return this.#signAndSave(signer);
     });
     try {
       this.#checkpoint = run();
@@ -140,6 +164,11 @@ export class LogStore {
       throw err;
     }
     return index;
+  }
+
+  /** The map proof for `handle` against the map root of the current checkpoint. */
+  mapProof(handle: string): keyshare.MapProof {
+    return this.map.proof(this.mapKey(handle));
   }
 
   leaves(start: number, end: number): Uint8Array[] {

@@ -9,6 +9,10 @@ export interface Metrics {
   frames: Counter<'type'>;
   rejected: Counter<'code'>;
   relayLatency: Histogram;
+  /** 1 while the bus is connected (always 1 in-process), 0 while it is reconnecting. */
+  busUp: Gauge;
+  /** Frames and events this node handed to the bus for other nodes, by kind (send, publish, lost). */
+  busRouted: Counter<'kind'>;
   /** Counts an accepted frame of this type (cached label children: this runs on every frame). */
   frame(type: string): void;
   /** Counts a refused frame or connection by error code. */
@@ -47,6 +51,17 @@ export function createMetrics(): Metrics {
     buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
     registers: [registry],
   });
+  const busUp = new Gauge({
+    name: 'sealpeer_bus_up',
+    help: '1 while the bus to the other nodes is connected (always 1 without --bus)',
+    registers: [registry],
+  });
+  const busRouted = new Counter({
+    name: 'sealpeer_bus_routed_total',
+    help: 'Frames routed to other nodes by kind (send, publish; lost = no node was listening)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   const cached = (counter: Counter<'type'> | Counter<'code'>) => {
     const children = new Map<string, { inc(): void }>();
     return (label: string): void => {
@@ -65,6 +80,8 @@ export function createMetrics(): Metrics {
     frames,
     rejected,
     relayLatency,
+    busUp,
+    busRouted,
     frame: cached(frames),
     reject: cached(rejected),
   };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorBody } from '../errors.ts';
-import { KeyedRateLimiter } from '../limits/token-bucket.ts';
+import { SharedRateLimiter } from '../limits/shared-rate.ts';
 import { hashPassword, newPassword } from '../store/password.ts';
 import type { Channel } from '../store/types.ts';
 import type { HttpContext } from './context.ts';
@@ -33,8 +33,8 @@ function rateLimited(reply: FastifyReply, waitMs: number): FastifyReply {
 
 export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
   const { store, config } = ctx;
-  const channelLimiter = new KeyedRateLimiter(config.limits.channelsPerMinute);
-  const credentialLimiter = new KeyedRateLimiter(config.limits.credentialsPerMinute);
+  const channelLimiter = new SharedRateLimiter('channels', config.limits.channelsPerMinute, ctx.bus);
+  const credentialLimiter = new SharedRateLimiter('credentials', config.limits.credentialsPerMinute, ctx.bus);
   const sweep = setInterval(() => {
     channelLimiter.sweep(ctx.now());
     credentialLimiter.sweep(ctx.now());
@@ -42,19 +42,23 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 
-  const view = (c: Channel) => ({
+  const view = (c: Channel, peers: number) => ({
     channelId: c.channelId,
     name: c.name,
     public: c.public,
     createdAt: new Date(c.createdAt).toISOString(),
-    peers: ctx.onlineCount(c.channelId),
+    peers,
   });
+  const views = async (list: Channel[]) => {
+    const peers = await ctx.onlineCounts(list.map((c) => c.channelId));
+    return list.map((c, i) => view(c, peers[i] ?? 0));
+  };
 
   app.post<{ Body: { name?: string; public: boolean } }>(
     '/api/channels',
     { schema: { body: createChannelBody, response: { 201: channelReply, ...errorReplies } } },
     async (req, reply) => {
-      const wait = channelLimiter.take(req.ip, ctx.now());
+      const wait = await channelLimiter.take(req.ip, ctx.now());
       if (wait > 0) return rateLimited(reply, wait);
       const channel: Channel = {
         channelId: randomUUID(),
@@ -63,14 +67,14 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
         createdAt: ctx.now(),
       };
       await store.createChannel(channel);
-      return reply.code(201).send(view(channel));
+      return reply.code(201).send(view(channel, 0));
     },
   );
 
   app.get(
     '/api/channels',
     { schema: { response: { 200: channelListReply, ...errorReplies } } },
-    async () => ({ channels: (await store.listPublicChannels(PUBLIC_LIST_LIMIT)).map(view) }),
+    async () => ({ channels: await views(await store.listPublicChannels(PUBLIC_LIST_LIMIT)) }),
   );
 
   app.get<{ Params: ChannelIdParams }>(
@@ -79,7 +83,7 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
     async (req, reply) => {
       const channel = await store.getChannel(req.params.channelId.toLowerCase());
       if (!channel) return reply.code(404).send(errorBody('channel_not_found'));
-      return view(channel);
+      return (await views([channel]))[0];
     },
   );
 
@@ -95,7 +99,7 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
     async (req, reply) => {
       const channelId = req.params.channelId.toLowerCase();
       if (!(await store.getChannel(channelId))) return reply.code(404).send(errorBody('channel_not_found'));
-      const wait = credentialLimiter.take(req.ip, ctx.now());
+      const wait = await credentialLimiter.take(req.ip, ctx.now());
       if (wait > 0) return rateLimited(reply, wait);
       const password = newPassword();
       const now = ctx.now();

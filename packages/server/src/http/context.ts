@@ -1,5 +1,6 @@
 // What the HTTP plugins need from the running server, passed explicitly (no globals).
 import type { Logger } from 'pino';
+import type { Bus } from '../bus/types.ts';
 import type { ServerConfig } from '../config.ts';
 import type { LoginLockout } from '../limits/ip-guard.ts';
 import type { OriginPolicy } from '../net/origins.ts';
@@ -11,8 +12,10 @@ export interface HttpContext {
   lockout: LoginLockout;
   log: Logger;
   now(): number;
-  /** Clients online in a channel right now (the relay's registry). */
-  onlineCount(channelId: string): number;
+  /** Other nodes (shared creation limits); in-process by default. */
+  bus: Bus;
+  /** Clients online in each channel right now, on every node. */
+  onlineCounts(channelIds: readonly string[]): Promise<number[]>;
   /** Known once the listener is bound (the port may be 0 until then). */
   origins(): OriginPolicy;
   /** Headers every public response carries (CSP and friends). */

@@ -8,7 +8,8 @@
 // - open sockets per IP (ConnectionCounter): in memory; they are this process's sockets and die with it;
 // - token buckets (frames per connection, channel/credential creations per IP per minute,
 //   limits/token-bucket.ts): in memory; they guard one process's CPU over seconds, and a restart
-//   forgets at most a minute of budget. Sharing them across nodes is the bus's job, not a table's.
+//   forgets at most a minute of budget. With a bus, the creation limits are counted in Redis and shared
+//   by all nodes instead (limits/shared-rate.ts).
 import type { LockoutPolicy, Store } from '../store/types.ts';
 
 export type { LockoutPolicy };

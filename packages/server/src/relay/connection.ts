@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Metrics } from '../admin/metrics.ts';
 import { recordAuthFailure, verifyCredential } from '../auth.ts';
+import type { Bus } from '../bus/types.ts';
 import type { Limits } from '../config.ts';
 import { closeCodeOf, type ErrorCode } from '../errors.ts';
 import type { LoginLockout } from '../limits/ip-guard.ts';
@@ -18,6 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
+import { parseTags, type RendezvousRegistry, visible } from './rendezvous.ts';
 import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
@@ -26,6 +28,10 @@ export interface RelayContext {
   batcher: WriteBatcher;
   store: Store;
   registry: ChannelRegistry<Connection>;
+  /** Other nodes (bus/types.ts); in-process by default, where every call is a no-op. */
+  bus: Bus;
+  /** Rendezvous tags of live connections on this node (1.8). */
+  rendezvous: RendezvousRegistry<Connection>;
   metrics: Metrics;
   lockout: LoginLockout;
   log: Logger;
@@ -40,6 +46,14 @@ export class Connection {
   state: State = 'awaiting_login';
   clientId = '';
   channelId = '';
+  /** When the login was accepted (epoch ms): across nodes the newer login of a client wins. */
+  loginAt = 0;
+  /** Holds a reference on the bus's view of the channel, released at cleanup. */
+  private onBus = false;
+  /** Rendezvous tags this connection listens on (docs/protocol.md 1.8). */
+  tags: ReadonlySet<string> = new Set();
+  /** Of those, the tags it only dials (`~`, 1.8). */
+  dialTags: ReadonlySet<string> = new Set();
   /** Start of every message frame this client sends, built once at login (splice.ts). */
   private messagePrefix: Buffer = Buffer.alloc(0);
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
@@ -123,6 +137,10 @@ export class Connection {
         this.subscribe(f.id);
         return;
       }
+      case 'rendezvous': {
+        this.listen(f.tags, f.id);
+        return;
+      }
       case 'login':
         // After login, only echo/subscribe/publish/send exist.
         metrics.reject('unsupported_type');
@@ -170,13 +188,29 @@ export class Connection {
       this.refuse('auth_failed', f.id);
       return;
     }
+    // With a bus, the node first follows the channel (other nodes' members known) so that the first
+    // send after login_ok can reach them.
+    const joining = ctx.bus.join(cred.channelId);
+    if (joining) {
+      await joining;
+      // The socket may have ended while the bus was asked (TS cannot see that state change).
+      if ((this.state as State) === 'closed') {
+        ctx.bus.release(cred.channelId);
+        return;
+      }
+    }
+    this.onBus = true;
     clearTimeout(this.loginTimer);
     this.state = 'ready';
     this.clientId = cred.clientId;
     this.messagePrefix = messageHead(cred.clientId);
     this.channelId = cred.channelId;
+    this.loginAt = ctx.now();
     ctx.metrics.logins.labels('ok').inc();
     ctx.registry.add(cred.channelId, cred.clientId, this)?.punt();
+    // Other nodes learn of the login (and punt an older socket) before the client hears login_ok.
+    const told = ctx.bus.online(cred.channelId, cred.clientId, this.loginAt);
+    if (told) await told;
     this.sendRaw(out.loginOk(cred.clientId, cred.channelId, f.id));
   }
 
@@ -193,39 +227,100 @@ export class Connection {
   }
 
   private subscribe(ref: string | undefined): void {
-    const { registry } = this.ctx;
+    const { registry, bus } = this.ctx;
     const peers: string[] = [];
     for (const c of registry.subscribers(this.channelId)) if (c !== this) peers.push(c.clientId);
-    if (registry.subscribe(this.channelId, this)) this.broadcast(out.presence('join', this.clientId));
+    for (const id of bus.remoteSubscribers(this.channelId)) if (id !== this.clientId) peers.push(id);
+    if (registry.subscribe(this.channelId, this)) {
+      this.broadcast(out.presence('join', this.clientId));
+      bus.subscribed(this.channelId, this.clientId);
+    }
     this.sendRaw(out.peers(peers, ref));
+  }
+
+  /** 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. */
+  private listen(list: string, ref: string | undefined): void {
+    const { rendezvous } = this.ctx;
+    const parsed = parseTags(list, this.ctx.limits.maxRendezvousTags);
+    if (!parsed) {
+      this.invalidFrame(ref);
+      return;
+    }
+    const next = parsed.tags;
+    if (!rendezvous.fits(this, next)) {
+      this.ctx.metrics.reject('rendezvous_full');
+      this.sendRaw(out.error('rendezvous_full', ref));
+      return;
+    }
+    const { added, removed } = rendezvous.replace(this, next);
+    for (const t of removed) this.tellListeners(t, 'leave');
+    this.tags = new Set(next);
+    this.dialTags = parsed.dial;
+    for (const t of added) this.tellListeners(t, 'join');
+    const matches: Array<{ tag: string; clientId: string }> = [];
+    for (const tag of next)
+      for (const c of rendezvous.listeners(tag))
+        if (c !== this && visible(this, c, tag)) matches.push({ tag, clientId: c.clientId });
+    this.sendRaw(out.rendezvousOk(matches, ref));
+  }
+
+  private tellListeners(tag: string, event: 'join' | 'leave'): void {
+    const listeners = this.ctx.rendezvous.listeners(tag);
+    if (listeners.size === 0) return;
+    const frame = Buffer.from(out.rendezvous(event, tag, this.clientId));
+    for (const c of listeners) if (c !== this && visible(this, c, tag)) c.sendRaw(frame);
   }
 
   private publish(data: string): void {
     const t0 = performance.now();
-    this.broadcast(out.publish(this.clientId, data));
+    const { bus } = this.ctx;
+    if (bus.hasRemoteSubscribers(this.channelId)) {
+      const frame = Buffer.from(out.publish(this.clientId, data));
+      this.broadcast(frame);
+      bus.publish(this.channelId, frame);
+    } else this.broadcast(out.publish(this.clientId, data));
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
   private sendTo(to: string, data: string, ref: string | undefined, raw: Buffer): void {
     const t0 = performance.now();
-    const target = this.ctx.registry.find(this.channelId, to);
-    // Same answer whether `to` is unknown, offline, or online in another channel.
-    if (target?.state !== 'ready') {
-      this.ctx.metrics.reject('peer_not_found');
-      this.sendRaw(out.error('peer_not_found', ref));
+    // In the channel, or (1.8) a rendezvous partner on this node; else the bus; the same answer for an
+    // unknown, offline, or other-channel client without a shared tag.
+    const target =
+      this.ctx.registry.find(this.channelId, to) ??
+      (this.tags.size > 0 ? this.ctx.rendezvous.partner(this, to) : undefined);
+    if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, to, data));
+    else if (
+      !this.ctx.bus.send(
+        this.channelId,
+        to,
+        () => Buffer.from(this.messageFrame(raw, to, data)),
+        () => this.peerNotFound(ref),
+      )
+    ) {
+      this.peerNotFound(ref);
       return;
     }
-    // The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts).
-    const tail = spliceableTail(raw, to);
-    target.sendRaw(tail ? Buffer.concat([this.messagePrefix, tail]) : out.message(this.clientId, data));
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
-  /** Sends one frame to every other subscriber of this connection's channel. */
-  private broadcast(frame: string): void {
+  /** Same answer whether `to` is unknown, offline, online in another channel, or on a node that died. */
+  private peerNotFound(ref: string | undefined): void {
+    this.ctx.metrics.reject('peer_not_found');
+    this.sendRaw(out.error('peer_not_found', ref));
+  }
+
+  /** The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts). */
+  private messageFrame(raw: Buffer, to: string, data: string): Buffer | string {
+    const tail = spliceableTail(raw, to);
+    return tail ? Buffer.concat([this.messagePrefix, tail]) : out.message(this.clientId, data);
+  }
+
+  /** Sends one frame to every other subscriber of this connection's channel on this node. */
+  private broadcast(frame: string | Buffer): void {
     const subs = this.ctx.registry.subscribers(this.channelId);
-    if (subs.size <= 1) return;
-    const buf = Buffer.from(frame);
+    if (subs.size === 0 || (subs.size === 1 && subs.has(this))) return;
+    const buf = typeof frame === 'string' ? Buffer.from(frame) : frame;
     for (const c of subs) if (c !== this) c.sendRaw(buf);
   }
 
@@ -275,11 +370,24 @@ export class Connection {
     this.state = 'closed';
     clearTimeout(this.loginTimer);
     if (!wasReady) return;
-    const { registry } = this.ctx;
+    const { registry, bus } = this.ctx;
+    if (this.tags.size > 0) {
+      const { removed } = this.ctx.rendezvous.replace(this, []);
+      for (const t of removed) this.tellListeners(t, 'leave');
+      this.tags = new Set();
+      this.dialTags = new Set();
+    }
     const subs = registry.subscribers(this.channelId);
-    if (registry.remove(this.channelId, this.clientId, this)) {
+    const removed = registry.remove(this.channelId, this.clientId, this);
+    if (removed.subscribed) {
       const frame = Buffer.from(out.presence('leave', this.clientId));
       for (const c of subs) c.sendRaw(frame);
+      bus.unsubscribed(this.channelId, this.clientId);
+    }
+    if (removed.online) bus.offline(this.channelId, this.clientId);
+    if (this.onBus) {
+      this.onBus = false;
+      bus.release(this.channelId);
     }
   }
 }

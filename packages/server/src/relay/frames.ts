@@ -9,7 +9,8 @@ export type ClientFrame =
   | { type: 'echo'; id?: string; data: string }
   | { type: 'subscribe'; id?: string }
   | { type: 'publish'; id?: string; data: string }
-  | { type: 'send'; id?: string; to: string; data: string };
+  | { type: 'send'; id?: string; to: string; data: string }
+  | { type: 'rendezvous'; id?: string; tags: string };
 
 export type FrameType = ClientFrame['type'];
 
@@ -23,7 +24,10 @@ const FIELDS: Record<FrameType, { required: readonly string[]; optional: readonl
   subscribe: { required: [], optional: [] },
   publish: { required: ['data'], optional: [] },
   send: { required: ['to', 'data'], optional: [] },
+  rendezvous: { required: ['tags'], optional: [] },
 };
+/** Fields checked in UTF-8 bytes against maxDataBytes instead of MAX_FIELD (`tags`: 1.8). */
+const LONG_FIELDS: readonly string[] = ['data', 'tags'];
 /** Longest non-`data` field (UTF-16 units); `data` is checked in UTF-8 bytes against maxDataBytes. */
 const MAX_FIELD = 128;
 const MAX_ID = 64;
@@ -59,7 +63,7 @@ export function parseFrame(text: string, maxDataBytes: number): ParseResult {
     // An unknown field (a client-supplied `from` included: only the server stamps it) is refused.
     if (typeof val !== 'string' || !(required || spec.optional.includes(k)))
       return { ok: false, code: 'invalid_message', ref };
-    if (k === 'data' ? utf8Over(val, maxDataBytes) : val.length > MAX_FIELD)
+    if (LONG_FIELDS.includes(k) ? utf8Over(val, maxDataBytes) : val.length > MAX_FIELD)
       return { ok: false, code: 'invalid_message', ref };
     if (required) seen++;
   }
@@ -92,6 +96,13 @@ export const out = {
   },
   message(from: string, data: string): string {
     return `{"type":"message","from":"${from}","data":${JSON.stringify(data)}}`;
+  },
+  /** Tags and clientIds are checked base64url / server UUIDs: no escaping needed. */
+  rendezvousOk(matches: ReadonlyArray<{ tag: string; clientId: string }>, ref?: string): string {
+    return `{"type":"rendezvous_ok","matches":${JSON.stringify(matches)}${refPart(ref)}}`;
+  },
+  rendezvous(event: 'join' | 'leave', tag: string, clientId: string): string {
+    return `{"type":"rendezvous","event":"${event}","tag":"${tag}","clientId":"${clientId}"}`;
   },
   punt: '{"type":"punt"}',
 };

@@ -26,14 +26,18 @@ export class ChannelRegistry<C> {
     return prev === conn ? undefined : prev;
   }
 
-  /** Removes a connection (if it is still the registered one); true if it was a subscriber. */
-  remove(channelId: string, clientId: string, conn: C): boolean {
+  /**
+   * Removes a connection: `subscribed` if it was a subscriber, `online` if it was still the client's
+   * registered connection (not already replaced by a newer login).
+   */
+  remove(channelId: string, clientId: string, conn: C): { subscribed: boolean; online: boolean } {
     const ch = this.channels.get(channelId);
-    if (!ch) return false;
-    const wasSubscribed = ch.subscribers.delete(conn);
-    if (ch.online.get(clientId) === conn) ch.online.delete(clientId);
+    if (!ch) return { subscribed: false, online: false };
+    const subscribed = ch.subscribers.delete(conn);
+    const online = ch.online.get(clientId) === conn;
+    if (online) ch.online.delete(clientId);
     if (ch.online.size === 0 && ch.subscribers.size === 0) this.channels.delete(channelId);
-    return wasSubscribed;
+    return { subscribed, online };
   }
 
   /** Adds a subscriber; false if it already was one. */
@@ -46,6 +50,12 @@ export class ChannelRegistry<C> {
 
   subscribers(channelId: string): ReadonlySet<C> {
     return this.channels.get(channelId)?.subscribers ?? new Set();
+  }
+
+  /** Every online connection with its channel (the bus re-announces them after a reconnect). */
+  *online(): IterableIterator<[channelId: string, clientId: string, conn: C, subscribed: boolean]> {
+    for (const [channelId, ch] of this.channels)
+      for (const [clientId, conn] of ch.online) yield [channelId, clientId, conn, ch.subscribers.has(conn)];
   }
 
   onlineCount(channelId: string): number {

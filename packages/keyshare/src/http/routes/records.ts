@@ -2,7 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { KeyshareService } from '../../service.ts';
 import type { Metrics } from '../metrics.ts';
-import { errorReplies, handleSchema, recordAnswerSchema, recordSchema } from '../schemas.ts';
+import {
+  absenceAnswerSchema,
+  errorReplies,
+  handleSchema,
+  recordAnswerSchema,
+  recordSchema,
+} from '../schemas.ts';
 
 /** Waits (bounded) until the witnesses are done with a checkpoint of at least this size. */
 export type AwaitWitnesses = (size: number) => Promise<void>;
@@ -42,10 +48,13 @@ export function recordRoutes(
     {
       schema: {
         params: { type: 'object', required: ['handle'], properties: { handle: handleSchema } },
-        response: { 200: recordAnswerSchema, ...errorReplies },
+        response: { 200: recordAnswerSchema, 404: absenceAnswerSchema, ...errorReplies },
       },
     },
-    async (req, reply) =>
-      reply.type('application/json; charset=utf-8').send(service.lookupJson(req.params.handle)),
+    async (req, reply) => {
+      // Serialised by the service (hot path); the schemas above document both shapes.
+      const answer = service.lookupJson(req.params.handle);
+      return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
+    },
   );
 }

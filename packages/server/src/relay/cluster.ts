@@ -1,0 +1,34 @@
+// The relay's side of the bus (bus/types.ts LocalSide): what another node's events do to this node's
+// sockets, through the registry. Frames from the bus are the server's own bytes (built by the node that
+// relayed them), handed on unchanged.
+import type { LocalSide } from '../bus/types.ts';
+import type { Connection } from './connection.ts';
+import { out } from './frames.ts';
+import type { ChannelRegistry } from './registry.ts';
+
+export function localSide(registry: ChannelRegistry<Connection>, nodeId: string): LocalSide {
+  return {
+    deliver(channelId, to, frame) {
+      const c = registry.find(channelId, to);
+      if (c?.state === 'ready') c.sendRaw(frame);
+    },
+    broadcast(channelId, frame) {
+      for (const c of registry.subscribers(channelId)) c.sendRaw(frame);
+    },
+    presence(channelId, event, clientId) {
+      const subs = registry.subscribers(channelId);
+      if (subs.size === 0) return;
+      const frame = Buffer.from(out.presence(event, clientId));
+      for (const c of subs) if (c.clientId !== clientId) c.sendRaw(frame);
+    },
+    loggedInElsewhere(channelId, clientId, at, node) {
+      const c = registry.find(channelId, clientId);
+      // The newer login wins (docs/protocol.md 1.6); equal times are settled by node id.
+      if (c?.state === 'ready' && (c.loginAt < at || (c.loginAt === at && nodeId < node))) c.punt();
+    },
+    *members() {
+      for (const [channelId, clientId, conn, subscribed] of registry.online())
+        yield { channelId, clientId, at: conn.loginAt, subscribed };
+    },
+  };
+}
