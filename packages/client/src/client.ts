@@ -17,7 +17,7 @@ import { ready } from './crypto/sodium.ts';
 import { frameToData } from './envelope/frame.ts';
 import { dataToFrame, decodeBase64url, type Frame, FrameType, PairingPath } from './envelope/index.ts';
 import { InviteError, RelayError, SessionError } from './errors/client-errors.ts';
-import { ConnectError, reasonToByte, type SessionReason } from './errors/integrity.ts';
+import { ConnectError, reasonToByte, type SessionEndError, type SessionReason } from './errors/integrity.ts';
 import { parseInviteUri } from './invite/payload.ts';
 import {
   answerPake1,
@@ -81,9 +81,9 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
       const sid = ref === undefined ? undefined : this.#outbox.sessionOf(ref);
       const s = sid === undefined ? undefined : this.#sessions.get(sid);
       if (!s || code !== 'peer_not_found') return;
-      // 2.7: peer_not_found never ends an open session (never an integrity verdict); an open session's
+      // 2.7: peer_not_found never ends an open (or `checking`) session, never an integrity verdict; its
       // peer is away (e.g. still reconnecting) and its frames wait for it (2.13).
-      if (s.state === 'open') this.#outbox.notFound(ref!);
+      if (s.state === 'open' || s.state === 'checking') this.#outbox.notFound(ref!);
       else s._fail('peer_unreachable', 'the relay says the peer is not in the channel');
     });
     relay.on('presence', (ev, id) => {
@@ -185,8 +185,19 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     if (this.#relay.state === 'offline') throw new RelayError('relay_offline', 'the relay is offline');
     this.#outbox.reserve();
   }
-  checkpoint(): string | null {
-    return this.#opts.checkpoint?.() ?? null;
+  checkpoints(): readonly string[] {
+    if (this.#opts.checkpoints) return this.#opts.checkpoints();
+    const one = this.#opts.checkpoint?.() ?? null;
+    return one === null ? [] : [one];
+  }
+  /** The peer's keyshare checkpoints are checked before its session is reported open (2.6). */
+  checkPeer(s: Session): Promise<void> | undefined {
+    const { verifyPeerCheckpoints, verifyPeerCheckpoint } = this.#opts;
+    if (!verifyPeerCheckpoints && !(verifyPeerCheckpoint && s.peerCheckpoint !== null)) return undefined;
+    return (async () => {
+      if (verifyPeerCheckpoints) await verifyPeerCheckpoints(s.peerCheckpoints, s);
+      if (verifyPeerCheckpoint && s.peerCheckpoint !== null) await verifyPeerCheckpoint(s.peerCheckpoint, s);
+    })();
   }
   dropped(m: RelayMessage, reason: SessionReason, detail: string): void {
     this.#strayCount++;
@@ -326,24 +337,19 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
   #track(s: Session, qrContactId?: string): Session {
     this.#sessions.set(s.id, s);
     s.opened.then(
-      () => this.#afterOpen(s, qrContactId),
+      // A trust store that fails leaves the contact unrecorded; the session itself is unaffected.
+      () => this.#afterOpen(s, qrContactId).catch(() => {}),
       () => {},
     );
     return s;
   }
 
-  /** Trust store record (QR pairings count as verified) and the peer's keyshare checkpoint check. */
+  /** Trust store record (QR pairings count as verified). */
   async #afterOpen(s: Session, qrContactId: string | undefined): Promise<void> {
     const key = s.peerPublicIdentity!;
-    try {
-      if (this.#opts.trustStore && qrContactId !== undefined) {
-        const r = await this.#opts.trustStore.observe(qrContactId, key);
-        if (r.sessionAllowed) await this.#opts.trustStore.markVerified(qrContactId, key, 'qr');
-      }
-      if (s.peerCheckpoint !== null && this.#opts.verifyPeerCheckpoint)
-        await this.#opts.verifyPeerCheckpoint(s.peerCheckpoint, s);
-    } catch (e) {
-      s._fail('checkpoint_rejected', (e as Error).message);
+    if (this.#opts.trustStore && qrContactId !== undefined) {
+      const r = await this.#opts.trustStore.observe(qrContactId, key);
+      if (r.sessionAllowed) await this.#opts.trustStore.markVerified(qrContactId, key, 'qr');
     }
   }
 
@@ -434,7 +440,10 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
 
   /**
    * Path 1 (2.7): a HELLO starts an attempt; the invite is marked used only when the scanner's CONFIRM
-   * verified (its session opens). A forged HELLO cannot finish and spends nothing.
+   * verified. A forged HELLO cannot finish and spends nothing: an attempt that fails before that is only
+   * `refused` and the invite stays open. Once CONFIRM verified the attempt is proven and the invite spent;
+   * if that attempt still fails (e.g. `checkpoint_rejected` for a split view while `checking`), the
+   * invite's session promise rejects with that error.
    */
   #onInviteHello(m: RelayMessage, frame: Frame): void {
     const id = helloInviteId(frame);
@@ -453,19 +462,29 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     }
     inv.live++;
     const s = this.#track(answerInviteHello(this, inv, m, frame), inv.contactId);
+    let confirmed = false;
+    let spent = false;
+    s.once('confirmed', () => {
+      confirmed = true;
+      inv.live--;
+      if (inv.used) {
+        s._fail('invite_used', 'another scanner used the invite first');
+        return;
+      }
+      inv.used = true;
+      spent = true;
+    });
     s.opened.then(
       () => {
-        inv.live--;
-        if (inv.used) {
-          s._fail('invite_used', 'another scanner used the invite first');
-          return;
-        }
-        inv.used = true;
         inv.resolve(s);
         this.emit('session', s);
       },
-      (err: { reason: SessionReason }) => {
-        inv.live--;
+      (err: SessionEndError) => {
+        if (spent) {
+          inv.reject(err);
+          return;
+        }
+        if (!confirmed) inv.live--;
         this.emit('refused', err.reason, m.from);
       },
     );
@@ -499,17 +518,27 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
     }
     sc.tries.take(m.from);
     const s = this.#track(attempt);
+    // As for invites: the code is spent when the joiner's CONFIRM verified; a failure after that (e.g.
+    // `checkpoint_rejected` while `checking`) rejects the shown code's session promise.
+    let spent = false;
+    s.once('confirmed', () => {
+      if (this.#codes.get(np) !== sc) {
+        s._fail('attempts_exhausted', 'the code already paired or ended');
+        return;
+      }
+      this.#codes.delete(np);
+      spent = true;
+    });
     s.opened.then(
       () => {
-        if (this.#codes.get(np) !== sc) {
-          s._fail('attempts_exhausted', 'the code already paired or ended');
-          return;
-        }
-        this.#codes.delete(np);
         sc.resolve(s);
         this.emit('session', s);
       },
-      (err: { reason: SessionReason }) => {
+      (err: SessionEndError) => {
+        if (spent) {
+          sc.reject(err);
+          return;
+        }
         this.emit('refused', err.reason, m.from);
         if (sc.tries.failed() && this.#codes.get(np) === sc) {
           this.#codes.delete(np);

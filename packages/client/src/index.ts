@@ -8,7 +8,10 @@ export * from './crypto/core.ts';
 // --- keyshare client (issue 5: src/keyshare). Formats and proofs under the `keyshare` namespace. ---
 export * as keyshare from './keyshare/index.ts';
 export {
+  type CrossCheck,
   checkPeerCheckpoint,
+  crossCheckPeer,
+  heldCheckpoints,
   identityRecordKeys,
   KeyshareClient,
   type KeyshareClientOptions,

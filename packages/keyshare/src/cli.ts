@@ -1,7 +1,9 @@
-// `sealpeer-keyshare`: serve (default) | key | monitor | witness. Exit codes: 0 ok, 1 error, 2 bad usage,
-// 3 the monitored log misbehaved.
+// `sealpeer-keyshare`: serve (default) | key | monitor | witness | backup. Exit codes: 0 ok, 1 error,
+// 2 bad usage, 3 the monitored log misbehaved.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { BackupError, offlineBackup, requestBackup } from './backup.ts';
 import { parseServeArgs, SERVE_HELP, UsageError } from './config.ts';
 import { readVerifierKey, startKeyshare } from './index.ts';
 import { LogMonitor, MonitorAlert } from './monitor/monitor.ts';
@@ -25,8 +27,44 @@ JSON lines:
   --key VERIFIER     pinned verifier key of the log (SEALPEER_KEYSHARE_KEY)
   --watch HANDLE     report records of this handle (repeatable)
   --interval SEC     poll interval [30]
-  --once             check once and exit
+  --once             check once and exit: 0 checked, 1 the log could not be checked (unreachable,
+                     refused), 3 an alert
 `;
+
+const BACKUP_HELP = `Usage: sealpeer-keyshare backup FILE [--data-dir DIR]
+
+Writes a consistent copy of the log database (keyshare.sqlite) to FILE, a new file. While the keyshare
+runs it makes the copy itself (SQLite online backup, asked over DIR/admin.sock; writes go on); when it
+is stopped the copy is made directly. The log key (DIR/log-key) is not in it: back that up once, apart.
+Restore: stop the keyshare, copy FILE to DIR/keyshare.sqlite of a data dir holding the same log-key
+(no keyshare.sqlite-wal beside it), start. Prints {"event":"backup","path","bytes","checkpoint"}.
+  --data-dir DIR   data dir of the keyshare (SEALPEER_KEYSHARE_DATA_DIR) [./data/keyshare]
+`;
+
+async function backup(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(BACKUP_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('backup needs exactly one FILE (see --help)');
+  const dir = values['data-dir'] ?? process.env.SEALPEER_KEYSHARE_DATA_DIR ?? 'data/keyshare';
+  const file = resolve(positionals[0]!);
+  let result: Awaited<ReturnType<typeof requestBackup>>;
+  try {
+    result = await requestBackup(resolve(dir), file);
+  } catch (err) {
+    if (!(err instanceof BackupError && err.code === 'not_running')) throw err;
+    result = await offlineBackup(resolve(dir), file); // stopped: copy it directly (takes its lock)
+  }
+  process.stdout.write(`${JSON.stringify({ event: 'backup', ...result })}\n`);
+  return 0;
+}
 
 /** Runs until SIGTERM/SIGINT, then closes cleanly. */
 async function untilSignal(close: () => Promise<void>): Promise<number> {
@@ -124,6 +162,13 @@ async function monitor(argv: string[]): Promise<number> {
       await m.step();
     } catch (err) {
       if (err instanceof MonitorAlert) return 3;
+      if (values.once) {
+        // One check was asked for and it could not be made (log unreachable, bad answer): not a pass.
+        process.stderr.write(
+          `sealpeer-keyshare: monitor could not check the log: ${(err as Error).message}\n`,
+        );
+        return 1;
+      }
       log.warn({ err: (err as Error).message }, 'monitor step failed; retrying');
     }
     if (values.once) return 0;
@@ -144,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
     if (cmd === 'key') return key(rest);
     if (cmd === 'monitor') return await monitor(rest);
     if (cmd === 'witness') return await witness(rest);
+    if (cmd === 'backup') return await backup(rest);
     if (cmd === 'serve') return await serve(rest);
     return await serve(argv);
   } catch (err) {

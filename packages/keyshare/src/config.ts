@@ -54,6 +54,7 @@ Other commands:
   sealpeer-keyshare key --data-dir DIR
   sealpeer-keyshare monitor --url URL --key VERIFIER [--watch HANDLE]...
   sealpeer-keyshare witness --log LOG_VERIFIER_KEY [--name NAME] [--data-dir DIR]
+  sealpeer-keyshare backup FILE [--data-dir DIR]   (online, while this runs)
 `;
 
 const OPTIONS = {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyshare } from '@sealpeer/client';
 import pino, { type Logger } from 'pino';
+import { type AdminSocket, startAdminSocket } from './backup.ts';
 import { buildApp } from './http/app.ts';
 import { createMetrics, startAdminServer } from './http/metrics.ts';
 import type { RateLimits } from './http/rate-limit.ts';
@@ -145,14 +146,18 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
   });
   const host = options.host ?? DEFAULTS.host;
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
+  let adminSocket: AdminSocket | null = null;
   try {
     await app.listen({ host, port: options.port ?? DEFAULTS.port });
     if (metrics && options.metricsPort != null) {
       admin = await startAdminServer(metrics, options.metricsHost ?? '127.0.0.1', options.metricsPort);
     }
+    // `sealpeer-keyshare backup FILE` asks through it (src/backup.ts).
+    adminSocket = await startAdminSocket(options.dataDir, db, logger);
   } catch (err) {
     witnessing?.close();
     await app.close();
+    if (admin) await new Promise<void>((r) => admin?.server.close(() => r()));
     db.close();
     throw err;
   }
@@ -185,6 +190,7 @@ export async function startKeyshare(options: KeyshareOptions): Promise<RunningKe
         witnessing?.close();
         await app.close();
         if (admin) await new Promise<void>((r) => admin?.server.close(() => r()));
+        await adminSocket?.close();
         db.close();
         logger.info({ url }, 'stopped');
       })();

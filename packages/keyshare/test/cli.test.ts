@@ -85,5 +85,10 @@ describe('sealpeer-keyshare CLI', () => {
     child.kill('SIGTERM');
     expect(await io.exit).toBe(0);
     expect(io.out()).toMatch(/"msg":"stopped"/);
+
+    // The log is gone now: `monitor --once` cannot check it, and says so with a non-zero exit.
+    const gone = collect(run(['monitor', '--url', info.url, '--key', info.verifierKey, '--once']));
+    expect(await gone.exit).toBe(1);
+    expect(gone.err()).toMatch(/could not check the log/);
   }, 120_000);
 });

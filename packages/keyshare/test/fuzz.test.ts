@@ -8,8 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzz, fuzzAsync, fuzzRuns } from '../../../test-support/fuzz.ts';
 import { ApiError, ERROR_CODES } from '../src/index.ts';
-import { startTestKeyshare } from './helpers.ts';
-import { claimBody } from './tiles-support.ts';
+import { signedClaim, startTestKeyshare } from './helpers.ts';
 import { addCheckpoint, MemLog, startTestWitness } from './witness-support.ts';
 
 function refusedWithRegisteredCode(err: unknown): void {
@@ -48,7 +47,7 @@ function jsonNear(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
 describe('keyshare record bodies', () => {
   it('publish(random and mutated records): a registered code, and the log does not move', async () => {
     const ks = await startTestKeyshare({ maxClockSkewMs: Number.MAX_SAFE_INTEGER });
-    const claim = await claimBody('fuzzer');
+    const claim = await signedClaim('fuzzer');
     let accepted = 0;
     fuzz(
       'keyshare.publish',

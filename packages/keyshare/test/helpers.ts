@@ -81,6 +81,24 @@ export async function signedRecord(
   });
 }
 
+/** A signed claim body for `handle` with testKey(handle)'s keys, created now. */
+export function signedClaim(handle: string): Promise<keyshare.RecordJson> {
+  const k = testKey(handle);
+  return signedRecord(
+    {
+      kind: 'claim',
+      handle,
+      seq: 0,
+      createdAt: Date.now(),
+      expiresAt: null,
+      identityKey: k.signer.publicKey,
+      x25519Key: k.x25519Key,
+      prev: keyshare.ZERO_HASH,
+    },
+    k.signer,
+  );
+}
+
 /**
  * The code of the failure of `p`: an integrity error's reason, `unverified:<reason>` for a
  * KeyshareUnverifiedError (no alarm), else a coded error's code;

@@ -3,7 +3,7 @@
 import { KeyshareClient } from '@sealpeer/client';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/errors.ts';
-import { errorCode, postJson, startTestKeyshare, testKey } from './helpers.ts';
+import { errorCode, postJson, signedClaim, startTestKeyshare, testKey } from './helpers.ts';
 
 async function expectError(res: Response | Promise<Response>, status: number, code: string): Promise<void> {
   const r = await res;
@@ -40,6 +40,30 @@ describe('HTTP API refusals', () => {
     expect(health.treeSize).toBe(0);
   });
 
+  it('body fields of the wrong type are refused, never coerced (handle: 123 is not "123")', async () => {
+    const ks = await startTestKeyshare();
+    const url = `${ks.url}/v1/records`;
+    const good = await signedClaim('123');
+    const wrongTypes: Array<[Record<string, unknown>, string]> = [
+      [{ handle: 123 }, 'handle_invalid'],
+      [{ handle: ['123'] }, 'handle_invalid'],
+      [{ seq: '0' }, 'invalid_request'],
+      [{ seq: true }, 'invalid_request'],
+      [{ seq: null }, 'invalid_request'],
+      [{ v: '1' }, 'invalid_request'],
+      [{ createdAt: String(good.createdAt) }, 'invalid_request'],
+      [{ expiresAt: false }, 'invalid_request'],
+      [{ expiresAt: '' }, 'invalid_request'],
+      [{ kind: ['claim'] }, 'invalid_request'],
+    ];
+    for (const [patch, code] of wrongTypes) {
+      await expectError(postJson(url, { ...good, ...patch }), 400, code);
+    }
+    expect(((await (await fetch(`${ks.url}/healthz`)).json()) as { treeSize: number }).treeSize).toBe(0);
+    // The same record with the right types is accepted: the refusals above were about the types.
+    expect((await postJson(url, good)).status).toBe(201);
+  });
+
   it('params and queries', async () => {
     const ks = await startTestKeyshare({ maxLeavesPage: 2 });
     const c = new KeyshareClient({ url: ks.url, verifierKey: ks.verifierKey });
@@ -49,16 +73,24 @@ describe('HTTP API refusals', () => {
     }
     await expectError(fetch(`${ks.url}/v1/records/nobody`), 404, 'not_found');
     await expectError(fetch(`${ks.url}/v1/nothing`), 404, 'not_found');
-    for (const q of ['', 'old=1', 'old=a&new=2', 'old=-1&new=2', 'old=1.5&new=2', 'old=1&new=2&x=1']) {
+    for (const q of [
+      '',
+      'old=1',
+      'old=a&new=2',
+      'old=-1&new=2',
+      'old=1.5&new=2',
+      'old=1&new=2&x=1',
+      // Validated as decimal text, not coerced: these once read as numbers.
+      'old=1&new=1e400',
+      'old=1.0&new=2',
+      'old=&new=2',
+      'old=01&new=2',
+      'old=%201&new=2',
+      'old=1&old=2&new=2',
+    ]) {
       await expectError(fetch(`${ks.url}/v1/proof/consistency?${q}`), 400, 'invalid_request');
     }
-    for (const q of [
-      'old=0&new=2',
-      'old=3&new=2',
-      'old=1&new=4',
-      'old=1&new=9007199254740991',
-      'old=1&new=1e400',
-    ]) {
+    for (const q of ['old=0&new=2', 'old=3&new=2', 'old=1&new=4', 'old=1&new=9007199254740991']) {
       await expectError(fetch(`${ks.url}/v1/proof/consistency?${q}`), 400, 'bad_range');
     }
     for (const q of ['start=2&end=2', 'start=0&end=4', 'start=3&end=1']) {

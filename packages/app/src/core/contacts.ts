@@ -4,16 +4,15 @@
 import {
   type Identity,
   identityRecordKeys,
-  KeyshareClient,
-  type KeyshareStateStore,
+  type KeyshareClient,
   keyshare,
   type PublicIdentity,
-  type StoredCheckpoint,
   type TrustState,
   type TrustStore,
   watchOwnHandle,
 } from '@sealpeer/client';
 import { deviceDigits } from './keys.ts';
+import { KeyshareLogs, verifierSlot } from './keyshare-logs.ts';
 import type { KeyValue } from './storage.ts';
 import { storedWitnessPins, type WitnessPins } from './witness-pins.ts';
 
@@ -37,8 +36,6 @@ function checkHandle(handle: string): string {
   return name;
 }
 
-/** Where the verifier key pinned for a keyshare (after its first verified answer) is kept. */
-const verifierSlot = (url: string): string => `keyshare-verifier|${url}`;
 /** Where the witnesses and quorum pinned for a keyshare are kept (used by every lookup on it). */
 const witnessSlot = (url: string): string => `keyshare-witnesses|${url}`;
 
@@ -48,50 +45,24 @@ export interface OwnHandle {
   leafIndex: number;
 }
 
-/**
- * Keeps the last checkpoint verified for each log (by its origin name) in the app's IndexedDB store, so
- * a keyshare that later shows an older or forked tree is caught after a reload too (docs/keyshare.md
- * §Client). The note is re-verified against the pinned key whenever it is loaded.
- */
-export class KeyValueCheckpointStore implements KeyshareStateStore {
-  constructor(private readonly kv: KeyValue) {}
-
-  async load(origin: string): Promise<StoredCheckpoint | null> {
-    const note = await this.kv.get(`keyshare-checkpoint|${origin}`);
-    return typeof note === 'string' ? { note } : null;
-  }
-
-  async save(origin: string, checkpoint: StoredCheckpoint): Promise<void> {
-    await this.kv.put(`keyshare-checkpoint|${origin}`, checkpoint.note);
-  }
-}
-
 export class ContactBook {
-  private readonly clients = new Map<string, KeyshareClient>();
-  private readonly checkpoints: KeyValueCheckpointStore;
+  /** The keyshare logs used from here, their checkpoints and the cross-check with peers. */
+  readonly logs: KeyshareLogs;
 
   constructor(
     private readonly trust: TrustStore,
     private readonly kv: KeyValue,
     private readonly identity: Identity,
   ) {
-    this.checkpoints = new KeyValueCheckpointStore(kv);
+    this.logs = new KeyshareLogs(kv);
   }
 
   /**
-   * One client per (keyshare, verifier key, pinned witnesses), all sharing the persisted checkpoint
-   * store. With witnesses pinned for `url`, every checkpoint must carry their quorum of cosignatures.
+   * The client for (keyshare, verifier key, pinned witnesses), sharing the persisted checkpoint store.
+   * With witnesses pinned for `url`, every checkpoint must carry their quorum of cosignatures.
    */
   private async client(url: string, verifierKey: string): Promise<KeyshareClient> {
-    const witnesses = await this.pinnedWitnesses(url);
-    const key = `${url}|${verifierKey.trim()}|${JSON.stringify(witnesses ?? null)}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      const verifier = verifierKey.trim();
-      client = new KeyshareClient({ url, verifierKey: verifier, stateStore: this.checkpoints, witnesses });
-      this.clients.set(key, client);
-    }
-    return client;
+    return this.logs.client(url, verifierKey, await this.pinnedWitnesses(url));
   }
 
   /** The witnesses and quorum pinned for `url`, if any. */
@@ -115,6 +86,7 @@ export class ContactBook {
     const name = checkHandle(handle);
     const found = await (await this.client(url, verifierKey)).lookup(name);
     await this.kv.put(verifierSlot(url), verifierKey.trim());
+    await this.logs.remember(url, verifierKey);
     const contactId = `keyshare:${new URL(url).origin}/${name}`;
     const identity = { ed25519: found.identityKey, x25519: found.x25519Key };
     const trust =
@@ -145,6 +117,7 @@ export class ContactBook {
     const client = await this.client(url, verifierKey);
     const res = await client.publish(name, identityRecordKeys(this.identity));
     await this.kv.put(verifierSlot(url), verifierKey.trim());
+    await this.logs.remember(url, verifierKey);
     const own = { handle: name, leafIndex: res.leafIndex };
     await this.kv.put(`keyshare-own|${url}`, own);
     return own;
@@ -173,6 +146,7 @@ export class ContactBook {
     });
     const alert = await watch.check();
     watch.stop();
+    await this.logs.remember(url, verifierKey).catch(() => undefined);
     return alert?.message ?? null;
   }
 }

@@ -3,6 +3,7 @@
 // sessions. Screens see only core/engine-api.ts. Any SignalingIntegrityError or key change ends in a red
 // warning and no WebRTC connection for that peer.
 import {
+  type CrossCheck,
   Identity,
   IndexedDbIdentityStore,
   IndexedDbTrustStorage,
@@ -10,6 +11,7 @@ import {
   ready,
   SealpeerClient,
   type Session,
+  SignalingIntegrityError,
   TrustStore,
   toHex,
 } from '@sealpeer/client';
@@ -20,7 +22,7 @@ import { ContactBook, type ContactView } from './contacts.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
-import { PeerLink } from './peer-link.ts';
+import { integrityAlert, PeerLink } from './peer-link.ts';
 import {
   type ContactList,
   contactIdOf,
@@ -38,6 +40,7 @@ export async function createEngine(config: AppConfig, alerts: AlertArea): Promis
   const trust = new TrustStore(new IndexedDbTrustStorage());
   const kv = await openStorage();
   const engine = new AppEngine(config, alerts, kv, identity, trust, await loadContactList(kv));
+  await engine.contacts.logs.load(config.keyshareUrls);
   // Saved contacts can reach this device as soon as it is open (one relay connection for all of them).
   if (engine.savedContacts().length > 0 || (await engine.published()))
     void engine.rendezvous.start().catch(() => undefined);
@@ -53,6 +56,8 @@ class AppEngine implements Engine {
   private readonly links = new Map<string, PeerLink>();
   /** The relay connection's state per channel key (origin|channelId), as the client reports it. */
   private readonly relayStates = new Map<string, RelayStatus>();
+  /** Cross-check results by session id (the check may finish before the engine adopts the session). */
+  private readonly crossChecks = new Map<string, CrossCheck>();
   readonly contacts: ContactBook;
   readonly rendezvous: ContactRendezvous;
 
@@ -115,6 +120,9 @@ class AppEngine implements Engine {
         channelId,
         identity: this.identity,
         sessionId: await this.relaySessionId(server, channelId),
+        // docs/protocol.md 2.6: our keyshare checkpoints in CONFIRM; the peer's checked before it opens.
+        checkpoints: () => this.contacts.logs.checkpoints(),
+        verifyPeerCheckpoints: (peer, s) => this.crossCheck(peer, s),
       });
       client.on('session', (s) => this.adopt(client, s, PATHS[s.path] ?? 'invite'));
       client.on('relay-state', (state) => this.setRelay(key, state));
@@ -145,6 +153,13 @@ class AppEngine implements Engine {
     return this.links.get(id)?.model;
   }
 
+  /** Runs before the session opens; a split view throws (the session fails: checkpoint_rejected). */
+  private async crossCheck(peer: readonly string[], session: Session): Promise<void> {
+    const result = await this.contacts.logs.crossCheck(peer);
+    this.crossChecks.set(session.id, result);
+    this.links.get(session.id)?.setCrossCheck(result);
+  }
+
   private adopt(client: SealpeerClient, session: Session, path: Path): PeerLink {
     const existing = this.links.get(session.id);
     if (existing) return existing;
@@ -154,6 +169,8 @@ class AppEngine implements Engine {
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
     });
     this.links.set(session.id, link);
+    const checked = this.crossChecks.get(session.id);
+    if (checked) link.setCrossCheck(checked);
     session.opened.then(() => this.onOpen(client, link)).catch(() => undefined);
     this.changed.emit();
     return link;
@@ -202,8 +219,18 @@ class AppEngine implements Engine {
   async createInvite(channelId: string): Promise<ShownInvite> {
     const client = await this.client(channelId);
     const invite = client.createInvite({ appOrigin: location.origin });
-    invite.session.catch(() => undefined);
+    invite.session.catch((err) => this.spentAttemptFailed(err, false));
     return { uri: invite.uri, expiresAt: invite.expiresAt.getTime(), cancel: () => invite.cancel() };
+  }
+
+  /**
+   * An invite or shown code whose proven attempt then failed with proof of tampering (docs/protocol.md
+   * 2.7: e.g. a split view found while checking): no peer panel exists yet, so the page warns here.
+   * Anything else (expired, cancelled, could not connect) needs no alarm.
+   */
+  private spentAttemptFailed(err: unknown, codePairing: boolean): void {
+    if (!(err instanceof SignalingIntegrityError)) return;
+    this.alerts.show({ ...integrityAlert(err, codePairing), testid: 'integrity-warning' });
   }
 
   async acceptInvite(uri: string): Promise<{ channelId: string; peerId: string }> {
@@ -218,7 +245,7 @@ class AppEngine implements Engine {
   async showCode(channelId: string): Promise<ShownCode> {
     const client = await this.client(channelId);
     const shown = client.showCode();
-    shown.session.catch(() => undefined);
+    shown.session.catch((err) => this.spentAttemptFailed(err, true));
     return { code: shown.code, cancel: () => shown.cancel() };
   }
 

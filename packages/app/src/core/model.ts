@@ -5,6 +5,12 @@
 export type TrustState = 'unverified' | 'verified' | 'key-changed';
 /** The sealed session: pairing → open; failed/closed are terminal (docs/protocol.md 2.8). */
 export type LinkState = 'pairing' | 'open' | 'failed' | 'closed';
+/**
+ * The split-view cross-check of the keyshare logs with the peer (docs/protocol.md 2.6): `pending` until
+ * the session opens; `not-cross-checked` when the peer sent no checkpoint of a log this device holds
+ * (or its proof could not be had) — shown, never taken as checked; `none` when this device holds none.
+ */
+export type CrossCheckState = 'pending' | 'cross-checked' | 'not-cross-checked' | 'none';
 /** The WebRTC connection negotiated through the sealed session. */
 export type RtcState = 'idle' | 'connecting' | 'open' | 'closed' | 'failed';
 /** An audio/video call over the WebRTC link; `ended`: hung up by either side (sealed `hangup`, 2.12). */
@@ -40,6 +46,9 @@ export interface PeerModel {
   /** 60-digit safety number of the pair, once the session is open. */
   safetyNumber: string | undefined;
   trust: TrustState;
+  crossCheck: CrossCheckState;
+  /** Which logs were not cross-checked and why (for the label's title). */
+  crossCheckDetail: string;
   link: LinkState;
   rtc: RtcState;
   /** DTLS fingerprint check of the WebRTC connection against the sealed SDP (a mismatch fails the link). */

@@ -8,8 +8,10 @@
 import {
   type AppMessage,
   type ConnectError,
+  type CrossCheck,
   decodeAppMessage,
   encodeAppMessage,
+  KeyshareIntegrityError,
   type PublicIdentity,
   type Session,
   SignalBuffer,
@@ -55,6 +57,8 @@ export class PeerLink {
       peerFingerprint: undefined,
       safetyNumber: undefined,
       trust: 'unverified',
+      crossCheck: 'pending',
+      crossCheckDetail: '',
       pendingRequest: path === 'request' && session.role === 'responder',
       link: 'pairing',
       rtc: 'idle',
@@ -84,6 +88,22 @@ export class PeerLink {
 
   private system(text: string): void {
     this.model.messages.push({ from: 'system', text, at: Date.now() });
+    this.emit();
+  }
+
+  /** The outcome of the keyshare cross-check (it ran before the session opened). */
+  setCrossCheck(result: CrossCheck): void {
+    this.model.crossCheck =
+      result.status === 'cross_checked'
+        ? 'cross-checked'
+        : result.status === 'not_cross_checked'
+          ? 'not-cross-checked'
+          : 'none';
+    this.model.crossCheckDetail = result.logs
+      .map(
+        (l) => `${l.origin}: ${l.status === 'not_cross_checked' ? `not cross-checked (${l.why})` : l.status}`,
+      )
+      .join('; ');
     this.emit();
   }
 
@@ -151,16 +171,10 @@ export class PeerLink {
   private fail(err: SignalingIntegrityError): void {
     const before = this.model.link;
     this.model.link = 'failed';
-    this.model.error = { reason: err.reason, message: err.message };
+    this.model.error = { reason: failureReason(err), message: err.message };
     this.stopRtc('failed');
-    const codePairing = this.model.path === 'code' && before === 'pairing';
-    this.hooks.onFailure(
-      codePairing ? 'Pairing by code failed' : 'Connection refused: signaling was tampered with or failed',
-      codePairing
-        ? `The code did not match, or someone interfered: ${err.message}. No connection was made. Make a new code and try again.`
-        : `${err.message}. sealpeer refused it and made no connection with this peer. If it happens again, the relay or the network may be attacking you.`,
-      err.peerReason ? `${err.reason} (peer: ${err.peerReason})` : err.reason,
-    );
+    const alert = integrityAlert(err, this.model.path === 'code' && before === 'pairing');
+    this.hooks.onFailure(alert.title, alert.body, alert.code);
     this.emit();
   }
 
@@ -320,4 +334,39 @@ export class PeerLink {
     this.stopRtc('closed');
     this.session.close();
   }
+}
+
+/** A refused keyshare check names its own reason (e.g. split_view) beside checkpoint_rejected. */
+function failureReason(err: SignalingIntegrityError): string {
+  const ks = err.cause instanceof KeyshareIntegrityError ? err.cause.reason : undefined;
+  return ks ? `${err.reason} (${ks})` : err.reason;
+}
+
+/**
+ * The page-level warning for proof of tampering: on a peer's session, or on an invite / shown code whose
+ * proven attempt failed before it opened (docs/protocol.md 2.7, e.g. a split view found while checking).
+ */
+export function integrityAlert(
+  err: SignalingIntegrityError,
+  codePairing: boolean,
+): { title: string; body: string; code: string } {
+  const ks = err.cause instanceof KeyshareIntegrityError ? err.cause.reason : undefined;
+  const [title, body] =
+    ks === 'split_view'
+      ? // Proof that the keyshare showed this device and the peer two histories of its log.
+        [
+          'Keyshare split view: connection refused',
+          `The keyshare showed you and this peer different histories of its log, signed with the same key: ${err.message}. Keys looked up there cannot be trusted. No connection was made.`,
+        ]
+      : codePairing
+        ? [
+            'Pairing by code failed',
+            `The code did not match, or someone interfered: ${err.message}. No connection was made. Make a new code and try again.`,
+          ]
+        : [
+            'Connection refused: signaling was tampered with or failed',
+            `${err.message}. sealpeer refused it and made no connection with this peer. If it happens again, the relay or the network may be attacking you.`,
+          ];
+  const code = err.peerReason ? `${err.reason} (peer: ${err.peerReason})` : failureReason(err);
+  return { title, body, code };
 }

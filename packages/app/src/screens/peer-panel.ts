@@ -36,6 +36,29 @@ export function trustBadge(peer: PeerModel): HTMLElement {
   return el;
 }
 
+const CROSS_CHECK_TEXT: Record<Exclude<PeerModel['crossCheck'], 'none'>, string> = {
+  pending: 'checking keyshare views…',
+  'cross-checked': 'keyshare views cross-checked',
+  'not-cross-checked': 'not cross-checked: the peer showed no keyshare checkpoint to compare',
+};
+
+/**
+ * The keyshare cross-check label (docs/protocol.md 2.6). "not cross-checked" is shown, never hidden: the
+ * peer sent no checkpoint of a log this device uses (or no proof could be had), so a split view between
+ * the two of you would go unnoticed. Nothing is shown when this device uses no keyshare.
+ */
+export function crossCheckBadge(peer: PeerModel): HTMLElement | null {
+  if (peer.crossCheck === 'none') return null;
+  const cls = peer.crossCheck === 'cross-checked' ? 'verified' : 'unverified';
+  const el = h(
+    'span',
+    { class: `badge ${cls}`, testid: 'peer-crosscheck', attrs: { title: peer.crossCheckDetail } },
+    CROSS_CHECK_TEXT[peer.crossCheck],
+  );
+  el.dataset.state = peer.crossCheck;
+  return el;
+}
+
 function digitsGrid(digits: string, testid: string): HTMLElement {
   return h('div', { class: 'digits', testid }, ...groupDigits(digits).map((g) => h('span', {}, g)));
 }
@@ -136,6 +159,7 @@ export class PeerPanel {
     replace(
       this.head,
       h('h2', {}, `Peer ${peer.label} `, trustBadge(peer)),
+      peer.link === 'open' ? h('p', {}, crossCheckBadge(peer)) : null,
       peer.error
         ? h(
             'div',

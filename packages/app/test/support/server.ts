@@ -1,6 +1,6 @@
 // A real sealpeer server on a free port with a temp data dir, serving a built app, behind the recording
 // (optionally tampering) relay proxy the pages talk through.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,6 +13,11 @@ export interface TestStack {
   server: RunningServer;
   /** A keyshare next to the relay (listed in /api/config), when asked for. */
   keyshare: RunningKeyshare | undefined;
+  /**
+   * With `keyshareFork`: a second keyshare run with a copy of the first one's log key (same verifier key,
+   * same origin: a forked log, as a lying operator would run), also listed, so pages may reach it.
+   */
+  keyshareFork: RunningKeyshare | undefined;
   proxy: RelayProxy;
   /** Origin the pages open (the proxy). */
   url: string;
@@ -27,21 +32,28 @@ export interface TestStack {
 
 export async function startStack(
   appDir: string,
-  opts: { tamper?: Tamper; keyshare?: boolean; keyshareUrls?: string[] } = {},
+  opts: { tamper?: Tamper; keyshare?: boolean; keyshareFork?: boolean; keyshareUrls?: string[] } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-app-e2e-'));
   // The proxy must exist first: the server allows its origin for WebSocket upgrades.
   let upstream = '';
   const proxy = await startRelayProxy(() => upstream, opts.tamper);
-  const keyshare = opts.keyshare
-    ? await startKeyshare({
-        dataDir: join(dataDir, 'keyshare'),
-        host: '127.0.0.1',
-        port: 0,
-        allowedOrigins: [proxy.url],
-        logLevel: 'warn',
-      })
-    : undefined;
+  const keyshareAt = (dir: string) =>
+    startKeyshare({
+      dataDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      allowedOrigins: [proxy.url],
+      logLevel: 'warn',
+    });
+  const keyshare =
+    opts.keyshare || opts.keyshareFork ? await keyshareAt(join(dataDir, 'keyshare')) : undefined;
+  let keyshareFork: RunningKeyshare | undefined;
+  if (opts.keyshareFork) {
+    mkdirSync(join(dataDir, 'keyshare-fork'));
+    copyFileSync(join(dataDir, 'keyshare', 'log-key'), join(dataDir, 'keyshare-fork', 'log-key'));
+    keyshareFork = await keyshareAt(join(dataDir, 'keyshare-fork'));
+  }
   const serverAt = (port: number) =>
     startServer({
       host: '127.0.0.1',
@@ -50,8 +62,12 @@ export async function startStack(
       dataDir,
       appDir,
       allowedOrigins: [proxy.url],
-      // A started keyshare first; `keyshareUrls` adds others (listed in /api/config and the CSP).
-      keyshareUrls: [...(keyshare ? [keyshare.url] : []), ...(opts.keyshareUrls ?? [])],
+      // Started keyshares first (the real one, then its fork); `keyshareUrls` adds others (listed in
+      // /api/config and the CSP).
+      keyshareUrls: [
+        ...[keyshare, keyshareFork].flatMap((k) => (k ? [k.url] : [])),
+        ...(opts.keyshareUrls ?? []),
+      ],
       logLevel: 'warn',
       logStream: new Writable({ write: (_c, _e, cb) => cb() }),
     });
@@ -61,6 +77,7 @@ export async function startStack(
   const stack: TestStack = {
     server: running,
     keyshare,
+    keyshareFork,
     proxy,
     url: proxy.url,
     dataDir,
@@ -76,6 +93,7 @@ export async function startStack(
       await proxy.close();
       await running?.close();
       await keyshare?.close();
+      await keyshareFork?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -16,8 +16,16 @@ import { ready } from '../crypto/sodium.ts';
 import { ConnectError, SignalingIntegrityError } from '../errors/integrity.ts';
 import { Identity } from '../identity/identity.ts';
 import { FileIdentityStore } from '../identity/node-file.ts';
+import { KeyshareIntegrityError } from '../keyshare/errors.ts';
 import type { WebSocketCtor } from '../relay/connection.ts';
 import type { Session } from '../session/session.ts';
+import {
+  KEYSHARE_HELP,
+  KEYSHARE_OPTIONS,
+  KeyshareCheck,
+  keyshareSpecs,
+  keyshareStatePath,
+} from './keyshare-check.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, integrity: 3 } as const;
 
@@ -28,16 +36,22 @@ export const COMMON_HELP = `  --send TEXT       text to send, sealed, once paire
   --ephemeral       use a throwaway identity (nothing written)
   --timeout SEC     give up when the handshake or the exchange takes longer (default 60;
                     env SEALPEER_TIMEOUT)
+${KEYSHARE_HELP}
   -h, --help        this help
 
-Output (stdout, one JSON object per line): {"event":"paired","safetyNumber":"<60 digits>"},
-{"event":"message","text":...} for each text received, {"event":"done"} once both texts crossed,
+Output (stdout, one JSON object per line): {"event":"paired","safetyNumber":"<60 digits>",
+"crossCheck":{"status":"cross_checked"|"not_cross_checked"|"nothing_to_check","logs":[...]}} once the
+peer's keyshare checkpoints were checked against ours ("not_cross_checked": the peer sent none for a
+log we hold, or its keyshare gave no proof), {"event":"message","text":...} for each text received,
+{"event":"done"} once both texts crossed,
 {"event":"ignored","reason":...} for a malformed message from the peer (shown, not fatal),
-{"event":"integrity_error","reason":...} on any refusal, {"event":"error","code":...,"message":...}.
+{"event":"integrity_error","reason":...} on any refusal (with "keyshareReason":"split_view" when the
+peer's keyshare view contradicts ours), {"event":"error","code":...,"message":...}.
 Exit codes: 0 both texts crossed, 1 network/timeout/other failure (also SIGINT/SIGTERM:
 {"event":"error","code":"interrupted"}), 2 bad usage, 3 integrity failure.`;
 
 export const COMMON_OPTIONS = {
+  ...KEYSHARE_OPTIONS,
   send: { type: 'string' },
   json: { type: 'boolean' },
   identity: { type: 'string' },
@@ -104,6 +118,8 @@ export interface CommonOptions {
   json: boolean;
   identityPath: string | undefined;
   timeoutMs: number;
+  /** The keyshares whose checkpoints are exchanged and cross-checked with the peer. */
+  keyshare: KeyshareCheck;
 }
 
 export function commonOptions(v: Record<string, unknown>, env = process.env): CommonOptions {
@@ -115,16 +131,14 @@ export function commonOptions(v: Record<string, unknown>, env = process.env): Co
   if (send !== undefined && new TextEncoder().encode(send).length > APP_TEXT_MAX_BYTES)
     throw new UsageError('--send TEXT must be at most 16 KiB');
   const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  return {
-    send,
-    json: v.json === true,
-    identityPath: v.ephemeral
-      ? undefined
-      : ((v.identity as string | undefined) ??
-        env.SEALPEER_IDENTITY ??
-        join(configHome, 'sealpeer', 'identity.json')),
-    timeoutMs: timeout * 1000,
-  };
+  const identityPath = v.ephemeral
+    ? undefined
+    : ((v.identity as string | undefined) ??
+      env.SEALPEER_IDENTITY ??
+      join(configHome, 'sealpeer', 'identity.json'));
+  const specs = keyshareSpecs(v, (m) => new UsageError(m), env);
+  const keyshare = new KeyshareCheck(specs, keyshareStatePath(v, identityPath, env));
+  return { send, json: v.json === true, identityPath, timeoutMs: timeout * 1000, keyshare };
 }
 
 /** The relay server URL from --server or SEALPEER_SERVER (required, http(s)). */
@@ -143,10 +157,20 @@ export async function loadIdentity(path: string | undefined): Promise<Identity> 
 
 export const NodeWebSocket = WebSocket as unknown as WebSocketCtor;
 
-/** The client options a pairing command connects with: its identity, Node's WebSocket, the timeout. */
+/**
+ * The client options a pairing command connects with: its identity, Node's WebSocket, the timeout, and
+ * the keyshare checkpoints to exchange (fetched now) with the check of the peer's.
+ */
 export async function clientOptions(o: CommonOptions) {
   const identity = await loadIdentity(o.identityPath);
-  return { identity, WebSocket: NodeWebSocket, handshakeTimeoutMs: o.timeoutMs };
+  await o.keyshare.refresh();
+  return {
+    identity,
+    WebSocket: NodeWebSocket,
+    handshakeTimeoutMs: o.timeoutMs,
+    checkpoints: o.keyshare.checkpoints,
+    verifyPeerCheckpoints: o.keyshare.verify,
+  };
 }
 
 /** Prints one event line (JSON) on stdout. */
@@ -189,8 +213,12 @@ export async function pairAndExchange(
   });
   try {
     const session = await Promise.race([pairing, ended]);
-    emit({ event: 'paired', safetyNumber: session.safetyNumber });
+    const crossCheck = o.keyshare.resultOf(session);
+    emit({ event: 'paired', safetyNumber: session.safetyNumber, crossCheck });
     hint(o, `Paired. Compare the safety number on both devices: ${session.safetyNumberDetails?.display}`);
+    for (const l of crossCheck.logs)
+      if (l.status === 'not_cross_checked')
+        hint(o, `Keyshare ${l.origin}: NOT cross-checked with the peer (${l.why}).`);
     return await Promise.race([exchangeTexts(session, o), ended.catch(report)]);
   } finally {
     process.off('SIGINT', onSignal);
@@ -201,7 +229,24 @@ export async function pairAndExchange(
 /** Maps an error to its event line and exit code. */
 export function report(err: unknown): number {
   if (err instanceof SignalingIntegrityError) {
-    emit({ event: 'integrity_error', reason: err.reason, peerReason: err.peerReason, message: err.message });
+    const cause = err.cause instanceof KeyshareIntegrityError ? err.cause.reason : undefined;
+    emit({
+      event: 'integrity_error',
+      reason: err.reason,
+      peerReason: err.peerReason,
+      keyshareReason: cause,
+      message: err.message,
+    });
+    return EXIT.integrity;
+  }
+  if (err instanceof KeyshareIntegrityError) {
+    // A keyshare we use contradicts what we verified before (rollback, fork): proof, like a split view.
+    emit({
+      event: 'integrity_error',
+      reason: 'keyshare_integrity',
+      keyshareReason: err.reason,
+      message: err.message,
+    });
     return EXIT.integrity;
   }
   if (err instanceof ConnectError) {

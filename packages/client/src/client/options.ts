@@ -23,8 +23,10 @@ export interface ConnectOptions {
   fetch?: FetchLike;
   /** Relay sessionId (UUID); a fresh one by default. */
   sessionId?: string;
-  /** Latest keyshare checkpoint to put in CONFIRM (2.6). */
+  /** Latest keyshare checkpoint to put in CONFIRM (2.6). Superseded by `checkpoints` when both are set. */
   checkpoint?: () => string | null;
+  /** Latest keyshare checkpoints to put in CONFIRM (2.6), one per log this device holds one of. */
+  checkpoints?: () => readonly string[];
   /** Milliseconds a session may take to open (default 30 000). */
   handshakeTimeoutMs?: number;
   /**
@@ -33,10 +35,17 @@ export interface ConnectOptions {
    */
   trustStore?: TrustStore;
   /**
-   * Checks the peer's keyshare checkpoint from CONFIRM (e.g. with src/keyshare's checkPeerCheckpoint);
-   * a rejection ends the session with reason `checkpoint_rejected`.
+   * Checks the peer's first keyshare checkpoint from CONFIRM, when it sent one (e.g. with src/keyshare's
+   * checkPeerCheckpoint), before the session is open; a rejection ends it with `checkpoint_rejected`.
    */
   verifyPeerCheckpoint?: (checkpoint: string, session: Session) => Promise<unknown>;
+  /**
+   * Checks all the peer's keyshare checkpoints from CONFIRM (possibly none: e.g. to mark the peer "not
+   * cross-checked"; src/keyshare's crossCheckPeer) before the session is open — the pairing promise
+   * resolves only after it; a rejection ends the session with `checkpoint_rejected` (the error is the
+   * SignalingIntegrityError's `cause`).
+   */
+  verifyPeerCheckpoints?: (checkpoints: readonly string[], session: Session) => Promise<unknown>;
   /** Relay liveness (docs/protocol.md 2.13): echo ping interval (default 2 000 ms)… */
   pingIntervalMs?: number;
   /** …and the silence after which the socket counts as dead (default 5 000 ms). */

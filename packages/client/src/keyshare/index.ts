@@ -35,6 +35,8 @@ export {
   parseWitnessPolicy,
   verifyCosignature,
 } from './cosignature.ts';
+export type { CrossCheck, CrossCheckOptions, LogCrossCheck, NotCrossCheckedWhy } from './cross-check.ts';
+export { crossCheckPeer, heldCheckpoints, signedByKey } from './cross-check.ts';
 export { fromBase64, toBase64, tryBase64 } from './encoding.ts';
 export type { KeyshareIntegrityReason, KeyshareUnverifiedReason } from './errors.ts';
 export {
@@ -47,7 +49,7 @@ export {
   KeyshareUnverifiedError,
 } from './errors.ts';
 export type { ConsistencyProofSource } from './log-view.ts';
-export { checkConsistent, LogView } from './log-view.ts';
+export { checkConsistent, LogView, logSlot } from './log-view.ts';
 export type { MapErrorCode, MapLeaf, MapLookup, MapProof, MapValue } from './map.ts';
 export {
   commonPrefixBits,

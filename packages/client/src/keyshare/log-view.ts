@@ -5,8 +5,8 @@ import type { SignedCheckpoint } from './checkpoint.ts';
 import { bytesEqual } from './encoding.ts';
 import { KeyshareIntegrityError } from './errors.ts';
 import { verifyConsistency } from './merkle.ts';
-import type { NoteVerifier } from './note.ts';
-import type { KeyshareStateStore } from './state.ts';
+import { formatVerifierKey, type NoteVerifier, parseSignedNote } from './note.ts';
+import type { KeyshareStateStore, StoredCheckpoint } from './state.ts';
 import { verifyCheckpointNote } from './verify.ts';
 
 export type ConsistencyProofSource = (oldSize: number, newSize: number) => Promise<Uint8Array[]>;
@@ -42,27 +42,60 @@ export async function checkConsistent(
   }
 }
 
+/**
+ * The store slot of a log: its verifier key string (`<name>+<key ID>+<key>`), so two logs with the same
+ * origin name (e.g. two keyshares left at the default name) never share a stored checkpoint.
+ */
+export function logSlot(verifier: NoteVerifier): string {
+  return formatVerifierKey(verifier);
+}
+
 export class LogView {
   readonly #verifier: NoteVerifier;
+  readonly #slot: string;
   readonly #store: KeyshareStateStore;
   readonly #proofs: ConsistencyProofSource;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(verifier: NoteVerifier, store: KeyshareStateStore, proofs: ConsistencyProofSource) {
     this.#verifier = verifier;
+    this.#slot = logSlot(verifier);
     this.#store = store;
     this.#proofs = proofs;
   }
 
   /** The last verified checkpoint (re-verified from the store), or null. */
   async latest(): Promise<SignedCheckpoint | null> {
-    const stored = await this.#store.load(this.#verifier.name);
+    const stored = (await this.#store.load(this.#slot)) ?? (await this.#legacy());
     if (!stored) return null;
     try {
       return verifyCheckpointNote(stored.note, this.#verifier);
     } catch {
       throw new KeyshareIntegrityError('state_invalid');
     }
+  }
+
+  /**
+   * Stores written before the slot was the verifier key kept the note under the origin name alone, where
+   * two logs of one name (e.g. the default name) collided. Such an entry is taken over (copied to this
+   * log's slot) when one of its signature lines names this log's key (name and key ID); a note of
+   * another key of the same name belongs to another log and is left alone. An entry that does not parse
+   * is damage, reported as state_invalid by latest().
+   */
+  async #legacy(): Promise<StoredCheckpoint | null> {
+    const old = await this.#store.load(this.#verifier.name);
+    if (!old) return null;
+    let ours: boolean;
+    try {
+      ours = parseSignedNote(old.note).signatures.some(
+        (s) => s.name === this.#verifier.name && bytesEqual(s.keyId, this.#verifier.keyId),
+      );
+    } catch {
+      return old;
+    }
+    if (!ours) return null;
+    await this.#store.save(this.#slot, { note: old.note });
+    return old;
   }
 
   /** Accepts `next` if it is consistent with the stored view, and stores it if it is newer. */
@@ -82,7 +115,7 @@ export class LogView {
         await checkConsistent(prev, next, this.#proofs);
         if (next.size === prev.size) return;
       }
-      await this.#store.save(this.#verifier.name, { note: next.note });
+      await this.#store.save(this.#slot, { note: next.note });
     });
     this.#queue = run.catch(() => undefined);
     return run;

@@ -1,5 +1,5 @@
 // Node-only (imports node:fs; never import it from browser code or through ../index.ts): the keyshare
-// client state as one JSON file `{ "<origin>": { "note": "..." } }`, mode 0600, written atomically
+// client state as one JSON file `{ "<log verifier key>": { "note": "..." } }`, mode 0600, written atomically
 // (temporary file in the same folder, fsync, rename). Notes are re-verified when loaded (LogView).
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
@@ -26,9 +26,9 @@ async function readAll(path: string): Promise<Record<string, StoredCheckpoint>> 
   }
   const out: Record<string, StoredCheckpoint> = {};
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-    for (const [origin, v] of Object.entries(parsed)) {
+    for (const [log, v] of Object.entries(parsed)) {
       const note = (v as { note?: unknown } | null)?.note;
-      if (typeof note === 'string') out[origin] = { note };
+      if (typeof note === 'string') out[log] = { note };
     }
   }
   return out;
@@ -36,12 +36,12 @@ async function readAll(path: string): Promise<Record<string, StoredCheckpoint>> 
 
 export function jsonFileStateStore(path: string): KeyshareStateStore {
   return {
-    async load(origin) {
-      return (await readAll(path))[origin] ?? null;
+    async load(log) {
+      return (await readAll(path))[log] ?? null;
     },
-    async save(origin, checkpoint) {
+    async save(log, checkpoint) {
       const all = await readAll(path);
-      all[origin] = { note: checkpoint.note };
+      all[log] = { note: checkpoint.note };
       const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
       const fh = await open(tmp, 'wx', 0o600);
       try {

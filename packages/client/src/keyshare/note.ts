@@ -37,9 +37,14 @@ export interface NoteSignature {
   readonly signature: Uint8Array;
 }
 
-/** signed-note: key names are non-empty and contain no Unicode spaces and no '+'. */
+/**
+ * signed-note §Format: key names are non-empty, well-formed UTF-8 and contain no Unicode spaces and no
+ * '+'. "Unicode spaces" is the Unicode White_Space property, the set Go's note checks (unicode.IsSpace):
+ * U+0085 is refused, U+FEFF (not White_Space, though JavaScript's \s has it) is allowed. Lone surrogates
+ * (\p{Cs}) are not well-formed UTF-8. ASCII control characters are refused too (a note may hold none).
+ */
 export function isValidKeyName(name: string): boolean {
-  return name.length > 0 && !/[\s+]/u.test(name) && !hasControl(name);
+  return name.length > 0 && !/[\p{White_Space}+\p{Cs}]/u.test(name) && !hasControl(name);
 }
 
 /** signed-note: no ASCII control characters other than newline. */
@@ -136,7 +141,9 @@ export function parseSignedNote(note: string): { text: string; signatures: NoteS
   const sigLines = note.slice(split + 2, -1).split('\n');
   if (sigLines.length > MAX_NOTE_SIGNATURES) throw new NoteError('malformed_note', 'too many signatures');
   const signatures = sigLines.map((line): NoteSignature => {
-    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/u.exec(line);
+    // "— <name> <base64>": the name runs to the next ASCII space (as Go's note reads it), then must be a
+    // valid key name.
+    const m = /^\u2014 ([^ ]+) ([A-Za-z0-9+/=]+)$/u.exec(line);
     const raw = m ? tryBase64(m[2]!) : null;
     if (!m?.[1] || !isValidKeyName(m[1]) || !raw || raw.length < 5) {
       throw new NoteError('malformed_note', 'malformed signature line');

@@ -7,17 +7,21 @@ export interface StoredCheckpoint {
   readonly note: string;
 }
 
+/**
+ * `log` names the slot: the log's verifier key string (LogView's logSlot), never the origin name alone
+ * (two logs may share a name). Older stores used the origin name; LogView takes such entries over.
+ */
 export interface KeyshareStateStore {
-  load(origin: string): Promise<StoredCheckpoint | null>;
-  save(origin: string, checkpoint: StoredCheckpoint): Promise<void>;
+  load(log: string): Promise<StoredCheckpoint | null>;
+  save(log: string, checkpoint: StoredCheckpoint): Promise<void>;
 }
 
 export class MemoryStateStore implements KeyshareStateStore {
   readonly #map = new Map<string, StoredCheckpoint>();
-  async load(origin: string): Promise<StoredCheckpoint | null> {
-    return this.#map.get(origin) ?? null;
+  async load(log: string): Promise<StoredCheckpoint | null> {
+    return this.#map.get(log) ?? null;
   }
-  async save(origin: string, checkpoint: StoredCheckpoint): Promise<void> {
-    this.#map.set(origin, checkpoint);
+  async save(log: string, checkpoint: StoredCheckpoint): Promise<void> {
+    this.#map.set(log, checkpoint);
   }
 }

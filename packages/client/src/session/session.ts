@@ -35,6 +35,11 @@ import { SessionSealer } from './sealer.ts';
 import type { Role, SessionHost, SessionState } from './types.ts';
 
 export type SessionEvents = {
+  /**
+   * The peer's CONFIRM verified (2.7): the attempt is proven. Fires before `open`, also when the session
+   * then stays `checking`; a listener may still refuse the session (e.g. an invite already spent).
+   */
+  confirmed: [];
   open: [];
   /** Application data sent with peer's `session.send()`. */
   message: [Uint8Array];
@@ -81,7 +86,13 @@ export class Session extends Emitter<SessionEvents> {
   /** Joiner: runs from the first PAKE2 whose tag failed until one verifies (2.7, `wrong_code`). */
   #grace: ReturnType<typeof setTimeout> | undefined;
   #error: SessionEndError | undefined;
+  /** APP messages until the first 'message' listener (2.11). */
   #held = new HeldMessages();
+  /**
+   * Every inner message that arrived while `checking` (2.8), delivered once open on a later task, after
+   * the code awaiting `opened` attached its listeners, and in order with the ones that follow.
+   */
+  #checkHold = new HeldMessages<Inner>((run) => setTimeout(run, 0));
   #openPromise: Promise<Session>;
   #resolveOpen!: (s: Session) => void;
   #rejectOpen!: (e: Error) => void;
@@ -89,8 +100,8 @@ export class Session extends Emitter<SessionEvents> {
   peerIdentityKey: Uint8Array | undefined;
   /** Peer's X25519 static key, once the handshake authenticated it. */
   peerStaticKey: Uint8Array | undefined;
-  /** Peer's keyshare checkpoint from CONFIRM (null when it sent none). */
-  peerCheckpoint: string | null = null;
+  /** Peer's keyshare checkpoints from CONFIRM, one per log (empty when it sent none). */
+  peerCheckpoints: readonly string[] = [];
   /** 60-digit safety number of this device and the peer (same on both sides), once open. */
   safetyNumber: string | undefined;
   /** The safety number with its display and scannable forms (src/identity), once open. */
@@ -155,6 +166,10 @@ export class Session extends Emitter<SessionEvents> {
       ? { ed25519: this.peerIdentityKey, x25519: this.peerStaticKey }
       : undefined;
   }
+  /** Peer's first keyshare checkpoint from CONFIRM (null when it sent none). */
+  get peerCheckpoint(): string | null {
+    return this.peerCheckpoints[0] ?? null;
+  }
   get error(): SessionEndError | undefined {
     return this.#error;
   }
@@ -195,7 +210,7 @@ export class Session extends Emitter<SessionEvents> {
   /** Ends the session: sends BYE and moves to `closed`. */
   close(): void {
     if (this.terminal) return;
-    if (this.#state === 'open') this.#sendSealed({ kind: InnerKind.BYE, content: new Uint8Array(0) });
+    if (this.#proven) this.#sendSealed({ kind: InnerKind.BYE, content: new Uint8Array(0) });
     this.#end('closed', undefined);
   }
 
@@ -233,10 +248,11 @@ export class Session extends Emitter<SessionEvents> {
    * Refuses: ends the session with the error of `reason` (integrity or could-not-connect side, 2.8) and
    * tells the peer (2.7): a sealed ABORT when keys exist, the unauthenticated ABORT frame before open.
    */
-  _fail(reason: SessionReason, detail?: string, peerReason?: SessionReason): void {
+  _fail(reason: SessionReason, detail?: string, peerReason?: SessionReason, cause?: unknown): void {
     if (this.terminal) return;
     const err =
       sessionEndError(reason, detail, peerReason) ?? new ConnectError('malformed', `${reason}: ${detail}`);
+    if (cause !== undefined) err.cause = cause; // e.g. the KeyshareIntegrityError of checkpoint_rejected
     this.#tellPeer(reason);
     this.#end('failed', err);
   }
@@ -248,9 +264,13 @@ export class Session extends Emitter<SessionEvents> {
       if (this.#sealer.hasKeys) this.#sendSealed({ kind: InnerKind.ABORT, content: byte });
     } catch {}
     try {
-      if (this.#state !== 'open')
-        this.#host.relaySend(this.#peer, this.#sealer.frameData(FrameType.ABORT, byte));
+      if (!this.#proven) this.#host.relaySend(this.#peer, this.#sealer.frameData(FrameType.ABORT, byte));
     } catch {}
+  }
+
+  /** Open, or `checking` (2.8): the peer is proven and only a sealed message ends the session. */
+  get #proven(): boolean {
+    return this.#state === 'open' || this.#state === 'checking';
   }
 
   /** A frame that proves nothing: dropped and counted on the client (2.8), never fatal. */
@@ -279,15 +299,15 @@ export class Session extends Emitter<SessionEvents> {
       return;
     }
     if (frame.type === FrameType.ABORT) {
-      if (this.#state === 'open') {
-        this.#drop(msg, 'unexpected_type', 'unauthenticated ABORT on an open session');
+      if (this.#proven) {
+        this.#drop(msg, 'unexpected_type', `unauthenticated ABORT in state ${this.#state}`);
         return;
       }
       this.#end('failed', new ConnectError('peer_aborted', undefined, reasonFromByte(frame.body[0])));
       return;
     }
     if (frame.type === FrameType.SEALED) {
-      if (this.#state !== 'confirming' && this.#state !== 'open') {
+      if (this.#state !== 'confirming' && !this.#proven) {
         this.#drop(msg, 'unexpected_type', `SEALED in state ${this.#state}`);
         return;
       }
@@ -386,6 +406,18 @@ export class Session extends Emitter<SessionEvents> {
       this.#onConfirm(content);
       return;
     }
+    if (kind === InnerKind.BYE && this.#state === 'checking') {
+      this.#end('closed', undefined); // a BYE while checking ends the session now
+      return;
+    }
+    // While checking, and after it until the held ones are out, messages wait in order (2.8).
+    const deliver = (inner: Inner) => this.#deliver(inner);
+    if (!this.#checkHold.offer(r.inner, this.#state === 'open', deliver))
+      this._fail('unexpected_type', 'too many messages before open');
+  }
+
+  #deliver({ kind, content }: Inner): void {
+    if (this.terminal) return;
     switch (kind) {
       case InnerKind.APP: {
         const deliver = (m: Uint8Array) => this.emit('message', m);
@@ -431,12 +463,33 @@ export class Session extends Emitter<SessionEvents> {
       return;
     }
     this.peerIdentityKey = c.identityKey;
-    this.peerCheckpoint = c.checkpoint;
+    this.peerCheckpoints = c.checkpoints;
     this.safetyNumberDetails = safetyNumber(this.#host.local.publicIdentity, {
       ed25519: c.identityKey,
       x25519: rs,
     });
     this.safetyNumber = this.safetyNumberDetails.digits;
+    this.emit('confirmed');
+    if (this.terminal) return; // refused by a 'confirmed' listener
+    const check = this.#host.checkPeer?.(this);
+    if (!check) {
+      this.#open();
+      return;
+    }
+    // 2.8 `checking`: not open (nothing sent, nothing delivered) until the peer's checkpoints checked
+    // out; the handshake timer still runs.
+    this.#state = 'checking';
+    check.then(
+      () => {
+        if (this.terminal) return;
+        this.#open();
+        this.#checkHold.schedule((inner) => this.#deliver(inner));
+      },
+      (e: unknown) => this._fail('checkpoint_rejected', (e as Error)?.message, undefined, e),
+    );
+  }
+
+  #open(): void {
     this.#state = 'open';
     clearTimeout(this.#timer);
     this.#resolveOpen(this);
@@ -460,7 +513,7 @@ export class Session extends Emitter<SessionEvents> {
         this.#host.local,
         this.role === 'initiator',
         this.#hsHash,
-        this.#host.checkpoint(),
+        this.#host.checkpoints(),
       ),
     });
   }
@@ -487,6 +540,8 @@ export class Session extends Emitter<SessionEvents> {
     clearTimeout(this.#grace);
     this.#hs?.destroy();
     this.#sealer.wipe();
+    this.#held.clear();
+    this.#checkHold.clear();
     if (err) {
       this.#rejectOpen(err);
       if (err instanceof SignalingIntegrityError) this.emit('integrity-error', err);

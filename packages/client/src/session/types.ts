@@ -25,8 +25,13 @@ export interface SessionHost {
   relayPublish(data: string): void;
   /** Throws (SessionError `send_queue_full`, RelayError `relay_offline`) when `send()` data cannot wait. */
   reserveSend?(): void;
-  /** This device's latest keyshare checkpoint for the CONFIRM slot (2.6), or null. */
-  checkpoint(): string | null;
+  /** This device's latest keyshare checkpoints for the CONFIRM slot (2.6), one per log; may be empty. */
+  checkpoints(): readonly string[];
+  /**
+   * Checks the peer's CONFIRM checkpoints before the session is reported open (2.6, 2.8 `checking`);
+   * a rejection ends the session with `checkpoint_rejected`. undefined: nothing to check.
+   */
+  checkPeer?(session: Session): Promise<void> | undefined;
   /** A frame dropped without effect (2.8): counted and reported as `stray`. */
   dropped(msg: RelayMessage, reason: SessionReason, detail: string): void;
   /** A session now runs under another sid (short-code path after CPace, 2.7). */
@@ -42,6 +47,7 @@ export type SessionState =
   | 'await-hello'
   | 'handshaking'
   | 'confirming'
+  | 'checking'
   | 'open'
   | 'closed'
   | 'failed';

@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../src/keyshare/checkpoint.ts';
 import { checkPeerCheckpoint } from '../../src/keyshare/client.ts';
 import { KeyshareIntegrityError } from '../../src/keyshare/errors.ts';
-import { LogView } from '../../src/keyshare/log-view.ts';
+import { LogView, logSlot } from '../../src/keyshare/log-view.ts';
 import { emptyRoot, hashChildren, hashLeaf } from '../../src/keyshare/merkle.ts';
 import { jsonFileStateStore } from '../../src/keyshare/node-file-state.ts';
-import { generateNoteSigner } from '../../src/keyshare/note.ts';
+import { formatVerifierKey, generateNoteSigner } from '../../src/keyshare/note.ts';
 import { MemoryStateStore } from '../../src/keyshare/state.ts';
 import { verifyCheckpointNote } from '../../src/keyshare/verify.ts';
 
@@ -105,13 +105,50 @@ describe('LogView', () => {
     );
     const other = generateNoteSigner(signer.name);
     const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { note: string }>;
-    state[signer.name] = {
+    expect(Object.keys(state)).toEqual([logSlot(signer)]); // keyed by the verifier key, not the name
+    state[logSlot(signer)] = {
       note: signCheckpoint({ origin: signer.name, size: 1, rootHash: mth(leavesA.slice(0, 1)) }, other),
     };
     writeFileSync(file, JSON.stringify(state));
     expect(await reason(restarted.latest())).toBe('state_invalid');
     writeFileSync(file, '{"broken');
     expect(await reason(restarted.latest())).toBe('state_invalid');
+  });
+});
+
+describe('state slots: one per log verifier key', () => {
+  it('two logs with the same origin name share a store without colliding', async () => {
+    const twin = generateNoteSigner(signer.name); // another log, same (e.g. default) name
+    const store = new MemoryStateStore();
+    const a = new LogView(signer, store, proofsOf(leavesA));
+    const b = new LogView(twin, store, proofsOf(leavesB));
+    await a.advance(verifyCheckpointNote(cp(leavesA, 5), signer));
+    const twinCp = signCheckpoint({ origin: twin.name, size: 3, rootHash: mth(leavesB.slice(0, 3)) }, twin);
+    await b.advance(verifyCheckpointNote(twinCp, twin));
+    expect((await a.latest())?.size).toBe(5);
+    expect((await b.latest())?.size).toBe(3);
+    expect(logSlot(signer)).toBe(formatVerifierKey(signer));
+    expect(logSlot(twin)).not.toBe(logSlot(signer));
+  });
+
+  it('takes over an entry stored under the origin name by its own key; leaves another key’s alone', async () => {
+    const twin = generateNoteSigner(signer.name);
+    const store = new MemoryStateStore();
+    await store.save(signer.name, { note: cp(leavesA, 6) }); // what older versions wrote
+    const ours = new LogView(signer, store, proofsOf(leavesA));
+    expect((await ours.latest())?.size).toBe(6);
+    expect((await store.load(logSlot(signer)))?.note).toBe(cp(leavesA, 6)); // migrated to the new slot
+    // The same legacy entry is another log's for the twin key: it starts fresh instead of failing.
+    const theirs = new LogView(twin, store, proofsOf(leavesB));
+    expect(await theirs.latest()).toBeNull();
+    // The migrated state still protects: a rollback below the legacy size is refused.
+    expect(await reason(ours.advance(verifyCheckpointNote(cp(leavesA, 4), signer)))).toBe(
+      'checkpoint_rollback',
+    );
+    // A legacy entry that is not a signed note at all is damage, not another log: fail closed.
+    const damaged = new MemoryStateStore();
+    await damaged.save(signer.name, { note: 'not a note' });
+    expect(await reason(new LogView(signer, damaged, proofsOf(leavesA)).latest())).toBe('state_invalid');
   });
 });
 

@@ -38,7 +38,11 @@ export async function buildApp(service: KeyshareService, opts: HttpOptions): Pro
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Validated, never coerced: a body field of the wrong type (e.g. `handle: 123`) is a 400, not "123";
+    // query integers are checked as decimal text (http/schemas.ts decimalParam).
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
     routerOptions: { maxParamLength: 128 },
     frameworkErrors,
     http: headerTimeoutOptions(opts.connections),

@@ -94,13 +94,25 @@ export const errorReplies = {
   '5xx': errorSchema,
 } as const;
 
-/** A query of exactly two non-negative integers. */
+/**
+ * A non-negative decimal integer in a query string, as text: ajv runs without type coercion (http/app.ts),
+ * so query values stay strings and are checked by this pattern (no sign, no leading zeroes, no "1.0" or
+ * "" read as a number), then converted with queryInt.
+ */
+export const decimalParam = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
+
+/** The number of a query value that passed decimalParam. */
+export function queryInt(text: string): number {
+  return Number(text);
+}
+
+/** A query of exactly two non-negative integers (as decimal text). */
 function twoIntegers<A extends string, B extends string>(a: A, b: B) {
   return {
     type: 'object',
     additionalProperties: false,
     required: [a, b],
-    properties: { [a]: u53, [b]: u53 },
+    properties: { [a]: decimalParam, [b]: decimalParam },
   } as const;
 }
 

@@ -8,6 +8,7 @@ import {
   healthReplySchema,
   leavesQuerySchema,
   leavesReplySchema,
+  queryInt,
 } from '../schemas.ts';
 
 export function logRoutes(app: FastifyInstance, service: KeyshareService, origin: string): void {
@@ -26,7 +27,7 @@ export function logRoutes(app: FastifyInstance, service: KeyshareService, origin
     },
   );
 
-  app.get<{ Querystring: { old: number; new: number } }>(
+  app.get<{ Querystring: { old: string; new: string } }>(
     '/v1/proof/consistency',
     {
       schema: {
@@ -34,17 +35,16 @@ export function logRoutes(app: FastifyInstance, service: KeyshareService, origin
         response: { 200: consistencyReplySchema, ...errorReplies },
       },
     },
-    async (req) => ({
-      old: req.query.old,
-      new: req.query.new,
-      proof: service.consistency(req.query.old, req.query.new),
-    }),
+    async (req) => {
+      const [oldSize, newSize] = [queryInt(req.query.old), queryInt(req.query.new)];
+      return { old: oldSize, new: newSize, proof: service.consistency(oldSize, newSize) };
+    },
   );
 
-  app.get<{ Querystring: { start: number; end: number } }>(
+  app.get<{ Querystring: { start: string; end: string } }>(
     '/v1/leaves',
     { schema: { querystring: leavesQuerySchema, response: { 200: leavesReplySchema, ...errorReplies } } },
-    async (req) => service.leaves(req.query.start, req.query.end),
+    async (req) => service.leaves(queryInt(req.query.start), queryInt(req.query.end)),
   );
 
   app.get(
