@@ -1,9 +1,12 @@
 // Prints one plain closing line, `tests: N passed, N failed, N skipped`, after vitest's own summary, so
 // any CI reading the log sees how many tests ran (a run that executed none is visible, not silent).
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+  ): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -18,7 +21,9 @@ export default class SummaryReporter implements Reporter {
     }
     // Written at exit so it is the run's last line, after vitest's own summary.
     process.once('exit', () => {
-      process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+      // Unhandled errors fail the run even when every test passed; say so on the same line.
+      const errors = unhandledErrors.length > 0 ? `, ${unhandledErrors.length} unhandled errors` : '';
+      process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped${errors}\n`);
     });
   }
 }

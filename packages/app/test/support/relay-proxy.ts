@@ -63,8 +63,7 @@ export async function startRelayProxy(upstream: () => string, tamper?: Tamper): 
             if (to.readyState === WebSocket.OPEN) to.send(text);
           });
           from.on('close', (code) => {
-            if (to.readyState === WebSocket.OPEN)
-              to.close(code >= 1000 && code < 5000 && code !== 1005 ? code : 1000);
+            if (to.readyState === WebSocket.OPEN) to.close(forwardableCloseCode(code));
           });
         };
         pipe(client, upstreamWs, 'to-server');
@@ -85,6 +84,17 @@ export async function startRelayProxy(upstream: () => string, tamper?: Tamper): 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A close code `ws` lets an endpoint send (RFC 6455 §7.4.1: 1000–1014 except the reserved
+ * 1004/1005/1006, or 3000–4999); anything else — 1006 after an abrupt drop — is forwarded as 1000.
+ */
+export function forwardableCloseCode(code: number): number {
+  const sendable =
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+    (code >= 3000 && code <= 4999);
+  return sendable ? code : 1000;
 }
 
 /** Flips one bit in the middle of the `data` string of a relay frame, keeping it valid base64url. */
