@@ -58,6 +58,12 @@ describe('Firefox ESR and Chromium pair both ways', { timeout: E2E_TEST_MS }, ()
     await chat(b, a, `hi ${from}, ${to} answering`);
   }
 
+  it('a missing Firefox fails with the install line (never a silent skip)', async () => {
+    await expect(launchFirefox(join(tmp, 'no-firefox-esr'))).rejects.toThrow(
+      'is missing: install it with: sudo apt-get install -y firefox-esr',
+    );
+  });
+
   it('QR: Firefox invites, Chromium scans the QR on Firefox’s screen with its camera', async () => {
     const inviter = await openFirefoxPage(firefox);
     await createChannel(inviter.app, stack.url);
@@ -87,7 +93,10 @@ describe('Firefox ESR and Chromium pair both ways', { timeout: E2E_TEST_MS }, ()
       await createChannel(inviter.page, stack.url);
       await showInviteQr(inviter.page);
       const picture = join(tmp, 'chromium-invite.png');
-      writeFileSync(picture, await appPage(inviter.page).screenshot(tid('invite-qr')));
+      const png = await appPage(inviter.page).screenshot(tid('invite-qr'));
+      // The picture holds the invite shown as a link beside the QR.
+      expect(decodeQrPng(png)).toBe(await inviter.page.locator(tid('invite-link')).inputValue());
+      writeFileSync(picture, png);
       await joiner.app.goto(`${stack.url}/#/scan`);
       await joiner.app.setInputFile(tid('scan-file'), picture);
       await expectPaired(inviter.page, joiner.app);
@@ -109,27 +118,19 @@ describe('Firefox ESR and Chromium pair both ways', { timeout: E2E_TEST_MS }, ()
     await expectPaired(a, b);
   }
 
-  it('short code: Firefox shows the code, Chromium types it', async () => {
-    const shower = await openFirefoxPage(firefox);
-    const typer = await openPage(chromium);
-    try {
-      await codeJourney(shower.app, typer.page, 'firefox shows');
-      expect(shower.problems).toEqual([]);
-    } finally {
-      await shower.context.close();
-      await typer.context.close();
-    }
-  });
-
-  it('short code: Chromium shows the code, Firefox types it', async () => {
-    const shower = await openPage(chromium);
-    const typer = await openFirefoxPage(firefox);
-    try {
-      await codeJourney(shower.page, typer.app, 'chromium shows');
-      expect(typer.problems).toEqual([]);
-    } finally {
-      await shower.context.close();
-      await typer.context.close();
-    }
-  });
+  for (const firefoxShows of [true, false]) {
+    const [shows, types] = firefoxShows ? ['Firefox', 'Chromium'] : ['Chromium', 'Firefox'];
+    it(`short code: ${shows} shows the code, ${types} types it`, async () => {
+      const ff = await openFirefoxPage(firefox);
+      const cr = await openPage(chromium);
+      try {
+        const [a, b] = firefoxShows ? [ff.app, cr.page] : [cr.page, ff.app];
+        await codeJourney(a, b, `${shows} shows`);
+        expect(ff.problems).toEqual([]);
+      } finally {
+        await ff.context.close();
+        await cr.context.close();
+      }
+    });
+  }
 });

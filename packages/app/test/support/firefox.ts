@@ -28,9 +28,10 @@ export interface FirefoxBrowser {
   close(): Promise<void>;
 }
 
-export async function launchFirefox(): Promise<FirefoxBrowser> {
-  if (!existsSync(FIREFOX)) {
-    throw new Error(`${FIREFOX} is missing: install it with: sudo apt-get install -y firefox-esr`);
+/** `executable`: another Firefox binary (the tests pass a missing one to check the message). */
+export async function launchFirefox(executable = FIREFOX): Promise<FirefoxBrowser> {
+  if (!existsSync(executable)) {
+    throw new Error(`${executable} is missing: install it with: sudo apt-get install -y firefox-esr`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'sealpeer-firefox-'));
   let browser: Browser;
@@ -38,7 +39,7 @@ export async function launchFirefox(): Promise<FirefoxBrowser> {
     browser = await puppeteer.launch({
       browser: 'firefox',
       protocol: 'webDriverBiDi',
-      executablePath: FIREFOX,
+      executablePath: executable,
       headless: true,
       userDataDir: profile,
       extraPrefsFirefox: PREFS,
