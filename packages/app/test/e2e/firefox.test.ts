@@ -1,6 +1,7 @@
 // The QR and short-code journeys between Debian's Firefox ESR (puppeteer-core over WebDriver BiDi) and
 // Chromium, in both roles. Each journey pairs two fresh profiles and ends with the same 60-digit safety
-// number on both sides and chat crossing both ways over the WebRTC data channel.
+// number on both sides, the DTLS fingerprint check verified on both, and chat crossing both ways over the
+// WebRTC data channel.
 // Scanning: when Chromium scans, its camera (a fake device playing a picture of Firefox's screen) feeds the
 // app's real camera path. Firefox's fake camera can only show its own test pattern, so when Firefox scans
 // it takes the other route the Scan screen offers a real user: choosing a picture of the code (a
@@ -53,6 +54,9 @@ describe('Firefox ESR and Chromium pair both ways', { timeout: E2E_TEST_MS }, ()
     expect(na).toMatch(/^\d{60}$/);
     expect(nb).toBe(na);
     await Promise.all([dataChannelOpen(a), dataChannelOpen(b)]);
+    // The DTLS fingerprint check passed on both sides (docs/protocol.md 2.10): Firefox shows no remote
+    // certificate in getStats(), so there it is the RTCDtlsTransport.getRemoteCertificates() fallback.
+    for (const p of [a, b]) await appPage(p).waitFor(tid('peer-panel', '[data-dtls="verified"]'));
     const [from, to] = [appPage(a).browserName, appPage(b).browserName];
     await chat(a, b, `hello ${to}, ${from} here`);
     await chat(b, a, `hi ${from}, ${to} answering`);
