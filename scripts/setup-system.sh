@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs that a fresh Debian machine lacks:
 # - Debian's Chromium, for the browser tests (playwright-core drives /usr/bin/chromium);
+# - Debian's Firefox ESR, for the Firefox <-> Chromium pairing tests (puppeteer-core drives
+#   /usr/bin/firefox-esr over WebDriver BiDi);
 # - fail2ban, whose fail2ban-regex checks docs/operators/fail2ban.md's filter against real log lines;
 # - PostgreSQL, whose initdb/postgres binaries the store tests run as private throw-away instances
 #   (test-support/postgres.ts); no cluster is created or started by this script;
@@ -12,6 +14,7 @@
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 command -v fail2ban-regex >/dev/null || missing+=(fail2ban)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v go >/dev/null || missing+=(golang-go)

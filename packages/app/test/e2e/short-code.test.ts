@@ -4,7 +4,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
-import { chat, createChannel, dataChannelOpen, safetyNumber, screenshot, tid } from '../support/flows.ts';
+import {
+  chat,
+  createChannel,
+  dataChannelOpen,
+  openPublicChannel,
+  safetyNumber,
+  screenshot,
+  showCode as showCodeOn,
+  tid,
+  typeCode as typeCodeOn,
+} from '../support/flows.ts';
 import type { TestStack } from '../support/server.ts';
 import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
@@ -26,24 +36,16 @@ describe('pairing by short code in Chromium', { timeout: E2E_TEST_MS }, () => {
   afterAll(() => closeWindows({ browser, stack }));
 
   async function showCode(): Promise<string> {
-    await a.page.locator(tid('show-code')).click();
-    const code = (await a.page.locator(tid('code-shown')).textContent()) ?? '';
+    const code = await showCodeOn(a.page);
     expect(code).toMatch(/^\d{3}-\d{6}$/);
     return code;
   }
 
-  async function typeCode(code: string): Promise<void> {
-    await b.page.locator(tid('type-code')).click();
-    await b.page.locator(tid('code-input')).fill(code);
-    await b.page.locator(tid('code-join')).press('Enter'); // keyboard-usable
-  }
+  const typeCode = (code: string): Promise<void> => typeCodeOn(b.page, code);
 
   it('B finds the public channel on Home and opens it', async () => {
     channelId = await createChannel(a.page, stack.url, { public: true, name: 'code test' });
-    await b.page.goto(`${stack.url}/`);
-    const link = b.page.locator(`${tid('public-channel')} a`, { hasText: 'code test' });
-    await link.click();
-    await b.page.locator(tid('channel-status', '[data-state="connected"]')).waitFor();
+    await openPublicChannel(b.page, stack.url, 'code test');
     expect(b.page.url()).toContain(channelId);
   });
 

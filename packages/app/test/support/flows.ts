@@ -1,8 +1,10 @@
 // Page steps shared by the e2e flows: open the app, create a channel, read the invite QR off the screen,
-// wait for a paired peer, chat. Selectors are the app's data-testid attributes.
+// pair by short code, wait for a paired peer, chat. Selectors are the app's data-testid attributes. Steps
+// taking an `AnyPage` run in Chromium (Playwright) and Firefox (Puppeteer) alike (support/page.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { type AnyPage, appPage } from './page.ts';
 import { decodeQrPng } from './qr.ts';
 
 export const tid = (id: string, extra = ''): string => `[data-testid="${id}"]${extra}`;
@@ -17,27 +19,56 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Opens the app and creates a channel from Home; resolves once the relay connection is up. */
 export async function createChannel(
-  page: Page,
+  page: AnyPage,
   origin: string,
   opts: { public?: boolean; name?: string } = {},
 ): Promise<string> {
-  await page.goto(`${origin}/`);
-  await page.locator(tid('screen-home')).waitFor();
-  if (opts.name) await page.locator(tid('channel-name')).fill(opts.name);
-  if (opts.public) await page.locator(tid('channel-public')).check();
-  await page.locator(tid('create-channel')).click();
-  await page.locator(tid('channel-status', '[data-state="connected"]')).waitFor();
-  const m = /#\/c\/([0-9a-f-]{36})/.exec(page.url());
-  if (!m?.[1]) throw new Error(`not on a channel page: ${page.url()}`);
+  const p = appPage(page);
+  await p.goto(`${origin}/`);
+  await p.waitFor(tid('screen-home'));
+  if (opts.name) await p.fill(tid('channel-name'), opts.name);
+  if (opts.public) await p.check(tid('channel-public'));
+  await p.click(tid('create-channel'));
+  await p.waitFor(tid('channel-status', '[data-state="connected"]'));
+  const m = /#\/c\/([0-9a-f-]{36})/.exec(p.url());
+  if (!m?.[1]) throw new Error(`not on a channel page: ${p.url()}`);
   return m[1];
 }
 
+/** On Home, opens the public channel listed under `name`; resolves once the relay connection is up. */
+export async function openPublicChannel(page: AnyPage, origin: string, name: string): Promise<void> {
+  const p = appPage(page);
+  await p.goto(`${origin}/`);
+  await p.clickText(`${tid('public-channel')} a`, name);
+  await p.waitFor(tid('channel-status', '[data-state="connected"]'));
+}
+
+/** Shows the invite QR on `page`. */
+export async function showInviteQr(page: AnyPage): Promise<void> {
+  const p = appPage(page);
+  await p.click(tid('show-invite'));
+  await p.waitFor(tid('invite-qr'));
+}
+
 /** Shows the invite QR on `page` and decodes it from a screenshot, as a camera would. */
-export async function readInviteQr(page: Page): Promise<string> {
-  await page.locator(tid('show-invite')).click();
-  const qr = page.locator(tid('invite-qr'));
-  await qr.waitFor();
-  return decodeQrPng(await page.screenshot());
+export async function readInviteQr(page: AnyPage): Promise<string> {
+  await showInviteQr(page);
+  return decodeQrPng(await appPage(page).screenshot());
+}
+
+/** Shows a short code on `page` (a channel page) and returns it, e.g. "123-456789". */
+export async function showCode(page: AnyPage): Promise<string> {
+  const p = appPage(page);
+  await p.click(tid('show-code'));
+  return p.text(tid('code-shown'));
+}
+
+/** Types `code` on `page` (the same channel) and submits it with the keyboard. */
+export async function typeCode(page: AnyPage, code: string): Promise<void> {
+  const p = appPage(page);
+  await p.click(tid('type-code'));
+  await p.fill(tid('code-input'), code);
+  await p.press(tid('code-join'), 'Enter'); // keyboard-usable
 }
 
 /** On the Device screen: replaces this device's identity (the page reloads) and waits for the screen. */
@@ -53,35 +84,36 @@ export async function replaceIdentity(page: Page): Promise<void> {
 }
 
 /** Waits until the selected peer's sealed session is open and returns its safety number (digits only). */
-export async function safetyNumber(page: Page): Promise<string> {
-  const el = page.locator(`${tid('peer-panel')} ${tid('safety-number')}`);
-  await el.waitFor();
-  return ((await el.textContent()) ?? '').replace(/\D/g, '');
+export async function safetyNumber(page: AnyPage): Promise<string> {
+  const p = appPage(page);
+  const number = `${tid('peer-panel')} ${tid('safety-number')}`;
+  await p.waitFor(number);
+  return (await p.text(number)).replace(/\D/g, '');
 }
 
 /** Waits for the peer's WebRTC data channel to be open. */
-export async function dataChannelOpen(page: Page): Promise<void> {
-  await page.locator(tid('rtc-state', '[data-state="open"]')).waitFor();
+export async function dataChannelOpen(page: AnyPage): Promise<void> {
+  await appPage(page).waitFor(tid('rtc-state', '[data-state="open"]'));
 }
 
 /** Sends a chat line from `from` and waits until `to` shows it as the peer's line. */
-export async function chat(from: Page, to: Page, text: string): Promise<void> {
+export async function chat(from: AnyPage, to: AnyPage, text: string): Promise<void> {
   await typeChat(from, text);
   await peerLine(to, text);
 }
 
 /** Types and sends a chat line (without waiting for the other side). */
-export async function typeChat(page: Page, text: string): Promise<void> {
-  await page.locator(tid('chat-input')).fill(text);
-  await page.locator(tid('chat-send')).click();
+export async function typeChat(page: AnyPage, text: string): Promise<void> {
+  const p = appPage(page);
+  await p.fill(tid('chat-input'), text);
+  await p.click(tid('chat-send'));
 }
 
 /** Waits until `page` shows `text` as a line from the peer. */
-export async function peerLine(page: Page, text: string): Promise<void> {
-  await page.waitForFunction(
-    ([sel, t]) =>
-      [...document.querySelectorAll(sel as string)].some((e) => e.textContent?.endsWith(`: ${t}`)),
-    [tid('chat-peer'), text],
+export async function peerLine(page: AnyPage, text: string): Promise<void> {
+  await appPage(page).waitForFunction(
+    ([sel, t]) => [...document.querySelectorAll(sel)].some((e) => e.textContent?.endsWith(`: ${t}`)),
+    [tid('chat-peer'), text] as const,
   );
 }
 
