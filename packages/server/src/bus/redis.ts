@@ -4,8 +4,9 @@
 //   sp:on:<channel>    hash clientId → "node|loginAt": who is online where (for `send` and punts)
 //   sp:sub:<channel>   hash clientId → node: the channel's subscribers (for `publish` and presence)
 //   sp:cnt:<key>:<w>   shared per-IP counters (fixed windows)
-// and pub/sub topics sp:c:<channel> (membership events, publish frames) and sp:n:<node> (sends to one
-// node). A node follows a channel's topic while it has members there and mirrors the other nodes'
+//   sp:rv:<tag>        hash "node|clientId" → l|d: rendezvous tags across nodes (tags.ts, tag-script.ts)
+// and pub/sub topics sp:c:<channel> (membership events, publish frames), sp:t:<tag> (a tag's join/leave)
+// and sp:n:<node> (sends to one node). A node follows a channel's topic while it has members there and mirrors the other nodes'
 // members (mirror.ts), so a send or publish never waits on Redis: it looks at the mirror and PUBLISHes.
 // A Redis restart or network blip: ioredis reconnects (and resubscribes), then this node writes its
 // members again and re-reads the channels it follows; the relay's sockets are not touched. A node that
@@ -25,7 +26,10 @@ import {
 } from './keys.ts';
 import { ChannelMirror } from './mirror.ts';
 import { aliveNodes, loadMirror } from './snapshot.ts';
-import type { Bus, LocalSide } from './types.ts';
+import { RETAG } from './tag-script.ts';
+import { decodeTagged, encodeTagged } from './tag-wire.ts';
+import { TagRouting } from './tags.ts';
+import type { Bus, LocalSide, RetagResult, TagSet } from './types.ts';
 import { decodeEvent, decodeSend, encodeEvent, encodePublish, encodeSend } from './wire.ts';
 
 export interface RedisBusOptions {
@@ -37,7 +41,7 @@ export interface RedisBusOptions {
   /** Told when the command connection goes up or down (metrics). */
   up?: (up: boolean) => void;
   /** Told of each frame routed to other nodes (metrics). */
-  routed?: (kind: 'send' | 'publish' | 'lost') => void;
+  routed?: (kind: 'send' | 'publish' | 'rendezvous' | 'lost') => void;
 }
 
 interface Followed {
@@ -61,6 +65,7 @@ export class RedisBus implements Bus {
   private readonly dropped = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
+  private readonly tags: TagRouting;
   private local: LocalSide | undefined;
   private connectedOnce = { cmd: false, sub: false };
   private resyncing: Promise<void> | undefined;
@@ -83,7 +88,16 @@ export class RedisBus implements Bus {
     };
     this.cmd = new Redis(opts.url, common) as Cmd;
     this.cmd.defineCommand('hdelIfMine', { numberOfKeys: 1, lua: HDEL_IF_MINE });
+    this.cmd.defineCommand('retag', { lua: RETAG });
     this.sub = new Redis(opts.url, { ...common, autoResubscribe: true });
+    this.tags = new TagRouting({
+      cmd: this.cmd,
+      sub: this.sub,
+      nodeId: opts.nodeId,
+      ttlMs: this.ttlMs,
+      local: () => this.local,
+      failed: (op) => this.failed(op),
+    });
     for (const [name, conn] of [
       ['cmd', this.cmd],
       ['sub', this.sub],
@@ -187,9 +201,36 @@ export class RedisBus implements Bus {
   send(channelId: string, to: string, frame: () => Buffer, lost: () => void): boolean {
     const target = this.followed.get(channelId)?.mirror.online.get(to);
     if (!target || target.node === this.nodeId) return false;
-    const node = target.node;
     this.opts.routed?.('send');
-    this.cmd.publish(nodeTopic(node), encodeSend(channelId, to, frame())).then((receivers) => {
+    this.route(target.node, encodeSend(channelId, to, frame()), lost);
+    return true;
+  }
+
+  retag(clientId: string, prev: TagSet, next: TagSet): Promise<RetagResult> {
+    return this.tags.retag(clientId, prev, next);
+  }
+
+  untag(clientId: string, tags: Iterable<string>): void {
+    this.tags.untag(clientId, tags);
+  }
+
+  sendTagged(
+    tags: ReadonlySet<string>,
+    dialTags: ReadonlySet<string>,
+    to: string,
+    frame: () => Buffer,
+    lost: () => void,
+  ): boolean {
+    const r = this.tags.route(tags, dialTags, to);
+    if (!r) return false;
+    this.opts.routed?.('rendezvous');
+    this.route(r.node, encodeTagged(r.tag, to, dialTags.has(r.tag), frame()), lost);
+    return true;
+  }
+
+  /** PUBLISHes a payload on a node's topic; `lost` if nobody listened there. */
+  private route(node: string, payload: Buffer, lost: () => void): void {
+    this.cmd.publish(nodeTopic(node), payload).then((receivers) => {
       if (receivers > 0) return;
       this.opts.routed?.('lost');
       // Nobody listens for that node: it died (or lost Redis). Its members leave now rather than after
@@ -197,7 +238,6 @@ export class RedisBus implements Bus {
       lost();
       this.dropNode(node, false);
     }, this.failed('send'));
-    return true;
   }
 
   hasRemoteSubscribers(channelId: string): boolean {
@@ -249,6 +289,7 @@ export class RedisBus implements Bus {
     if (this.cmd.status === 'ready') {
       try {
         const p = this.cmd.pipeline().del(nodeKey(this.nodeId)) as Batch;
+        this.tags.farewell(p);
         for (const m of this.local?.members() ?? []) {
           p.hdelIfMine(onKey(m.channelId), m.clientId, this.nodeId);
           p.publish(chTopic(m.channelId), encodeEvent('f', this.nodeId, m.clientId));
@@ -286,6 +327,12 @@ export class RedisBus implements Bus {
     if (!local) return;
     const t = topic.toString('latin1');
     if (!t.startsWith(CH_PREFIX)) {
+      if (this.tags.onMessage(t, payload)) return;
+      if (payload[0] === 0x72) {
+        const r = decodeTagged(payload);
+        if (r) local.deliverTagged(r.tag, r.to, r.fromDial, r.frame);
+        return;
+      }
       const s = decodeSend(payload);
       if (s) local.deliver(s.channelId, s.to, s.frame);
       return;
@@ -321,14 +368,17 @@ export class RedisBus implements Bus {
     try {
       const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs);
       for (const ch of this.followed.keys()) p.pexpire(onKey(ch), this.ttlMs).pexpire(subKey(ch), this.ttlMs);
+      this.tags.refresh(p as Batch);
       await p.exec();
       if (this.reloadBeats > 0) {
         this.reloadBeats--;
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
+        await this.tags.reload();
       }
       if (Date.now() < this.sweepAfter) return;
       const seen = new Set<string>();
       for (const f of this.followed.values()) f.mirror.nodes(seen);
+      this.tags.nodes(seen);
       for (const n of this.dropped) seen.add(n);
       seen.delete(this.nodeId);
       const alive = await aliveNodes(this.cmd, [...seen]);
@@ -361,6 +411,7 @@ export class RedisBus implements Bus {
       f.mirror.nodes(seen);
       if (seen.has(node)) known = true;
     }
+    if (this.tags.dropNode(node)) known = true;
     if (!known && !(confirmed && this.dropped.has(node))) return;
     this.opts.log.info(
       { event: 'bus_node_gone', node },
@@ -382,6 +433,7 @@ export class RedisBus implements Bus {
         for (const key of [onKey(ch), subKey(ch)])
           for (const [id, v] of Object.entries(await this.cmd.hgetall(key)))
             if (v === node || v.startsWith(`${node}|`)) await this.cmd.hdelIfMine(key, id, node);
+      await this.tags.purge(node);
     } catch (err) {
       this.failed('sweep')(err as Error);
     }
@@ -400,6 +452,7 @@ export class RedisBus implements Bus {
       try {
         const local = this.local;
         const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs);
+        const resubscribed = this.tags.resync(p as Batch);
         for (const m of local?.members() ?? []) {
           p.hset(onKey(m.channelId), m.clientId, `${this.nodeId}|${m.at}`).pexpire(
             onKey(m.channelId),
@@ -412,7 +465,9 @@ export class RedisBus implements Bus {
           }
         }
         await p.exec();
+        await resubscribed;
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
+        await this.tags.reload();
       } catch (err) {
         this.failed('resync')(err as Error);
       } finally {

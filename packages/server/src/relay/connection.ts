@@ -19,7 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
-import { parseTags, type RendezvousRegistry, visible } from './rendezvous.ts';
+import { parseTags, type RendezvousRegistry, type TagList, visible } from './rendezvous.ts';
 import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
@@ -61,8 +61,10 @@ export class Connection {
   private invalid = 0;
   /** Frames refused by the rate limit in a row. */
   private limited = 0;
-  /** A login is waiting on the store; frames read meanwhile wait in `early`. */
-  private loggingIn = false;
+  /** A login (store) or a tag list (bus) is being decided; frames read meanwhile wait in `early`. */
+  private holding = false;
+  /** A tag list is with the bus: if the socket ends meanwhile, the answer's tags leave the bus then. */
+  private retagging = false;
   private early: Array<[Buffer, boolean]> = [];
   private readonly bucket: TokenBucket;
   private loginTimer: NodeJS.Timeout | undefined;
@@ -93,7 +95,7 @@ export class Connection {
       return;
     }
     this.limited = 0;
-    if (this.loggingIn) {
+    if (this.holding) {
       this.early.push([raw, isBinary]);
       return;
     }
@@ -166,14 +168,13 @@ export class Connection {
       this.refuse('session_required', f.id);
       return;
     }
-    this.loggingIn = true;
-    this.ws.pause();
+    this.hold();
     this.checkLogin(f, sessionId, now)
       .catch((err: Error) => {
         ctx.log.error({ event: 'store_error', op: 'login', err: err.message }, 'login failed on the store');
         this.refuse('internal_error', f.id);
       })
-      .finally(() => this.afterLogin());
+      .finally(() => this.resumeFrames());
   }
 
   private async checkLogin(f: Extract<ClientFrame, { type: 'login' }>, sessionId: string, now: number) {
@@ -220,9 +221,15 @@ export class Connection {
     this.sendRaw(out.loginOk(cred.clientId, cred.channelId, f.id));
   }
 
-  /** Resumes reading and handles the frames that arrived during the login (dropped if it failed). */
-  private afterLogin(): void {
-    this.loggingIn = false;
+  /** Stops reading: frames already read wait in `early` until resumeFrames(). */
+  private hold(): void {
+    this.holding = true;
+    this.ws.pause();
+  }
+
+  /** Resumes reading and handles the frames that arrived meanwhile (dropped if the socket ended). */
+  private resumeFrames(): void {
+    this.holding = false;
     const early = this.early;
     this.early = [];
     this.ws.resume();
@@ -244,20 +251,48 @@ export class Connection {
     this.sendRaw(out.peers(peers, ref));
   }
 
-  /** 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. */
+  /**
+   * 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. With
+   * other nodes the bus checks the cap over all of them first; frames behind this one wait for it.
+   */
   private listen(list: string, ref: string | undefined): void {
-    const { rendezvous } = this.ctx;
+    const { rendezvous, bus } = this.ctx;
     const parsed = parseTags(list, this.ctx.limits.maxRendezvousTags);
     if (!parsed) {
       this.invalidFrame(ref);
       return;
     }
-    const next = parsed.tags;
-    if (!rendezvous.fits(this, next)) {
-      this.ctx.metrics.reject('rendezvous_full');
-      this.sendRaw(out.error('rendezvous_full', ref));
+    if (!rendezvous.fits(this, parsed.tags)) {
+      this.tagsFull(ref);
       return;
     }
+    const prev = { tags: this.tags, dial: this.dialTags };
+    const asked = bus.retag(this.clientId, prev, parsed);
+    if (!asked) {
+      this.setTags(parsed, [], ref);
+      return;
+    }
+    this.hold();
+    this.retagging = true;
+    void asked
+      .then((res) => {
+        this.retagging = false;
+        if (this.state === 'closed') bus.untag(this.clientId, res.full ? prev.tags : parsed.tags);
+        else if (res.full) this.tagsFull(ref);
+        else this.setTags(parsed, res.remote, ref);
+      })
+      .finally(() => this.resumeFrames());
+  }
+
+  private tagsFull(ref: string | undefined): void {
+    this.ctx.metrics.reject('rendezvous_full');
+    this.sendRaw(out.error('rendezvous_full', ref));
+  }
+
+  /** Applies an admitted tag list here; `remote`: the partners on other nodes it sees now. */
+  private setTags(parsed: TagList, remote: Array<{ tag: string; clientId: string }>, ref?: string): void {
+    const { rendezvous } = this.ctx;
+    const next = parsed.tags;
     const { added, removed } = rendezvous.replace(this, next);
     for (const t of removed) this.tellListeners(t, 'leave');
     this.tags = new Set(next);
@@ -267,6 +302,7 @@ export class Connection {
     for (const tag of next)
       for (const c of rendezvous.listeners(tag))
         if (c !== this && visible(this, c, tag)) matches.push({ tag, clientId: c.clientId });
+    matches.push(...remote);
     this.sendRaw(out.rendezvousOk(matches, ref));
   }
 
@@ -296,16 +332,17 @@ export class Connection {
       this.ctx.registry.find(this.channelId, to) ??
       (this.tags.size > 0 ? this.ctx.rendezvous.partner(this, to) : undefined);
     if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, to, data));
-    else if (
-      !this.ctx.bus.send(
-        this.channelId,
-        to,
-        () => Buffer.from(this.messageFrame(raw, to, data)),
-        () => this.peerNotFound(ref),
-      )
-    ) {
-      this.peerNotFound(ref);
-      return;
+    else {
+      const { bus } = this.ctx;
+      const frame = () => Buffer.from(this.messageFrame(raw, to, data));
+      const lost = () => this.peerNotFound(ref);
+      if (
+        !bus.send(this.channelId, to, frame, lost) &&
+        !(this.tags.size > 0 && bus.sendTagged(this.tags, this.dialTags, to, frame, lost))
+      ) {
+        this.peerNotFound(ref);
+        return;
+      }
     }
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
@@ -385,6 +422,7 @@ export class Connection {
     if (this.tags.size > 0) {
       const { removed } = this.ctx.rendezvous.replace(this, []);
       for (const t of removed) this.tellListeners(t, 'leave');
+      if (!this.retagging) bus.untag(this.clientId, removed);
       this.tags = new Set();
       this.dialTags = new Set();
     }

@@ -84,6 +84,11 @@ export class RendezvousRegistry<C extends Listener> {
     return undefined;
   }
 
+  /** Every tag with its listening connections. */
+  all(): IterableIterator<[string, ReadonlySet<C>]> {
+    return this.byTag.entries();
+  }
+
   /** (tag, connection) entries held: the relay's rendezvous memory. */
   entries(): number {
     let n = 0;
