@@ -86,6 +86,19 @@ async function eventually(f: () => Promise<boolean>, ms = 5000): Promise<void> {
   }
 }
 
+/** Two nodes; a on n1 and b on n2 listen on one tag, and a has heard b join. */
+async function metOnTwoNodes() {
+  const { nodes } = await cluster(2);
+  const [n1, n2] = nodes as [TestServer, TestServer];
+  const t = tag();
+  const a = await alone(n1);
+  const b = await alone(n2);
+  await listen(a.c, t);
+  expect(await listen(b.c, t)).toMatchObject({ matches: [{ tag: t, clientId: a.id }] });
+  expect(await a.c.next()).toEqual({ type: 'rendezvous', event: 'join', tag: t, clientId: b.id });
+  return { n1, n2, t, a, b };
+}
+
 describe('rendezvous across relay nodes (Redis bus)', () => {
   it('contacts on different nodes meet, send both ways, and see each other leave; a dialler sees no other dialler', async () => {
     const { nodes } = await cluster(2);
@@ -138,14 +151,7 @@ describe('rendezvous across relay nodes (Redis bus)', () => {
   });
 
   it('a third client on another node without the tag cannot reach either contact', async () => {
-    const { nodes } = await cluster(2);
-    const [n1, n2] = nodes as [TestServer, TestServer];
-    const t = tag();
-    const a = await alone(n1);
-    const b = await alone(n2);
-    await listen(a.c, t);
-    await listen(b.c, t);
-    await a.c.next(); // join
+    const { n2, a, b } = await metOnTwoNodes();
     const eve = await alone(n2);
     expect(await listen(eve.c, `${tag()},${tag()}`)).toMatchObject({ matches: [] });
     for (const to of [a.id, b.id]) {
@@ -285,14 +291,7 @@ describe('rendezvous across relay nodes (Redis bus)', () => {
   });
 
   it('rebuilds the registrations after a Redis restart: contacts still meet and the cap still counts them', async () => {
-    const { nodes } = await cluster(2);
-    const [n1, n2] = nodes as [TestServer, TestServer];
-    const t = tag();
-    const a = await alone(n1);
-    const b = await alone(n2);
-    await listen(a.c, t);
-    await listen(b.c, t);
-    expect((await a.c.next()).event).toBe('join');
+    const { n1, n2, t, a, b } = await metOnTwoNodes();
     await redis.restart();
     // Both nodes write their registrations back; then sends cross again.
     await eventually(async () => (await fieldsOf(t).catch(() => [])).length === 2, 15_000);
