@@ -452,7 +452,7 @@ export class RedisBus implements Bus {
       try {
         const local = this.local;
         const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs);
-        const resubscribed = this.tags.resync(p as Batch);
+        this.tags.writeBack(p as Batch);
         for (const m of local?.members() ?? []) {
           p.hset(onKey(m.channelId), m.clientId, `${this.nodeId}|${m.at}`).pexpire(
             onKey(m.channelId),
@@ -465,7 +465,7 @@ export class RedisBus implements Bus {
           }
         }
         await p.exec();
-        await resubscribed;
+        await this.tags.resubscribe();
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
         await this.tags.reload();
       } catch (err) {

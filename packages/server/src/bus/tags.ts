@@ -174,9 +174,9 @@ export class TagRouting {
 
   /**
    * After a reconnect: the leaves that failed, then every local registration written back (admitted
-   * already: no cap check), announced, and the tags' topics subscribed again.
+   * already: no cap check) and announced. Then resubscribe().
    */
-  async resync(p: Batch): Promise<void> {
+  writeBack(p: Batch): void {
     const { nodeId, ttlMs } = this.o;
     for (const l of this.unsentLeaves) {
       const [tag, client] = l.split('\n') as [string, string];
@@ -189,6 +189,10 @@ export class TagRouting {
       p.hset(rvKey(r.tag), tagField(nodeId, r.clientId), m).pexpire(rvKey(r.tag), ttlMs);
       p.publish(tagTopic(r.tag), encodeTagJoin(nodeId, r.clientId, m));
     }
+  }
+
+  /** The tags' topics subscribed again (a subscription that failed while Redis was away included). */
+  async resubscribe(): Promise<void> {
     const topics = [...this.mirrors.keys()].map(tagTopic);
     if (topics.length > 0) await this.o.sub.subscribe(...topics);
   }

@@ -31,18 +31,9 @@ export function localSide(
       // The newer login wins (docs/protocol.md 1.6); equal times are settled by node id.
       if (c?.state === 'ready' && (c.loginAt < at || (c.loginAt === at && nodeId < node))) c.punt();
     },
-    tagEvent(tag, event, clientId, dial) {
-      const listeners = rendezvous.listeners(tag);
-      if (listeners.size === 0) return;
-      const frame = Buffer.from(out.rendezvous(event, tag, clientId));
-      // 1.8: two diallers of a tag never see each other.
-      for (const c of listeners) if (!(dial && c.dialTags.has(tag))) c.sendRaw(frame);
-    },
-    deliverTagged(tag, to, fromDial, frame) {
-      // The sending node checked the tag against its mirror; this node checks it against the truth.
-      for (const c of rendezvous.listeners(tag))
-        if (c.clientId === to && c.state === 'ready' && !(fromDial && c.dialTags.has(tag))) c.sendRaw(frame);
-    },
+    tagEvent: (tag, event, clientId, dial) => rendezvous.tell(tag, event, clientId, dial),
+    // The sending node checked the tag against its mirror; this node checks it against the truth.
+    deliverTagged: (tag, to, fromDial, frame) => rendezvous.deliver(tag, to, fromDial, frame),
     *registrations() {
       for (const [tag, conns] of rendezvous.all())
         for (const c of conns) yield { tag, clientId: c.clientId, dial: c.dialTags.has(tag) };

@@ -19,7 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
-import { parseTags, type RendezvousRegistry, type TagList, visible } from './rendezvous.ts';
+import { parseTags, type RendezvousRegistry, type TagList } from './rendezvous.ts';
 import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
@@ -151,8 +151,7 @@ export class Connection {
       }
       case 'login':
         // After login, only echo/subscribe/publish/send exist.
-        metrics.reject('unsupported_type');
-        this.sendRaw(out.error('unsupported_type', f.id));
+        this.answer('unsupported_type', f.id);
     }
   }
 
@@ -263,7 +262,7 @@ export class Connection {
       return;
     }
     if (!rendezvous.fits(this, parsed.tags)) {
-      this.tagsFull(ref);
+      this.answer('rendezvous_full', ref);
       return;
     }
     const prev = { tags: this.tags, dial: this.dialTags };
@@ -278,39 +277,21 @@ export class Connection {
       .then((res) => {
         this.retagging = false;
         if (this.state === 'closed') bus.untag(this.clientId, res.full ? prev.tags : parsed.tags);
-        else if (res.full) this.tagsFull(ref);
+        else if (res.full) this.answer('rendezvous_full', ref);
         else this.setTags(parsed, res.remote, ref);
       })
       .finally(() => this.resumeFrames());
   }
 
-  private tagsFull(ref: string | undefined): void {
-    this.ctx.metrics.reject('rendezvous_full');
-    this.sendRaw(out.error('rendezvous_full', ref));
-  }
-
   /** Applies an admitted tag list here; `remote`: the partners on other nodes it sees now. */
   private setTags(parsed: TagList, remote: Array<{ tag: string; clientId: string }>, ref?: string): void {
     const { rendezvous } = this.ctx;
-    const next = parsed.tags;
-    const { added, removed } = rendezvous.replace(this, next);
-    for (const t of removed) this.tellListeners(t, 'leave');
-    this.tags = new Set(next);
+    const { added, removed } = rendezvous.replace(this, parsed.tags);
+    for (const t of removed) rendezvous.announce(this, t, 'leave');
+    this.tags = new Set(parsed.tags);
     this.dialTags = parsed.dial;
-    for (const t of added) this.tellListeners(t, 'join');
-    const matches: Array<{ tag: string; clientId: string }> = [];
-    for (const tag of next)
-      for (const c of rendezvous.listeners(tag))
-        if (c !== this && visible(this, c, tag)) matches.push({ tag, clientId: c.clientId });
-    matches.push(...remote);
-    this.sendRaw(out.rendezvousOk(matches, ref));
-  }
-
-  private tellListeners(tag: string, event: 'join' | 'leave'): void {
-    const listeners = this.ctx.rendezvous.listeners(tag);
-    if (listeners.size === 0) return;
-    const frame = Buffer.from(out.rendezvous(event, tag, this.clientId));
-    for (const c of listeners) if (c !== this && visible(this, c, tag)) c.sendRaw(frame);
+    for (const t of added) rendezvous.announce(this, t, 'join');
+    this.sendRaw(out.rendezvousOk([...rendezvous.matches(this), ...remote], ref));
   }
 
   private publish(data: string): void {
@@ -335,22 +316,25 @@ export class Connection {
     else {
       const { bus } = this.ctx;
       const frame = () => Buffer.from(this.messageFrame(raw, to, data));
-      const lost = () => this.peerNotFound(ref);
+      const lost = () => this.answer('peer_not_found', ref);
       if (
         !bus.send(this.channelId, to, frame, lost) &&
         !(this.tags.size > 0 && bus.sendTagged(this.tags, this.dialTags, to, frame, lost))
       ) {
-        this.peerNotFound(ref);
+        this.answer('peer_not_found', ref);
         return;
       }
     }
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
-  /** Same answer whether `to` is unknown, offline, online in another channel, or on a node that died. */
-  private peerNotFound(ref: string | undefined): void {
-    this.ctx.metrics.reject('peer_not_found');
-    this.sendRaw(out.error('peer_not_found', ref));
+  /**
+   * An error frame that leaves the socket open: `peer_not_found` is the same answer whether `to` is
+   * unknown, offline, online in another channel, or on a node that died.
+   */
+  private answer(code: 'peer_not_found' | 'rendezvous_full' | 'unsupported_type', ref?: string): void {
+    this.ctx.metrics.reject(code);
+    this.sendRaw(out.error(code, ref));
   }
 
   /** The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts). */
@@ -421,7 +405,7 @@ export class Connection {
     const { registry, bus } = this.ctx;
     if (this.tags.size > 0) {
       const { removed } = this.ctx.rendezvous.replace(this, []);
-      for (const t of removed) this.tellListeners(t, 'leave');
+      for (const t of removed) this.ctx.rendezvous.announce(this, t, 'leave');
       if (!this.retagging) bus.untag(this.clientId, removed);
       this.tags = new Set();
       this.dialTags = new Set();
