@@ -224,6 +224,23 @@ describe('rendezvous across relay nodes (Redis bus)', () => {
     expect(await listen(s3.c, many, 'm')).toMatchObject({ type: 'error', code: 'invalid_message', ref: 'm' });
   });
 
+  it('a socket that ends while its list is with the bus leaves nothing behind in Redis', async () => {
+    const { nodes } = await cluster(2);
+    const tags = Array.from({ length: 12 }, tag);
+    const xs = await Promise.all(tags.map((_, i) => alone(nodes[i % 2]!)));
+    // Each sends its list and drops the socket at once: the answer finds the socket gone.
+    xs.forEach((x, i) => {
+      x.c.send({ type: 'rendezvous', tags: `${tags[i]},${tag()}` });
+      x.c.ws.terminate();
+    });
+    await eventually(async () => (await r.exists(...tags.map((t) => `sp:rv:${t}`))) === 0);
+    // And one that stays is still admitted and seen from the other node.
+    const keep = await alone(nodes[0]!);
+    const other = await alone(nodes[1]!);
+    await listen(keep.c, tags[0]!);
+    expect(await listen(other.c, tags[0]!)).toMatchObject({ matches: [{ tag: tags[0], clientId: keep.id }] });
+  });
+
   it('refuses malformed lists on a bus node (invalid_message) without writing to Redis', async () => {
     const { nodes } = await cluster(2);
     const [n1, n2] = nodes as [TestServer, TestServer];
