@@ -45,13 +45,19 @@ afterAll(async () => {
 });
 
 const HEARTBEAT = 200;
+/** Every client here makes its own channel: the shared per-IP creation windows must not bite. */
+const OPTS = {
+  busHeartbeatMs: HEARTBEAT,
+  adminPort: -1,
+  limits: { channelsPerMinute: 100_000, credentialsPerMinute: 100_000 },
+};
 const tag = (): string => randomBytes(32).toString('base64url');
 
 async function cluster(n: number): Promise<{ store: string; nodes: TestServer[] }> {
   const store = await pg.createDatabase();
   const nodes: TestServer[] = [];
   for (let i = 0; i < n; i++) {
-    const s = await start({ store, bus: redis.url, busHeartbeatMs: HEARTBEAT, adminPort: -1 });
+    const s = await start({ ...OPTS, store, bus: redis.url });
     servers.push(s);
     nodes.push(s);
   }
@@ -325,12 +331,7 @@ describe('rendezvous across relay nodes (Redis bus)', () => {
     }
     expect(got).toMatchObject({ type: 'message', from: a.id });
     // A third node started now counts the rebuilt places: two more fit, a fifth does not.
-    const n3 = await start({
-      store: n1.config.store,
-      bus: redis.url,
-      busHeartbeatMs: HEARTBEAT,
-      adminPort: -1,
-    });
+    const n3 = await start({ ...OPTS, store: n1.config.store, bus: redis.url });
     servers.push(n3);
     const c = await alone(n3);
     expect((await listen(c.c, t)).matches.map((m: Loose) => m.clientId).sort()).toEqual([a.id, b.id].sort());

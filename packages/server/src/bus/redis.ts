@@ -24,8 +24,10 @@ import {
   onKey,
   subKey,
 } from './keys.ts';
-import { ChannelMirror } from './mirror.ts';
-import { aliveNodes, loadMirror } from './snapshot.ts';
+import { farewellMembers, writeBackMembers } from './members.ts';
+import { applyChannelEvent, ChannelMirror } from './mirror.ts';
+import { loadMirror } from './snapshot.ts';
+import { NodeSweep } from './sweep.ts';
 import { RETAG } from './tag-script.ts';
 import { decodeTagged, encodeTagged } from './tag-wire.ts';
 import { TagRouting } from './tags.ts';
@@ -60,9 +62,7 @@ export class RedisBus implements Bus {
   private readonly cmd: Cmd;
   private readonly sub: Redis;
   private readonly followed = new Map<string, Followed>();
-  private readonly suspects = new Map<string, number>();
-  /** Nodes dropped because nobody listened on their topic, still to be confirmed dead or alive. */
-  private readonly dropped = new Set<string>();
+  private readonly sweep: NodeSweep;
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
   private readonly tags: TagRouting;
@@ -72,8 +72,6 @@ export class RedisBus implements Bus {
   private resyncAgain = false;
   /** Heartbeats that still re-read the followed channels after a reconnect (late resubscribes). */
   private reloadBeats = 0;
-  /** No node is judged dead before this time (the others may still be reconnecting after a blip). */
-  private sweepAfter = 0;
   private closed = false;
 
   private constructor(private readonly opts: RedisBusOptions) {
@@ -90,6 +88,7 @@ export class RedisBus implements Bus {
     this.cmd.defineCommand('hdelIfMine', { numberOfKeys: 1, lua: HDEL_IF_MINE });
     this.cmd.defineCommand('retag', { lua: RETAG });
     this.sub = new Redis(opts.url, { ...common, autoResubscribe: true });
+    this.sweep = new NodeSweep(this.cmd, opts.nodeId);
     this.tags = new TagRouting({
       cmd: this.cmd,
       sub: this.sub,
@@ -290,14 +289,7 @@ export class RedisBus implements Bus {
       try {
         const p = this.cmd.pipeline().del(nodeKey(this.nodeId)) as Batch;
         this.tags.farewell(p);
-        for (const m of this.local?.members() ?? []) {
-          p.hdelIfMine(onKey(m.channelId), m.clientId, this.nodeId);
-          p.publish(chTopic(m.channelId), encodeEvent('f', this.nodeId, m.clientId));
-          if (m.subscribed) {
-            p.hdelIfMine(subKey(m.channelId), m.clientId, this.nodeId);
-            p.publish(chTopic(m.channelId), encodeEvent('l', this.nodeId, m.clientId));
-          }
-        }
+        farewellMembers(p, this.nodeId, this.local?.members() ?? []);
         await p.exec();
         await this.cmd.quit();
       } catch {
@@ -341,25 +333,7 @@ export class RedisBus implements Bus {
     const f = this.followed.get(channelId);
     const ev = decodeEvent(payload);
     if (!f || !ev || ev.node === this.nodeId) return;
-    const m = f.mirror;
-    switch (ev.k) {
-      case 'p':
-        local.broadcast(channelId, ev.frame);
-        return;
-      case 'o':
-        m.setOnline(ev.client, ev.node, ev.at);
-        local.loggedInElsewhere(channelId, ev.client, ev.at, ev.node);
-        return;
-      case 'f':
-        m.setOffline(ev.client, ev.node);
-        return;
-      case 'j':
-        for (const e of m.subscribe(ev.client, ev.node)) local.presence(channelId, e, ev.client);
-        return;
-      case 'l':
-        if (m.unsubscribe(ev.client, ev.node)) local.presence(channelId, 'leave', ev.client);
-        return;
-    }
+    applyChannelEvent(f.mirror, channelId, ev, local);
   }
 
   /** Every heartbeat: this node's keys live on; nodes that stopped heartbeating are dropped. */
@@ -375,24 +349,10 @@ export class RedisBus implements Bus {
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
         await this.tags.reload();
       }
-      if (Date.now() < this.sweepAfter) return;
       const seen = new Set<string>();
       for (const f of this.followed.values()) f.mirror.nodes(seen);
       this.tags.nodes(seen);
-      for (const n of this.dropped) seen.add(n);
-      seen.delete(this.nodeId);
-      const alive = await aliveNodes(this.cmd, [...seen]);
-      for (const node of seen) {
-        if (alive.has(node)) {
-          this.suspects.delete(node);
-          this.dropped.delete(node);
-          continue;
-        }
-        // Two sweeps in a row: a node that is merely re-registering after a Redis restart is spared.
-        const n = (this.suspects.get(node) ?? 0) + 1;
-        this.suspects.set(node, n);
-        if (n >= 2) this.dropNode(node, true);
-      }
+      for (const node of await this.sweep.dead(seen, Date.now())) this.dropNode(node, true);
     } catch (err) {
       this.failed('heartbeat')(err as Error);
     }
@@ -404,7 +364,7 @@ export class RedisBus implements Bus {
    * so it is found again when it re-announces or at the next re-read.
    */
   private dropNode(node: string, confirmed: boolean): void {
-    this.suspects.delete(node);
+    this.sweep.settle(node);
     let known = false;
     for (const f of this.followed.values()) {
       const seen = new Set<string>();
@@ -412,7 +372,7 @@ export class RedisBus implements Bus {
       if (seen.has(node)) known = true;
     }
     if (this.tags.dropNode(node)) known = true;
-    if (!known && !(confirmed && this.dropped.has(node))) return;
+    if (!known && !(confirmed && this.sweep.dropped.has(node))) return;
     this.opts.log.info(
       { event: 'bus_node_gone', node },
       'a relay node stopped heartbeating; dropping its members',
@@ -422,12 +382,12 @@ export class RedisBus implements Bus {
       for (const id of left) this.local?.presence(ch, 'leave', id);
     }
     if (confirmed) void this.purgeNode(node);
-    else this.dropped.add(node);
+    else this.sweep.dropped.add(node);
   }
 
   /** Deletes a dead node's entries from the hashes of the channels this node follows. */
   private async purgeNode(node: string): Promise<void> {
-    this.dropped.delete(node);
+    this.sweep.dropped.delete(node);
     try {
       for (const ch of this.followed.keys())
         for (const key of [onKey(ch), subKey(ch)])
@@ -442,28 +402,16 @@ export class RedisBus implements Bus {
   /** After a reconnect: write this node's members again, then re-read the channels it follows. */
   private resync(): Promise<void> {
     this.reloadBeats = 3;
-    this.suspects.clear();
-    this.sweepAfter = Date.now() + this.ttlMs + 2 * RETRY_CAP_MS;
+    this.sweep.pause(Date.now() + this.ttlMs + 2 * RETRY_CAP_MS);
     if (this.resyncing) {
       this.resyncAgain = true;
       return this.resyncing;
     }
     this.resyncing = (async () => {
       try {
-        const local = this.local;
-        const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs);
-        this.tags.writeBack(p as Batch);
-        for (const m of local?.members() ?? []) {
-          p.hset(onKey(m.channelId), m.clientId, `${this.nodeId}|${m.at}`).pexpire(
-            onKey(m.channelId),
-            this.ttlMs,
-          );
-          p.publish(chTopic(m.channelId), encodeEvent('o', this.nodeId, m.clientId, m.at));
-          if (m.subscribed) {
-            p.hset(subKey(m.channelId), m.clientId, this.nodeId).pexpire(subKey(m.channelId), this.ttlMs);
-            p.publish(chTopic(m.channelId), encodeEvent('j', this.nodeId, m.clientId));
-          }
-        }
+        const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs) as Batch;
+        this.tags.writeBack(p);
+        writeBackMembers(p, this.nodeId, this.ttlMs, this.local?.members() ?? []);
         await p.exec();
         await this.tags.resubscribe();
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
