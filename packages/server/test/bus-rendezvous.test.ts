@@ -92,13 +92,16 @@ async function eventually(f: () => Promise<boolean>, ms = 5000): Promise<void> {
   }
 }
 
-/** Two nodes; a on n1 and b on n2 listen on one tag, and a has heard b join. */
-async function metOnTwoNodes() {
+/** Two nodes, a client alone on each (a on n1, b on n2), and a fresh tag. */
+async function oneOnEach() {
   const { nodes } = await cluster(2);
   const [n1, n2] = nodes as [TestServer, TestServer];
-  const t = tag();
-  const a = await alone(n1);
-  const b = await alone(n2);
+  return { n1, n2, t: tag(), a: await alone(n1), b: await alone(n2) };
+}
+
+/** oneOnEach(), both listening on the tag, and a has heard b join. */
+async function metOnTwoNodes() {
+  const { n1, n2, t, a, b } = await oneOnEach();
   await listen(a.c, t);
   expect(await listen(b.c, t)).toMatchObject({ matches: [{ tag: t, clientId: a.id }] });
   expect(await a.c.next()).toEqual({ type: 'rendezvous', event: 'join', tag: t, clientId: b.id });
@@ -107,11 +110,7 @@ async function metOnTwoNodes() {
 
 describe('rendezvous across relay nodes (Redis bus)', () => {
   it('contacts on different nodes meet, send both ways, and see each other leave; a dialler sees no other dialler', async () => {
-    const { nodes } = await cluster(2);
-    const [n1, n2] = nodes as [TestServer, TestServer];
-    const t = tag();
-    const a = await alone(n1);
-    const b = await alone(n2);
+    const { n1, n2, t, a, b } = await oneOnEach();
     expect(await listen(a.c, `${tag()},${t}`)).toEqual({ type: 'rendezvous_ok', matches: [], ref: 'r' });
     expect(await listen(b.c, t)).toEqual({
       type: 'rendezvous_ok',
@@ -248,11 +247,7 @@ describe('rendezvous across relay nodes (Redis bus)', () => {
   });
 
   it('refuses malformed lists on a bus node (invalid_message) without writing to Redis', async () => {
-    const { nodes } = await cluster(2);
-    const [n1, n2] = nodes as [TestServer, TestServer];
-    const t = tag();
-    const a = await alone(n1);
-    const b = await alone(n2);
+    const { t, a, b } = await oneOnEach();
     await listen(a.c, t);
     const before = (await r.keys('sp:rv:*')).sort();
     const bad: unknown[] = [
