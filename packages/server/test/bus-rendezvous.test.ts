@@ -335,6 +335,23 @@ describe('rendezvous across relay nodes (Redis bus)', () => {
     expect(n1.logs.some((l) => l.event === 'bus_reconnected')).toBe(true);
   });
 
+  it('while Redis is down a list is admitted on the node’s own count, then written back and matched', async () => {
+    const { t, a, b } = await oneOnEach();
+    await redis.kill();
+    try {
+      // The bus cannot answer: a still gets its answer (from what its node knows), not an error.
+      expect(await listen(a.c, t, 'down')).toEqual({ type: 'rendezvous_ok', matches: [], ref: 'down' });
+    } finally {
+      await redis.start();
+    }
+    // Back: a's node writes the tag back and follows its topic again; b on the other node meets a.
+    await eventually(async () => (await fieldsOf(t).catch(() => [])).length === 1, 15_000);
+    expect(await listen(b.c, t)).toMatchObject({ matches: [{ tag: t, clientId: a.id }] });
+    expect(await a.c.next(5000)).toEqual({ type: 'rendezvous', event: 'join', tag: t, clientId: b.id });
+    b.c.send({ type: 'send', to: a.id, data: 'after the outage' });
+    expect(await a.c.next()).toEqual({ type: 'message', from: b.id, data: 'after the outage' });
+  });
+
   it('one node (no bus) keeps the in-memory path: the bus is never asked about tags', () => {
     const bus = new InProcessBus();
     expect(bus.retag()).toBeUndefined();
