@@ -84,6 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     lockoutMs: config.limits.lockoutMs,
   });
   const registry = new ChannelRegistry<Connection>();
+  const rendezvous = new RendezvousRegistry<Connection>();
   const metrics = createMetrics();
   let bus: Bus;
   try {
@@ -93,7 +94,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       heartbeatMs: config.busHeartbeatMs,
       log,
       metrics,
-      local: (nodeId) => localSide(registry, nodeId),
+      local: (nodeId) => localSide(registry, rendezvous, nodeId),
     });
   } catch (err) {
     await store.close();
@@ -133,7 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       store,
       registry,
       bus,
-      rendezvous: new RendezvousRegistry<Connection>(),
+      rendezvous,
       metrics,
       lockout,
       log,

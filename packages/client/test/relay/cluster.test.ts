@@ -3,15 +3,21 @@
 // invite and exchange sealed messages; a node killed with SIGKILL mid-session: its client reconnects
 // through the load balancer (test-support/balancer.ts, first backend that accepts) to another node, and
 // the sealed session carries on — counters continue, nothing replayed, nothing lost, no integrity alarm.
+// Saved contacts on different nodes meet through their rendezvous tag (protocol 1.8 "Several nodes",
+// 2.14) and open a Noise KK session.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBalancer } from '../../../../test-support/balancer.ts';
 import { type PostgresInstance, startPostgres } from '../../../../test-support/postgres.ts';
 import { type RedisInstance, startRedis } from '../../../../test-support/redis.ts';
 import { type RelayNode, startRelayNode } from '../../../../test-support/relay-node.ts';
 import type { SealpeerClient } from '../../src/client.ts';
+import { ready } from '../../src/crypto/sodium.ts';
+import { Identity } from '../../src/identity/identity.ts';
+import type { ContactPeer } from '../../src/pairing/rendezvous.ts';
 import type { RelayState } from '../../src/relay/link.ts';
+import type { Session } from '../../src/session/session.ts';
 import { inbox } from '../support/inbox.ts';
-import { newClient } from '../support/peers.ts';
+import { newClient, next } from '../support/peers.ts';
 
 const FAST = { reconnect: { minDelayMs: 50, maxDelayMs: 400 } };
 
@@ -121,5 +127,48 @@ describe('sealed sessions across relay nodes (Redis bus, PostgreSQL store)', () 
     await new Promise((r) => setTimeout(r, 300));
     expect(ia.got).toHaveLength(7);
     expect(ib.got).toHaveLength(3);
+  });
+
+  it('saved contacts on different nodes meet through their rendezvous tag and talk over Noise KK both ways', async () => {
+    const [n1, n2] = await nodes(2);
+    await ready();
+    const idA = Identity.generate();
+    const idB = Identity.generate();
+    const peerOf = (id: Identity): ContactPeer => ({
+      staticKey: id.publicIdentity.x25519,
+      identityKey: id.publicIdentity.ed25519,
+    });
+    const a = await newClient(n1!.url, undefined, { identity: idA, ...FAST });
+    const b = await newClient(n2!.url, undefined, { identity: idB, ...FAST });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    expect(a.channelId).not.toBe(b.channelId);
+    await a.listenContacts([peerOf(idB)]);
+    expect(a.contactOnline(peerOf(idB))).toBe(false);
+    const online = next<[ContactPeer, string]>(a, 'contact-presence');
+    await b.listenContacts([peerOf(idA)]);
+    expect(b.contactOnline(peerOf(idA))).toBe(true);
+    expect((await online)[1]).toBe('online');
+
+    const incoming = next<[Session]>(b, 'session');
+    const s = await a.connectContact(peerOf(idB));
+    const [r] = await incoming;
+    await r.opened;
+    expect(s.safetyNumber).toBe(r.safetyNumber);
+    expect(r.peerIdentityKey).toEqual(idA.publicIdentity.ed25519);
+    const [ia, ib] = [inbox(s), inbox(r)];
+    for (let i = 0; i < 5; i++) s.send(`a→b ${i}`);
+    for (let i = 0; i < 5; i++) r.send(`b→a ${i}`);
+    expect(await ib.until(5)).toEqual(Array.from({ length: 5 }, (_, i) => `a→b ${i}`));
+    expect(await ia.until(5)).toEqual(Array.from({ length: 5 }, (_, i) => `b→a ${i}`));
+    expect([...ia.errors, ...ib.errors]).toEqual([]);
+
+    // b's socket ends: a, on the other node, sees the contact go offline.
+    const offline = next<[ContactPeer, string]>(a, 'contact-presence');
+    b.close();
+    expect((await offline)[1]).toBe('offline');
+    expect(a.contactOnline(peerOf(idB))).toBe(false);
   });
 });

@@ -58,7 +58,7 @@ export function createMetrics(): Metrics {
   });
   const busRouted = new Counter({
     name: 'sealpeer_bus_routed_total',
-    help: 'Frames routed to other nodes by kind (send, publish; lost = no node was listening)',
+    help: 'Frames routed to other nodes by kind (send, publish, rendezvous; lost = no node was listening)',
     labelNames: ['kind'] as const,
     registers: [registry],
   });

@@ -11,6 +11,8 @@ return 0`;
 
 export type Cmd = Redis & {
   hdelIfMine(key: string, field: string, node: string): Promise<number>;
+  /** tag-script.ts RETAG: the number of keys, the keys, then the arguments. */
+  retag(numKeys: number, ...args: Array<string | number>): Promise<unknown>;
 };
 /** A pipeline that knows the script command defined on Cmd. */
 export type Batch = ReturnType<Redis['pipeline']> & {

@@ -21,6 +21,13 @@ export class InProcessBus implements Bus {
   send(): boolean {
     return false;
   }
+  retag(): undefined {
+    return undefined;
+  }
+  untag(): void {}
+  sendTagged(): boolean {
+    return false;
+  }
   hasRemoteSubscribers(): boolean {
     return false;
   }

@@ -2,6 +2,8 @@
 // subscribed (for `publish`, `peers` and presence). Kept current by the channel's bus events and filled
 // from Redis when the node starts following the channel. Each method says what changed, so the caller
 // can tell its local subscribers (join/leave) exactly once.
+import type { LocalSide } from './types.ts';
+import type { ChannelEvent } from './wire.ts';
 
 export interface RemoteLogin {
   node: string;
@@ -55,5 +57,32 @@ export class ChannelMirror {
   nodes(into: Set<string>): void {
     for (const l of this.online.values()) into.add(l.node);
     for (const n of this.subs.values()) into.add(n);
+  }
+}
+
+/** One event from another node on a followed channel's topic: the mirror updated, local sockets told. */
+export function applyChannelEvent(
+  m: ChannelMirror,
+  channelId: string,
+  ev: ChannelEvent,
+  local: LocalSide,
+): void {
+  switch (ev.k) {
+    case 'p':
+      local.broadcast(channelId, ev.frame);
+      return;
+    case 'o':
+      m.setOnline(ev.client, ev.node, ev.at);
+      local.loggedInElsewhere(channelId, ev.client, ev.at, ev.node);
+      return;
+    case 'f':
+      m.setOffline(ev.client, ev.node);
+      return;
+    case 'j':
+      for (const e of m.subscribe(ev.client, ev.node)) local.presence(channelId, e, ev.client);
+      return;
+    case 'l':
+      if (m.unsubscribe(ev.client, ev.node)) local.presence(channelId, 'leave', ev.client);
+      return;
   }
 }

@@ -4,8 +4,9 @@
 //   sp:on:<channel>    hash clientId → "node|loginAt": who is online where (for `send` and punts)
 //   sp:sub:<channel>   hash clientId → node: the channel's subscribers (for `publish` and presence)
 //   sp:cnt:<key>:<w>   shared per-IP counters (fixed windows)
-// and pub/sub topics sp:c:<channel> (membership events, publish frames) and sp:n:<node> (sends to one
-// node). A node follows a channel's topic while it has members there and mirrors the other nodes'
+//   sp:rv:<tag>        hash "node|clientId" → l|d: rendezvous tags across nodes (tags.ts, tag-script.ts)
+// and pub/sub topics sp:c:<channel> (membership events, publish frames), sp:t:<tag> (a tag's join/leave)
+// and sp:n:<node> (sends to one node). A node follows a channel's topic while it has members there and mirrors the other nodes'
 // members (mirror.ts), so a send or publish never waits on Redis: it looks at the mirror and PUBLISHes.
 // A Redis restart or network blip: ioredis reconnects (and resubscribes), then this node writes its
 // members again and re-reads the channels it follows; the relay's sockets are not touched. A node that
@@ -23,9 +24,14 @@ import {
   onKey,
   subKey,
 } from './keys.ts';
-import { ChannelMirror } from './mirror.ts';
-import { aliveNodes, loadMirror } from './snapshot.ts';
-import type { Bus, LocalSide } from './types.ts';
+import { farewellMembers, writeBackMembers } from './members.ts';
+import { applyChannelEvent, ChannelMirror } from './mirror.ts';
+import { loadMirror } from './snapshot.ts';
+import { NodeSweep } from './sweep.ts';
+import { RETAG } from './tag-script.ts';
+import { decodeTagged, encodeTagged } from './tag-wire.ts';
+import { TagRouting } from './tags.ts';
+import type { Bus, LocalSide, RetagResult, TagSet } from './types.ts';
 import { decodeEvent, decodeSend, encodeEvent, encodePublish, encodeSend } from './wire.ts';
 
 export interface RedisBusOptions {
@@ -37,7 +43,7 @@ export interface RedisBusOptions {
   /** Told when the command connection goes up or down (metrics). */
   up?: (up: boolean) => void;
   /** Told of each frame routed to other nodes (metrics). */
-  routed?: (kind: 'send' | 'publish' | 'lost') => void;
+  routed?: (kind: 'send' | 'publish' | 'rendezvous' | 'lost') => void;
 }
 
 interface Followed {
@@ -56,19 +62,16 @@ export class RedisBus implements Bus {
   private readonly cmd: Cmd;
   private readonly sub: Redis;
   private readonly followed = new Map<string, Followed>();
-  private readonly suspects = new Map<string, number>();
-  /** Nodes dropped because nobody listened on their topic, still to be confirmed dead or alive. */
-  private readonly dropped = new Set<string>();
+  private readonly sweep: NodeSweep;
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
+  private readonly tags: TagRouting;
   private local: LocalSide | undefined;
   private connectedOnce = { cmd: false, sub: false };
   private resyncing: Promise<void> | undefined;
   private resyncAgain = false;
   /** Heartbeats that still re-read the followed channels after a reconnect (late resubscribes). */
   private reloadBeats = 0;
-  /** No node is judged dead before this time (the others may still be reconnecting after a blip). */
-  private sweepAfter = 0;
   private closed = false;
 
   private constructor(private readonly opts: RedisBusOptions) {
@@ -83,7 +86,17 @@ export class RedisBus implements Bus {
     };
     this.cmd = new Redis(opts.url, common) as Cmd;
     this.cmd.defineCommand('hdelIfMine', { numberOfKeys: 1, lua: HDEL_IF_MINE });
+    this.cmd.defineCommand('retag', { lua: RETAG });
     this.sub = new Redis(opts.url, { ...common, autoResubscribe: true });
+    this.sweep = new NodeSweep(this.cmd, opts.nodeId);
+    this.tags = new TagRouting({
+      cmd: this.cmd,
+      sub: this.sub,
+      nodeId: opts.nodeId,
+      ttlMs: this.ttlMs,
+      local: () => this.local,
+      failed: (op) => this.failed(op),
+    });
     for (const [name, conn] of [
       ['cmd', this.cmd],
       ['sub', this.sub],
@@ -187,9 +200,36 @@ export class RedisBus implements Bus {
   send(channelId: string, to: string, frame: () => Buffer, lost: () => void): boolean {
     const target = this.followed.get(channelId)?.mirror.online.get(to);
     if (!target || target.node === this.nodeId) return false;
-    const node = target.node;
     this.opts.routed?.('send');
-    this.cmd.publish(nodeTopic(node), encodeSend(channelId, to, frame())).then((receivers) => {
+    this.route(target.node, encodeSend(channelId, to, frame()), lost);
+    return true;
+  }
+
+  retag(clientId: string, prev: TagSet, next: TagSet): Promise<RetagResult> {
+    return this.tags.retag(clientId, prev, next);
+  }
+
+  untag(clientId: string, tags: Iterable<string>): void {
+    this.tags.untag(clientId, tags);
+  }
+
+  sendTagged(
+    tags: ReadonlySet<string>,
+    dialTags: ReadonlySet<string>,
+    to: string,
+    frame: () => Buffer,
+    lost: () => void,
+  ): boolean {
+    const r = this.tags.route(tags, dialTags, to);
+    if (!r) return false;
+    this.opts.routed?.('rendezvous');
+    this.route(r.node, encodeTagged(r.tag, to, dialTags.has(r.tag), frame()), lost);
+    return true;
+  }
+
+  /** PUBLISHes a payload on a node's topic; `lost` if nobody listened there. */
+  private route(node: string, payload: Buffer, lost: () => void): void {
+    this.cmd.publish(nodeTopic(node), payload).then((receivers) => {
       if (receivers > 0) return;
       this.opts.routed?.('lost');
       // Nobody listens for that node: it died (or lost Redis). Its members leave now rather than after
@@ -197,7 +237,6 @@ export class RedisBus implements Bus {
       lost();
       this.dropNode(node, false);
     }, this.failed('send'));
-    return true;
   }
 
   hasRemoteSubscribers(channelId: string): boolean {
@@ -249,14 +288,8 @@ export class RedisBus implements Bus {
     if (this.cmd.status === 'ready') {
       try {
         const p = this.cmd.pipeline().del(nodeKey(this.nodeId)) as Batch;
-        for (const m of this.local?.members() ?? []) {
-          p.hdelIfMine(onKey(m.channelId), m.clientId, this.nodeId);
-          p.publish(chTopic(m.channelId), encodeEvent('f', this.nodeId, m.clientId));
-          if (m.subscribed) {
-            p.hdelIfMine(subKey(m.channelId), m.clientId, this.nodeId);
-            p.publish(chTopic(m.channelId), encodeEvent('l', this.nodeId, m.clientId));
-          }
-        }
+        this.tags.farewell(p);
+        farewellMembers(p, this.nodeId, this.local?.members() ?? []);
         await p.exec();
         await this.cmd.quit();
       } catch {
@@ -286,6 +319,12 @@ export class RedisBus implements Bus {
     if (!local) return;
     const t = topic.toString('latin1');
     if (!t.startsWith(CH_PREFIX)) {
+      if (this.tags.onMessage(t, payload)) return;
+      if (payload[0] === 0x72) {
+        const r = decodeTagged(payload);
+        if (r) local.deliverTagged(r.tag, r.to, r.fromDial, r.frame);
+        return;
+      }
       const s = decodeSend(payload);
       if (s) local.deliver(s.channelId, s.to, s.frame);
       return;
@@ -294,25 +333,7 @@ export class RedisBus implements Bus {
     const f = this.followed.get(channelId);
     const ev = decodeEvent(payload);
     if (!f || !ev || ev.node === this.nodeId) return;
-    const m = f.mirror;
-    switch (ev.k) {
-      case 'p':
-        local.broadcast(channelId, ev.frame);
-        return;
-      case 'o':
-        m.setOnline(ev.client, ev.node, ev.at);
-        local.loggedInElsewhere(channelId, ev.client, ev.at, ev.node);
-        return;
-      case 'f':
-        m.setOffline(ev.client, ev.node);
-        return;
-      case 'j':
-        for (const e of m.subscribe(ev.client, ev.node)) local.presence(channelId, e, ev.client);
-        return;
-      case 'l':
-        if (m.unsubscribe(ev.client, ev.node)) local.presence(channelId, 'leave', ev.client);
-        return;
-    }
+    applyChannelEvent(f.mirror, channelId, ev, local);
   }
 
   /** Every heartbeat: this node's keys live on; nodes that stopped heartbeating are dropped. */
@@ -321,28 +342,17 @@ export class RedisBus implements Bus {
     try {
       const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs);
       for (const ch of this.followed.keys()) p.pexpire(onKey(ch), this.ttlMs).pexpire(subKey(ch), this.ttlMs);
+      this.tags.refresh(p as Batch);
       await p.exec();
       if (this.reloadBeats > 0) {
         this.reloadBeats--;
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
+        await this.tags.reload();
       }
-      if (Date.now() < this.sweepAfter) return;
       const seen = new Set<string>();
       for (const f of this.followed.values()) f.mirror.nodes(seen);
-      for (const n of this.dropped) seen.add(n);
-      seen.delete(this.nodeId);
-      const alive = await aliveNodes(this.cmd, [...seen]);
-      for (const node of seen) {
-        if (alive.has(node)) {
-          this.suspects.delete(node);
-          this.dropped.delete(node);
-          continue;
-        }
-        // Two sweeps in a row: a node that is merely re-registering after a Redis restart is spared.
-        const n = (this.suspects.get(node) ?? 0) + 1;
-        this.suspects.set(node, n);
-        if (n >= 2) this.dropNode(node, true);
-      }
+      this.tags.nodes(seen);
+      for (const node of await this.sweep.dead(seen, Date.now())) this.dropNode(node, true);
     } catch (err) {
       this.failed('heartbeat')(err as Error);
     }
@@ -354,14 +364,15 @@ export class RedisBus implements Bus {
    * so it is found again when it re-announces or at the next re-read.
    */
   private dropNode(node: string, confirmed: boolean): void {
-    this.suspects.delete(node);
+    this.sweep.settle(node);
     let known = false;
     for (const f of this.followed.values()) {
       const seen = new Set<string>();
       f.mirror.nodes(seen);
       if (seen.has(node)) known = true;
     }
-    if (!known && !(confirmed && this.dropped.has(node))) return;
+    if (this.tags.dropNode(node)) known = true;
+    if (!known && !(confirmed && this.sweep.dropped.has(node))) return;
     this.opts.log.info(
       { event: 'bus_node_gone', node },
       'a relay node stopped heartbeating; dropping its members',
@@ -371,17 +382,18 @@ export class RedisBus implements Bus {
       for (const id of left) this.local?.presence(ch, 'leave', id);
     }
     if (confirmed) void this.purgeNode(node);
-    else this.dropped.add(node);
+    else this.sweep.dropped.add(node);
   }
 
   /** Deletes a dead node's entries from the hashes of the channels this node follows. */
   private async purgeNode(node: string): Promise<void> {
-    this.dropped.delete(node);
+    this.sweep.dropped.delete(node);
     try {
       for (const ch of this.followed.keys())
         for (const key of [onKey(ch), subKey(ch)])
           for (const [id, v] of Object.entries(await this.cmd.hgetall(key)))
             if (v === node || v.startsWith(`${node}|`)) await this.cmd.hdelIfMine(key, id, node);
+      await this.tags.purge(node);
     } catch (err) {
       this.failed('sweep')(err as Error);
     }
@@ -390,29 +402,20 @@ export class RedisBus implements Bus {
   /** After a reconnect: write this node's members again, then re-read the channels it follows. */
   private resync(): Promise<void> {
     this.reloadBeats = 3;
-    this.suspects.clear();
-    this.sweepAfter = Date.now() + this.ttlMs + 2 * RETRY_CAP_MS;
+    this.sweep.pause(Date.now() + this.ttlMs + 2 * RETRY_CAP_MS);
     if (this.resyncing) {
       this.resyncAgain = true;
       return this.resyncing;
     }
     this.resyncing = (async () => {
       try {
-        const local = this.local;
-        const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs);
-        for (const m of local?.members() ?? []) {
-          p.hset(onKey(m.channelId), m.clientId, `${this.nodeId}|${m.at}`).pexpire(
-            onKey(m.channelId),
-            this.ttlMs,
-          );
-          p.publish(chTopic(m.channelId), encodeEvent('o', this.nodeId, m.clientId, m.at));
-          if (m.subscribed) {
-            p.hset(subKey(m.channelId), m.clientId, this.nodeId).pexpire(subKey(m.channelId), this.ttlMs);
-            p.publish(chTopic(m.channelId), encodeEvent('j', this.nodeId, m.clientId));
-          }
-        }
+        const p = this.cmd.pipeline().set(nodeKey(this.nodeId), '1', 'PX', this.ttlMs) as Batch;
+        this.tags.writeBack(p);
+        writeBackMembers(p, this.nodeId, this.ttlMs, this.local?.members() ?? []);
         await p.exec();
+        await this.tags.resubscribe();
         for (const [ch, f] of this.followed) await this.load(ch, f.mirror);
+        await this.tags.reload();
       } catch (err) {
         this.failed('resync')(err as Error);
       } finally {

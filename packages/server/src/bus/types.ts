@@ -19,7 +19,25 @@ export interface LocalSide {
   loggedInElsewhere(channelId: string, clientId: string, at: number, node: string): void;
   /** Every local member of a channel (to re-announce after the bus reconnects). */
   members(): Iterable<{ channelId: string; clientId: string; at: number; subscribed: boolean }>;
+  /**
+   * A connection on another node joined or left rendezvous `tag` (1.8): tell the local connections on
+   * the tag that see it (not both diallers).
+   */
+  tagEvent(tag: string, event: 'join' | 'leave', clientId: string, dial: boolean): void;
+  /** Hands a message frame from a rendezvous partner on another node to `to` if it is on `tag` here. */
+  deliverTagged(tag: string, to: string, fromDial: boolean, frame: Buffer): void;
+  /** Every local connection's rendezvous tags (to write them back after a Redis restart). */
+  registrations(): Iterable<{ tag: string; clientId: string; dial: boolean }>;
 }
+
+/** A connection's rendezvous tags (1.8): all of them, and those it only dials (`~`). */
+export interface TagSet {
+  tags: Iterable<string>;
+  dial: ReadonlySet<string>;
+}
+
+/** The answer to a new tag list: full (nothing changed), or the partners on other nodes it sees now. */
+export type RetagResult = { full: true } | { full: false; remote: Array<{ tag: string; clientId: string }> };
 
 export interface Bus {
   readonly kind: 'local' | 'redis';
@@ -47,6 +65,25 @@ export interface Bus {
    * gone (nobody listening on its topic): the sender then hears `peer_not_found` as on a single node.
    */
   send(channelId: string, to: string, frame: () => Buffer, lost: () => void): boolean;
+  /**
+   * 1.8 across nodes: moves a connection from its `prev` tags to `next`, the listener cap checked over
+   * all nodes. Never rejects (with Redis unreachable the node admits on its own count and writes the
+   * tags back when it reconnects). undefined on one node: the local registry is the whole truth.
+   */
+  retag(clientId: string, prev: TagSet, next: TagSet): Promise<RetagResult> | undefined;
+  /** The connection's socket ended (or a retag answered after it did): it leaves `tags` everywhere. */
+  untag(clientId: string, tags: Iterable<string>): void;
+  /**
+   * Routes a `message` frame to `to`, a rendezvous partner on another node sharing one of `tags` (not
+   * both diallers); false if there is none. `lost` as for `send`.
+   */
+  sendTagged(
+    tags: ReadonlySet<string>,
+    dialTags: ReadonlySet<string>,
+    to: string,
+    frame: () => Buffer,
+    lost: () => void,
+  ): boolean;
   /** Whether the channel has subscribers on other nodes (a publish then goes to the bus too). */
   hasRemoteSubscribers(channelId: string): boolean;
   /** Routes a publish frame to the subscribers on other nodes (nothing when there are none). */

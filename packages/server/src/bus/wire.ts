@@ -21,7 +21,7 @@ export interface NodeSend {
 const NL = 0x0a;
 
 /** Splits off `n` header fields; the rest (possibly empty) is the body. */
-function fields(buf: Buffer, n: number): { head: string[]; body: Buffer } | undefined {
+export function fields(buf: Buffer, n: number): { head: string[]; body: Buffer } | undefined {
   const head: string[] = [];
   let at = 0;
   for (let i = 0; i < n; i++) {

@@ -5,8 +5,13 @@ import type { LocalSide } from '../bus/types.ts';
 import type { Connection } from './connection.ts';
 import { out } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
+import type { RendezvousRegistry } from './rendezvous.ts';
 
-export function localSide(registry: ChannelRegistry<Connection>, nodeId: string): LocalSide {
+export function localSide(
+  registry: ChannelRegistry<Connection>,
+  rendezvous: RendezvousRegistry<Connection>,
+  nodeId: string,
+): LocalSide {
   return {
     deliver(channelId, to, frame) {
       const c = registry.find(channelId, to);
@@ -25,6 +30,13 @@ export function localSide(registry: ChannelRegistry<Connection>, nodeId: string)
       const c = registry.find(channelId, clientId);
       // The newer login wins (docs/protocol.md 1.6); equal times are settled by node id.
       if (c?.state === 'ready' && (c.loginAt < at || (c.loginAt === at && nodeId < node))) c.punt();
+    },
+    tagEvent: (tag, event, clientId, dial) => rendezvous.tell(tag, event, clientId, dial),
+    // The sending node checked the tag against its mirror; this node checks it against the truth.
+    deliverTagged: (tag, to, fromDial, frame) => rendezvous.deliver(tag, to, fromDial, frame),
+    *registrations() {
+      for (const [tag, conns] of rendezvous.all())
+        for (const c of conns) yield { tag, clientId: c.clientId, dial: c.dialTags.has(tag) };
     },
     *members() {
       for (const [channelId, clientId, conn, subscribed] of registry.online())

@@ -19,7 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
-import { parseTags, type RendezvousRegistry, visible } from './rendezvous.ts';
+import { parseTags, type RendezvousRegistry, type TagList } from './rendezvous.ts';
 import { messageHead, spliceableTail } from './splice.ts';
 
 export interface RelayContext {
@@ -61,8 +61,10 @@ export class Connection {
   private invalid = 0;
   /** Frames refused by the rate limit in a row. */
   private limited = 0;
-  /** A login is waiting on the store; frames read meanwhile wait in `early`. */
-  private loggingIn = false;
+  /** A login (store) or a tag list (bus) is being decided; frames read meanwhile wait in `early`. */
+  private holding = false;
+  /** A tag list is with the bus: if the socket ends meanwhile, the answer's tags leave the bus then. */
+  private retagging = false;
   private early: Array<[Buffer, boolean]> = [];
   private readonly bucket: TokenBucket;
   private loginTimer: NodeJS.Timeout | undefined;
@@ -93,7 +95,7 @@ export class Connection {
       return;
     }
     this.limited = 0;
-    if (this.loggingIn) {
+    if (this.holding) {
       this.early.push([raw, isBinary]);
       return;
     }
@@ -149,8 +151,7 @@ export class Connection {
       }
       case 'login':
         // After login, only echo/subscribe/publish/send exist.
-        metrics.reject('unsupported_type');
-        this.sendRaw(out.error('unsupported_type', f.id));
+        this.answer('unsupported_type', f.id);
     }
   }
 
@@ -166,14 +167,13 @@ export class Connection {
       this.refuse('session_required', f.id);
       return;
     }
-    this.loggingIn = true;
-    this.ws.pause();
+    this.hold();
     this.checkLogin(f, sessionId, now)
       .catch((err: Error) => {
         ctx.log.error({ event: 'store_error', op: 'login', err: err.message }, 'login failed on the store');
         this.refuse('internal_error', f.id);
       })
-      .finally(() => this.afterLogin());
+      .finally(() => this.resumeFrames());
   }
 
   private async checkLogin(f: Extract<ClientFrame, { type: 'login' }>, sessionId: string, now: number) {
@@ -220,9 +220,15 @@ export class Connection {
     this.sendRaw(out.loginOk(cred.clientId, cred.channelId, f.id));
   }
 
-  /** Resumes reading and handles the frames that arrived during the login (dropped if it failed). */
-  private afterLogin(): void {
-    this.loggingIn = false;
+  /** Stops reading: frames already read wait in `early` until resumeFrames(). */
+  private hold(): void {
+    this.holding = true;
+    this.ws.pause();
+  }
+
+  /** Resumes reading and handles the frames that arrived meanwhile (dropped if the socket ended). */
+  private resumeFrames(): void {
+    this.holding = false;
     const early = this.early;
     this.early = [];
     this.ws.resume();
@@ -244,37 +250,48 @@ export class Connection {
     this.sendRaw(out.peers(peers, ref));
   }
 
-  /** 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. */
+  /**
+   * 1.8: replaces this connection's tags; tells the other listeners of each added / dropped tag. With
+   * other nodes the bus checks the cap over all of them first; frames behind this one wait for it.
+   */
   private listen(list: string, ref: string | undefined): void {
-    const { rendezvous } = this.ctx;
+    const { rendezvous, bus } = this.ctx;
     const parsed = parseTags(list, this.ctx.limits.maxRendezvousTags);
     if (!parsed) {
       this.invalidFrame(ref);
       return;
     }
-    const next = parsed.tags;
-    if (!rendezvous.fits(this, next)) {
-      this.ctx.metrics.reject('rendezvous_full');
-      this.sendRaw(out.error('rendezvous_full', ref));
+    if (!rendezvous.fits(this, parsed.tags)) {
+      this.answer('rendezvous_full', ref);
       return;
     }
-    const { added, removed } = rendezvous.replace(this, next);
-    for (const t of removed) this.tellListeners(t, 'leave');
-    this.tags = new Set(next);
-    this.dialTags = parsed.dial;
-    for (const t of added) this.tellListeners(t, 'join');
-    const matches: Array<{ tag: string; clientId: string }> = [];
-    for (const tag of next)
-      for (const c of rendezvous.listeners(tag))
-        if (c !== this && visible(this, c, tag)) matches.push({ tag, clientId: c.clientId });
-    this.sendRaw(out.rendezvousOk(matches, ref));
+    const prev = { tags: this.tags, dial: this.dialTags };
+    const asked = bus.retag(this.clientId, prev, parsed);
+    if (!asked) {
+      this.setTags(parsed, [], ref);
+      return;
+    }
+    this.hold();
+    this.retagging = true;
+    void asked
+      .then((res) => {
+        this.retagging = false;
+        if (this.state === 'closed') bus.untag(this.clientId, res.full ? prev.tags : parsed.tags);
+        else if (res.full) this.answer('rendezvous_full', ref);
+        else this.setTags(parsed, res.remote, ref);
+      })
+      .finally(() => this.resumeFrames());
   }
 
-  private tellListeners(tag: string, event: 'join' | 'leave'): void {
-    const listeners = this.ctx.rendezvous.listeners(tag);
-    if (listeners.size === 0) return;
-    const frame = Buffer.from(out.rendezvous(event, tag, this.clientId));
-    for (const c of listeners) if (c !== this && visible(this, c, tag)) c.sendRaw(frame);
+  /** Applies an admitted tag list here; `remote`: the partners on other nodes it sees now. */
+  private setTags(parsed: TagList, remote: Array<{ tag: string; clientId: string }>, ref?: string): void {
+    const { rendezvous } = this.ctx;
+    const { added, removed } = rendezvous.replace(this, parsed.tags);
+    for (const t of removed) rendezvous.announce(this, t, 'leave');
+    this.tags = new Set(parsed.tags);
+    this.dialTags = parsed.dial;
+    for (const t of added) rendezvous.announce(this, t, 'join');
+    this.sendRaw(out.rendezvousOk([...rendezvous.matches(this), ...remote], ref));
   }
 
   private publish(data: string): void {
@@ -296,24 +313,28 @@ export class Connection {
       this.ctx.registry.find(this.channelId, to) ??
       (this.tags.size > 0 ? this.ctx.rendezvous.partner(this, to) : undefined);
     if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, to, data));
-    else if (
-      !this.ctx.bus.send(
-        this.channelId,
-        to,
-        () => Buffer.from(this.messageFrame(raw, to, data)),
-        () => this.peerNotFound(ref),
-      )
-    ) {
-      this.peerNotFound(ref);
-      return;
+    else {
+      const { bus } = this.ctx;
+      const frame = () => Buffer.from(this.messageFrame(raw, to, data));
+      const lost = () => this.answer('peer_not_found', ref);
+      if (
+        !bus.send(this.channelId, to, frame, lost) &&
+        !(this.tags.size > 0 && bus.sendTagged(this.tags, this.dialTags, to, frame, lost))
+      ) {
+        this.answer('peer_not_found', ref);
+        return;
+      }
     }
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
-  /** Same answer whether `to` is unknown, offline, online in another channel, or on a node that died. */
-  private peerNotFound(ref: string | undefined): void {
-    this.ctx.metrics.reject('peer_not_found');
-    this.sendRaw(out.error('peer_not_found', ref));
+  /**
+   * An error frame that leaves the socket open: `peer_not_found` is the same answer whether `to` is
+   * unknown, offline, online in another channel, or on a node that died.
+   */
+  private answer(code: 'peer_not_found' | 'rendezvous_full' | 'unsupported_type', ref?: string): void {
+    this.ctx.metrics.reject(code);
+    this.sendRaw(out.error(code, ref));
   }
 
   /** The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts). */
@@ -384,7 +405,8 @@ export class Connection {
     const { registry, bus } = this.ctx;
     if (this.tags.size > 0) {
       const { removed } = this.ctx.rendezvous.replace(this, []);
-      for (const t of removed) this.tellListeners(t, 'leave');
+      for (const t of removed) this.ctx.rendezvous.announce(this, t, 'leave');
+      if (!this.retagging) bus.untag(this.clientId, removed);
       this.tags = new Set();
       this.dialTags = new Set();
     }
