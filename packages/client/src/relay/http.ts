@@ -4,7 +4,7 @@ import { RelayError } from '../errors/client-errors.ts';
 
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string },
+  init: { method: string; headers: Record<string, string>; body?: string },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 export interface Credential {
@@ -50,7 +50,7 @@ async function post(fetchFn: FetchLike, url: string, body: unknown): Promise<Rec
   return obj;
 }
 
-function defaultFetch(): FetchLike {
+export function defaultFetch(): FetchLike {
   if (typeof globalThis.fetch !== 'function') throw new RelayError('relay_unreachable', 'no fetch available');
   return globalThis.fetch.bind(globalThis) as unknown as FetchLike;
 }
