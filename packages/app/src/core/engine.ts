@@ -8,6 +8,7 @@ import {
   IndexedDbIdentityStore,
   IndexedDbTrustStorage,
   parseInviteUri,
+  RelayError,
   ready,
   SealpeerClient,
   type Session,
@@ -20,9 +21,10 @@ import type { AppConfig } from './config.ts';
 import { ContactRendezvous } from './contact-link.ts';
 import { ContactBook, type ContactView } from './contacts.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
+import { HideIpSettings } from './hide-ip.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
-import { integrityAlert, PeerLink } from './peer-link.ts';
+import { integrityAlert, PeerLink, type RtcSetup } from './peer-link.ts';
 import {
   type ContactList,
   contactIdOf,
@@ -39,7 +41,8 @@ export async function createEngine(config: AppConfig, alerts: AlertArea): Promis
   const identity = await Identity.loadOrCreate(new IndexedDbIdentityStore());
   const trust = new TrustStore(new IndexedDbTrustStorage());
   const kv = await openStorage();
-  const engine = new AppEngine(config, alerts, kv, identity, trust, await loadContactList(kv));
+  const lists = { saved: await loadContactList(kv), hideIp: await HideIpSettings.load(kv) };
+  const engine = new AppEngine(config, alerts, kv, identity, trust, lists);
   await engine.contacts.logs.load(config.keyshareUrls);
   // Saved contacts can reach this device as soon as it is open (one relay connection for all of them).
   if (engine.savedContacts().length > 0 || (await engine.published()))
@@ -60,6 +63,9 @@ class AppEngine implements Engine {
   private readonly crossChecks = new Map<string, CrossCheck>();
   readonly contacts: ContactBook;
   readonly rendezvous: ContactRendezvous;
+  private readonly saved: ContactList;
+  /** "Hide my IP address from peers": the global setting and each contact's choice (core/hide-ip.ts). */
+  readonly hideIp: HideIpSettings;
 
   constructor(
     private readonly config: AppConfig,
@@ -67,14 +73,20 @@ class AppEngine implements Engine {
     private readonly kv: KeyValue,
     private readonly identity: Identity,
     private readonly trust: TrustStore,
-    private readonly saved: ContactList,
+    lists: { saved: ContactList; hideIp: HideIpSettings },
   ) {
+    this.saved = lists.saved;
+    this.hideIp = lists.hideIp;
     this.contacts = new ContactBook(trust, kv, identity);
-    this.rendezvous = new ContactRendezvous(config.server, kv, saved, {
+    this.rendezvous = new ContactRendezvous(config.server, kv, lists.saved, {
       client: (channelId) => this.client(channelId),
       changed: () => this.changed.emit(),
       acceptRequests: () => this.published(),
     });
+  }
+
+  get turnOffered(): boolean {
+    return this.config.turn;
   }
 
   device(): DeviceInfo {
@@ -163,9 +175,9 @@ class AppEngine implements Engine {
   private adopt(client: SealpeerClient, session: Session, path: Path): PeerLink {
     const existing = this.links.get(session.id);
     if (existing) return existing;
-    const link = new PeerLink(session, client.channelId, path, {
+    const link: PeerLink = new PeerLink(session, client.channelId, path, {
       changed: () => this.changed.emit(),
-      rtcConfig: { iceServers: this.config.iceServers },
+      rtcSetup: () => this.rtcSetup(client, link),
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
     });
     this.links.set(session.id, link);
@@ -174,6 +186,29 @@ class AppEngine implements Engine {
     session.opened.then(() => this.onOpen(client, link)).catch(() => undefined);
     this.changed.emit();
     return link;
+  }
+
+  /**
+   * WebRTC for a peer: direct (the server's ICE servers), or — when this device hides its IP address from
+   * it — TURN relay candidates only, with credentials for this relay login (GET /api/turn). Hiding with no
+   * TURN to be had is refused (`noRelay`), never turned into a direct connection.
+   */
+  private async rtcSetup(client: SealpeerClient, link: PeerLink): Promise<RtcSetup> {
+    const contact = link.peerIdentity ? this.saved.byIdentity(link.peerIdentity) : undefined;
+    if (!this.hideIp.decide(contact, link.model.path).on)
+      return { config: { iceServers: this.config.iceServers }, relayOnly: false };
+    const ownServer = new URL(client.server).origin === new URL(this.config.server).origin;
+    if (ownServer && !this.config.turn) return { noRelay: 'this server offers no TURN relay' };
+    try {
+      const turn = await client.turnServers();
+      return { config: { iceServers: turn.iceServers, iceTransportPolicy: 'relay' }, relayOnly: true };
+    } catch (err) {
+      if (err instanceof RelayError && err.serverCode === 'turn_disabled')
+        return { noRelay: 'this server offers no TURN relay' };
+      return {
+        noRelay: `no TURN credentials from the server (${err instanceof Error ? err.message : String(err)})`,
+      };
+    }
   }
 
   /** Removers of the page-level key-change banners, by peer id (gone once the key is accepted). */

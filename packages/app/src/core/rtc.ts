@@ -16,9 +16,18 @@ export interface RtcLink {
   close(): void;
 }
 
-/** Starts WebRTC on an open, trusted session; `early` holds the signals that came before (in order). */
-export function connectRtc(session: Session, config: RTCConfiguration, early: SignalBuffer): RtcLink {
-  const link = session.connectWebRTC(config, { dataChannel: 'sealpeer', pending: early });
+/**
+ * Starts WebRTC on an open, trusted session; `early` holds the signals that came before (in order).
+ * `relayOnly`: hide this device's IP address (the config must then say iceTransportPolicy 'relay', with
+ * TURN servers); the glue also withholds any non-relay candidate from what it sends.
+ */
+export function connectRtc(
+  session: Session,
+  config: RTCConfiguration,
+  early: SignalBuffer,
+  relayOnly = false,
+): RtcLink {
+  const link = session.connectWebRTC(config, { dataChannel: 'sealpeer', pending: early, relayOnly });
   // The glue built it with the browser's own RTCPeerConnection (globalThis), so it is one.
   const pc = link.pc as unknown as RTCPeerConnection;
   const channel = new Promise<RTCDataChannel>((resolve, reject) => {
