@@ -202,9 +202,11 @@ export class PeerPanel {
     this.ipState.textContent =
       peer.hideIp === undefined
         ? ''
-        : peer.hideIp
-          ? 'Your IP address is hidden from this peer: the direct link goes through a TURN relay only.'
-          : 'This peer can see your IP address (direct link). “Hide my IP address” (Device, or per contact) relays it instead.';
+        : peer.rtc === 'no-relay'
+          ? 'Your IP address is hidden from this peer: no direct link without a TURN relay.'
+          : peer.hideIp
+            ? 'Your IP address is hidden from this peer: the direct link goes through a TURN relay only.'
+            : 'This peer can see your IP address (direct link). “Hide my IP address” (Device, or per contact) relays it instead.';
     this.rtcState.dataset.review = peer.peerReview;
     this.callState.textContent = CALL_TEXT[peer.call];
     this.callState.dataset.state = peer.call;
