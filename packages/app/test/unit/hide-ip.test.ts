@@ -5,21 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { HideIpSettings } from '../../src/core/hide-ip.ts';
 import type { SavedContact } from '../../src/core/saved-contacts.ts';
-import type { KeyValue } from '../../src/core/storage.ts';
+import { memoryKv as kvWith } from './memory-kv.ts';
 
-function memoryKv(initial?: unknown): KeyValue & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>(initial === undefined ? [] : [['hide-ip', initial]]);
-  return {
-    data,
-    get: async (k) => data.get(k),
-    put: async (k, v) => {
-      data.set(k, structuredClone(v));
-    },
-    delete: async (k) => {
-      data.delete(k);
-    },
-  };
-}
+const memoryKv = (stored?: unknown) => kvWith(stored === undefined ? [] : [['hide-ip', stored]]);
 
 const hex = (byte: number) => byte.toString(16).padStart(2, '0').repeat(32);
 const contact = (byte: number, pairedBy: SavedContact['pairedBy']): SavedContact => ({

@@ -2,7 +2,7 @@
 // (draft-uberti-behave-turn-rest-00 §2.2) for a client holding a live relay credential, as ICE servers
 // for RTCPeerConnection. The answer is validated before use, never cast.
 import { RelayError } from '../errors/client-errors.ts';
-import { type Credential, defaultFetch, type FetchLike } from './http.ts';
+import { type Credential, defaultFetch, type FetchLike, requestJson } from './http.ts';
 
 /** One TURN server entry, shaped like RTCIceServer. */
 export interface TurnIceServer {
@@ -72,23 +72,6 @@ export async function getTurnServers(
 ): Promise<TurnServers> {
   const url = new URL('/api/turn', server).href;
   const basic = btoa(`${cred.clientId}:${cred.password}`);
-  let res: Awaited<ReturnType<FetchLike>>;
-  try {
-    res = await fetchFn(url, { method: 'GET', headers: { authorization: `Basic ${basic}` } });
-  } catch (e) {
-    throw new RelayError('relay_unreachable', `cannot reach ${url}: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = await res.json();
-  } catch {
-    throw new RelayError('relay_bad_frame', `${url} answered ${res.status} without JSON`);
-  }
-  if (!res.ok) {
-    const err = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    const code = typeof err?.code === 'string' ? err.code : undefined;
-    const msg = typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`;
-    throw new RelayError('relay_http_error', `${url}: ${msg}`, code);
-  }
-  return parseTurnReply(json);
+  const init = { method: 'GET', headers: { authorization: `Basic ${basic}` } };
+  return parseTurnReply(await requestJson(fetchFn, url, init));
 }
