@@ -213,6 +213,12 @@ describe('Hide my IP address from peers (Chromium, real coturn)', { timeout: E2E
     const choice = a.page.locator(`${tid('saved-contact')} label:has(${tid('contact-hide-ip')})`);
     expect(await choice.getAttribute('data-on')).toBe('true');
     expect(await a.page.locator(tid('contact-hide-ip')).inputValue()).toBe('default');
+    // The user may turn it off for this contact; the choice is kept across a reload.
+    await a.page.locator(tid('contact-hide-ip')).selectOption('off');
+    await a.page.locator(`${tid('saved-contact')} label[data-on="false"]`).waitFor();
+    await a.page.reload();
+    expect(await a.page.locator(tid('contact-hide-ip')).inputValue()).toBe('off');
+    expect(await choice.getAttribute('data-on')).toBe('false');
     for (const p of [a, b]) expect(p.problems).toEqual([]);
   });
 
