@@ -8,7 +8,6 @@ import {
   IndexedDbIdentityStore,
   IndexedDbTrustStorage,
   parseInviteUri,
-  RelayError,
   ready,
   SealpeerClient,
   type Session,
@@ -24,7 +23,8 @@ import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './
 import { HideIpSettings } from './hide-ip.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
-import { integrityAlert, PeerLink, type RtcSetup } from './peer-link.ts';
+import { integrityAlert, PeerLink } from './peer-link.ts';
+import { rtcSetup } from './rtc.ts';
 import {
   type ContactList,
   contactIdOf,
@@ -177,7 +177,10 @@ class AppEngine implements Engine {
     if (existing) return existing;
     const link: PeerLink = new PeerLink(session, client.channelId, path, {
       changed: () => this.changed.emit(),
-      rtcSetup: () => this.rtcSetup(client, link),
+      rtcSetup: () => {
+        const contact = link.peerIdentity ? this.saved.byIdentity(link.peerIdentity) : undefined;
+        return rtcSetup(this.hideIp.decide(contact, link.model.path).on, client, this.config);
+      },
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
     });
     this.links.set(session.id, link);
@@ -186,29 +189,6 @@ class AppEngine implements Engine {
     session.opened.then(() => this.onOpen(client, link)).catch(() => undefined);
     this.changed.emit();
     return link;
-  }
-
-  /**
-   * WebRTC for a peer: direct (the server's ICE servers), or — when this device hides its IP address from
-   * it — TURN relay candidates only, with credentials for this relay login (GET /api/turn). Hiding with no
-   * TURN to be had is refused (`noRelay`), never turned into a direct connection.
-   */
-  private async rtcSetup(client: SealpeerClient, link: PeerLink): Promise<RtcSetup> {
-    const contact = link.peerIdentity ? this.saved.byIdentity(link.peerIdentity) : undefined;
-    if (!this.hideIp.decide(contact, link.model.path).on)
-      return { config: { iceServers: this.config.iceServers }, relayOnly: false };
-    const ownServer = new URL(client.server).origin === new URL(this.config.server).origin;
-    if (ownServer && !this.config.turn) return { noRelay: 'this server offers no TURN relay' };
-    try {
-      const turn = await client.turnServers();
-      return { config: { iceServers: turn.iceServers, iceTransportPolicy: 'relay' }, relayOnly: true };
-    } catch (err) {
-      if (err instanceof RelayError && err.serverCode === 'turn_disabled')
-        return { noRelay: 'this server offers no TURN relay' };
-      return {
-        noRelay: `no TURN credentials from the server (${err instanceof Error ? err.message : String(err)})`,
-      };
-    }
   }
 
   /** Removers of the page-level key-change banners, by peer id (gone once the key is accepted). */

@@ -19,13 +19,7 @@ import {
 } from '@sealpeer/client';
 import type { PeerKeys } from './keys.ts';
 import type { PeerModel, TrustState } from './model.ts';
-import { connectRtc, type RtcLink } from './rtc.ts';
-
-/**
- * How to start WebRTC with this peer: a config (relayOnly when this device hides its IP address from
- * it), or why not (hiding, but no TURN relay to be had: never a fallback to direct candidates).
- */
-export type RtcSetup = { config: RTCConfiguration; relayOnly: boolean } | { noRelay: string };
+import { connectRtc, type RtcLink, type RtcSetup } from './rtc.ts';
 
 export interface PeerLinkHooks {
   changed(): void;
