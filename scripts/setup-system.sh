@@ -10,6 +10,8 @@
 #   packages/keyshare/test/go/ is built with them in GOPATH mode (no module proxy).
 # - redis-server, which the bus tests run as private throw-away instances (test-support/redis.ts); the
 #   Debian package also enables a system service, which the tests never use.
+# - coturn, whose turnserver the hide-IP browser test runs as a private throw-away TURN relay on loopback
+#   (test-support/coturn.ts); Debian's package leaves its system service disabled, and the tests never use it.
 # Without root, it prints the exact install line instead.
 set -euo pipefail
 missing=()
@@ -20,6 +22,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v go >/dev/null || missing+=(golang-go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ] || missing+=(golang-golang-x-mod-dev)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v turnserver >/dev/null || missing+=(coturn)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "setup: installing Debian packages for the tests: ${missing[*]}" >&2

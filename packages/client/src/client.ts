@@ -41,6 +41,7 @@ import { answerRequestHello, startRequest } from './pairing/request.ts';
 import type { RelayMessage } from './relay/connection.ts';
 import { createChannel } from './relay/http.ts';
 import { RelayLink, type RelayState } from './relay/link.ts';
+import type { TurnServers } from './relay/turn.ts';
 import type { Session } from './session/session.ts';
 import type { LocalKeys, SessionHost } from './session/types.ts';
 import { Emitter } from './util/emitter.ts';
@@ -162,6 +163,14 @@ export class SealpeerClient extends Emitter<ClientEvents> implements SessionHost
 
   get clientId(): string {
     return this.#relay.clientId;
+  }
+
+  /**
+   * Short-lived TURN credentials from this relay server (GET /api/turn) for this client's credential, as
+   * ICE servers; RelayError `relay_http_error` with serverCode `turn_disabled` when it has no TURN.
+   */
+  turnServers(): Promise<TurnServers> {
+    return this.#relay.turnServers();
   }
 
   /** Frames dropped without effect so far (docs/protocol.md 2.8; each was reported as `stray`). */

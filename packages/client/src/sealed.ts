@@ -53,10 +53,14 @@ export { type ContactPeer, generateCode, type KnownPeer, parseCode, rendezvousTa
 export {
   createChannel,
   getCredential,
+  getTurnServers,
+  parseTurnReply,
   type ReconnectOptions,
   RelayConnection,
   RelayLink,
   type RelayState,
+  type TurnIceServer,
+  type TurnServers,
   type WebSocketCtor,
   type WebSocketLike,
 } from './relay/index.ts';
@@ -70,4 +74,4 @@ export type {
   WebRTCLink,
   WebRTCOptions,
 } from './webrtc/index.ts';
-export { MAX_EARLY_SIGNALS, SignalBuffer } from './webrtc/index.ts';
+export { MAX_EARLY_SIGNALS, relayOnlyCandidate, relayOnlySdp, SignalBuffer } from './webrtc/index.ts';

@@ -9,6 +9,8 @@ export interface AppConfig {
   wsUrl: string;
   iceServers: RTCIceServer[];
   keyshareUrls: string[];
+  /** Whether the server issues TURN credentials (GET /api/turn): needed to hide the IP address in calls. */
+  turn: boolean;
 }
 
 function iceServer(v: unknown): RTCIceServer {
@@ -33,6 +35,7 @@ export function parseConfig(body: unknown, server: string): AppConfig {
       if (typeof u !== 'string') throw new ApiError('bad_response', 'keyshareUrls[]: expected strings', 0);
       return u;
     }),
+    turn: o.turn === true,
   };
 }
 
@@ -40,7 +43,7 @@ export function parseConfig(body: unknown, server: string): AppConfig {
 export function defaultConfig(server: string): AppConfig {
   const ws = new URL('/ws', server);
   ws.protocol = ws.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { server, wsUrl: ws.href, iceServers: [], keyshareUrls: [] };
+  return { server, wsUrl: ws.href, iceServers: [], keyshareUrls: [], turn: false };
 }
 
 /** Loads the config of the server at `server` (an origin). */

@@ -2,6 +2,7 @@
 // core/engine.ts; screens depend on this interface only.
 import type { ContactRendezvous } from './contact-link.ts';
 import type { ContactBook, ContactView } from './contacts.ts';
+import type { HideIpSettings } from './hide-ip.ts';
 import type { PeerModel, Signal } from './model.ts';
 import type { SavedContact } from './saved-contacts.ts';
 
@@ -34,6 +35,13 @@ export interface Engine {
   readonly changed: Signal;
   /** Contacts looked up by keyshare handle. */
   readonly contacts: ContactBook;
+  /**
+   * "Hide my IP address from peers": global and per contact (core/hide-ip.ts). Applies to WebRTC links
+   * started after a change; call `changed.emit()` after setting it.
+   */
+  readonly hideIp: HideIpSettings;
+  /** Whether this server issues TURN credentials (without them a hidden IP means no calls). */
+  readonly turnOffered: boolean;
   device(): DeviceInfo;
   /** Replaces this device's identity with a new one and reloads (contacts will see a key change). */
   replaceIdentity(): Promise<void>;

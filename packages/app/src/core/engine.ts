@@ -20,9 +20,11 @@ import type { AppConfig } from './config.ts';
 import { ContactRendezvous } from './contact-link.ts';
 import { ContactBook, type ContactView } from './contacts.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
+import { HideIpSettings } from './hide-ip.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
 import { type PeerModel, Signal } from './model.ts';
 import { integrityAlert, PeerLink } from './peer-link.ts';
+import { rtcSetup } from './rtc.ts';
 import {
   type ContactList,
   contactIdOf,
@@ -39,7 +41,8 @@ export async function createEngine(config: AppConfig, alerts: AlertArea): Promis
   const identity = await Identity.loadOrCreate(new IndexedDbIdentityStore());
   const trust = new TrustStore(new IndexedDbTrustStorage());
   const kv = await openStorage();
-  const engine = new AppEngine(config, alerts, kv, identity, trust, await loadContactList(kv));
+  const lists = { saved: await loadContactList(kv), hideIp: await HideIpSettings.load(kv) };
+  const engine = new AppEngine(config, alerts, kv, identity, trust, lists);
   await engine.contacts.logs.load(config.keyshareUrls);
   // Saved contacts can reach this device as soon as it is open (one relay connection for all of them).
   if (engine.savedContacts().length > 0 || (await engine.published()))
@@ -60,6 +63,9 @@ class AppEngine implements Engine {
   private readonly crossChecks = new Map<string, CrossCheck>();
   readonly contacts: ContactBook;
   readonly rendezvous: ContactRendezvous;
+  private readonly saved: ContactList;
+  /** "Hide my IP address from peers": the global setting and each contact's choice (core/hide-ip.ts). */
+  readonly hideIp: HideIpSettings;
 
   constructor(
     private readonly config: AppConfig,
@@ -67,14 +73,20 @@ class AppEngine implements Engine {
     private readonly kv: KeyValue,
     private readonly identity: Identity,
     private readonly trust: TrustStore,
-    private readonly saved: ContactList,
+    lists: { saved: ContactList; hideIp: HideIpSettings },
   ) {
+    this.saved = lists.saved;
+    this.hideIp = lists.hideIp;
     this.contacts = new ContactBook(trust, kv, identity);
-    this.rendezvous = new ContactRendezvous(config.server, kv, saved, {
+    this.rendezvous = new ContactRendezvous(config.server, kv, lists.saved, {
       client: (channelId) => this.client(channelId),
       changed: () => this.changed.emit(),
       acceptRequests: () => this.published(),
     });
+  }
+
+  get turnOffered(): boolean {
+    return this.config.turn;
   }
 
   device(): DeviceInfo {
@@ -163,9 +175,12 @@ class AppEngine implements Engine {
   private adopt(client: SealpeerClient, session: Session, path: Path): PeerLink {
     const existing = this.links.get(session.id);
     if (existing) return existing;
-    const link = new PeerLink(session, client.channelId, path, {
+    const link: PeerLink = new PeerLink(session, client.channelId, path, {
       changed: () => this.changed.emit(),
-      rtcConfig: { iceServers: this.config.iceServers },
+      rtcSetup: () => {
+        const contact = link.peerIdentity ? this.saved.byIdentity(link.peerIdentity) : undefined;
+        return rtcSetup(this.hideIp.decide(contact, link.model.path).on, client, this.config);
+      },
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
     });
     this.links.set(session.id, link);

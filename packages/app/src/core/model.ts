@@ -11,8 +11,12 @@ export type LinkState = 'pairing' | 'open' | 'failed' | 'closed';
  * (or its proof could not be had) — shown, never taken as checked; `none` when this device holds none.
  */
 export type CrossCheckState = 'pending' | 'cross-checked' | 'not-cross-checked' | 'none';
-/** The WebRTC connection negotiated through the sealed session. */
-export type RtcState = 'idle' | 'connecting' | 'open' | 'closed' | 'failed';
+/**
+ * The WebRTC connection negotiated through the sealed session. `no-relay`: this device hides its IP
+ * address from the peer but got no TURN relay (none on the server, or no credentials), so it made no
+ * WebRTC connection at all rather than show its address; chat still works (sealed, through the relay).
+ */
+export type RtcState = 'idle' | 'connecting' | 'open' | 'closed' | 'failed' | 'no-relay';
 /** An audio/video call over the WebRTC link; `ended`: hung up by either side (sealed `hangup`, 2.12). */
 export type CallState = 'none' | 'outgoing' | 'incoming' | 'active' | 'ended';
 
@@ -51,6 +55,11 @@ export interface PeerModel {
   crossCheckDetail: string;
   link: LinkState;
   rtc: RtcState;
+  /**
+   * Whether this device hides its IP address from this peer (core/hide-ip.ts): TURN relay candidates
+   * only. Undefined until WebRTC starts.
+   */
+  hideIp: boolean | undefined;
   /** DTLS fingerprint check of the WebRTC connection against the sealed SDP (a mismatch fails the link). */
   dtls: 'pending' | 'verified' | 'skipped' | 'mismatch';
   /** Set when the session failed: integrity error, key change, abort. */

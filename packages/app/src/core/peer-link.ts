@@ -19,11 +19,11 @@ import {
 } from '@sealpeer/client';
 import type { PeerKeys } from './keys.ts';
 import type { PeerModel, TrustState } from './model.ts';
-import { connectRtc, type RtcLink } from './rtc.ts';
+import { connectRtc, type RtcLink, type RtcSetup } from './rtc.ts';
 
 export interface PeerLinkHooks {
   changed(): void;
-  rtcConfig: RTCConfiguration;
+  rtcSetup(): Promise<RtcSetup>;
   /** Shows the page-level integrity warning. */
   onFailure(title: string, body: string, code: string): void;
 }
@@ -62,6 +62,7 @@ export class PeerLink {
       pendingRequest: path === 'request' && session.role === 'responder',
       link: 'pairing',
       rtc: 'idle',
+      hideIp: undefined,
       dtls: 'pending',
       error: undefined,
       peerReview: 'none',
@@ -180,12 +181,30 @@ export class PeerLink {
 
   /** Negotiates WebRTC through the sealed session (only on an open, trusted session). */
   startRtc(): void {
-    if (this.rtc || !this.trusted) return;
+    if (this.rtc || this.model.rtc === 'connecting' || !this.trusted) return;
     this.model.rtc = 'connecting';
     this.emit();
+    void this.hooks
+      .rtcSetup()
+      .catch((err: unknown): RtcSetup => ({ noRelay: err instanceof Error ? err.message : String(err) }))
+      .then((setup) => this.beginRtc(setup));
+  }
+
+  private beginRtc(setup: RtcSetup): void {
+    // The session may have ended (or been blocked) while the setup was fetched.
+    if (this.rtc || this.model.rtc !== 'connecting' || !this.trusted) return;
+    if ('noRelay' in setup) {
+      this.model.hideIp = true;
+      this.model.rtc = 'no-relay';
+      this.system(
+        `Your IP address stays hidden from this peer, so no direct connection was made: ${setup.noRelay}. Chat still works, sealed through the relay; calls need a TURN relay (or turn “Hide my IP address” off for this peer).`,
+      );
+      return;
+    }
+    this.model.hideIp = setup.relayOnly;
     let link: RtcLink;
     try {
-      link = connectRtc(this.session, this.hooks.rtcConfig, this.early);
+      link = connectRtc(this.session, setup.config, this.early, setup.relayOnly);
     } catch (err) {
       this.model.rtc = 'failed';
       this.system(`WebRTC could not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -5,7 +5,45 @@
 // only adds what the app needs on top: the link's data channel as a promise. It carries nothing (chat is
 // sealed application messages, docs/protocol.md 2.12); it gives the connection a transport at once, so the
 // DTLS check runs and a call only adds tracks.
-import type { DtlsCheck, Session, SignalBuffer } from '@sealpeer/client';
+import {
+  type DtlsCheck,
+  RelayError,
+  type SealpeerClient,
+  type Session,
+  type SignalBuffer,
+} from '@sealpeer/client';
+import type { AppConfig } from './config.ts';
+
+/**
+ * How to start WebRTC with a peer: a config (relayOnly when this device hides its IP address from it),
+ * or why not (hiding, but no TURN relay to be had: never a fallback to direct candidates).
+ */
+export type RtcSetup = { config: RTCConfiguration; relayOnly: boolean } | { noRelay: string };
+
+/**
+ * WebRTC for a peer: direct (the server's ICE servers), or, when this device hides its IP address from it
+ * (core/hide-ip.ts), TURN relay candidates only with credentials for this relay login (GET /api/turn).
+ * Hiding with no TURN to be had is refused (`noRelay`), never turned into a direct connection.
+ */
+export async function rtcSetup(
+  hideIp: boolean,
+  client: Pick<SealpeerClient, 'server' | 'turnServers'>,
+  config: AppConfig,
+): Promise<RtcSetup> {
+  if (!hideIp) return { config: { iceServers: config.iceServers }, relayOnly: false };
+  // This app's own server says in /api/config whether it has TURN (no request that is bound to fail).
+  const ownServer = new URL(client.server).origin === new URL(config.server).origin;
+  if (ownServer && !config.turn) return { noRelay: 'this server offers no TURN relay' };
+  try {
+    const turn = await client.turnServers();
+    return { config: { iceServers: turn.iceServers, iceTransportPolicy: 'relay' }, relayOnly: true };
+  } catch (err) {
+    if (err instanceof RelayError && err.serverCode === 'turn_disabled')
+      return { noRelay: 'this server offers no TURN relay' };
+    const why = err instanceof Error ? err.message : String(err);
+    return { noRelay: `no TURN credentials from the server (${why})` };
+  }
+}
 
 export interface RtcLink {
   readonly pc: RTCPeerConnection;
@@ -16,9 +54,18 @@ export interface RtcLink {
   close(): void;
 }
 
-/** Starts WebRTC on an open, trusted session; `early` holds the signals that came before (in order). */
-export function connectRtc(session: Session, config: RTCConfiguration, early: SignalBuffer): RtcLink {
-  const link = session.connectWebRTC(config, { dataChannel: 'sealpeer', pending: early });
+/**
+ * Starts WebRTC on an open, trusted session; `early` holds the signals that came before (in order).
+ * `relayOnly`: hide this device's IP address (the config must then say iceTransportPolicy 'relay', with
+ * TURN servers); the glue also withholds any non-relay candidate from what it sends.
+ */
+export function connectRtc(
+  session: Session,
+  config: RTCConfiguration,
+  early: SignalBuffer,
+  relayOnly = false,
+): RtcLink {
+  const link = session.connectWebRTC(config, { dataChannel: 'sealpeer', pending: early, relayOnly });
   // The glue built it with the browser's own RTCPeerConnection (globalThis), so it is one.
   const pc = link.pc as unknown as RTCPeerConnection;
   const channel = new Promise<RTCDataChannel>((resolve, reject) => {

@@ -20,6 +20,28 @@ function verifiedText(c: SavedContact): string {
   return `verified (${how}, ${new Date(c.verified.at).toLocaleDateString()})`;
 }
 
+/** This contact's "Hide my IP address" choice (core/hide-ip.ts): default, on or off. */
+function hideIpChoice(engine: Engine, c: SavedContact, fail: (e: unknown) => void): HTMLElement {
+  const settings = engine.hideIp;
+  const defaultText =
+    c.pairedBy === 'keyshare' ? 'on: found on a keyshare' : `${settings.global ? 'on' : 'off'}: as on Device`;
+  const select = h(
+    'select',
+    { testid: 'contact-hide-ip', attrs: { 'aria-label': `Hide my IP address from ${c.name}` } },
+    h('option', { attrs: { value: 'default' } }, `default (${defaultText})`),
+    h('option', { attrs: { value: 'on' } }, 'on'),
+    h('option', { attrs: { value: 'off' } }, 'off'),
+  );
+  select.value = settings.choice(c.id);
+  select.addEventListener('change', () => {
+    const v = select.value === 'on' || select.value === 'off' ? select.value : 'default';
+    settings.setChoice(c.id, v).then(() => engine.changed.emit(), fail);
+  });
+  const el = h('label', { class: 'hint' }, 'Hide my IP address: ', select);
+  el.dataset.on = String(settings.decide(c, 'contact').on);
+  return el;
+}
+
 function contactItem(
   engine: Engine,
   c: SavedContact,
@@ -80,6 +102,7 @@ function contactItem(
       ),
     ),
     h('div', { class: 'row' }, chat, rename, del),
+    hideIpChoice(engine, c, fail),
   );
   li.dataset.contactId = c.id;
   li.dataset.online = String(online);

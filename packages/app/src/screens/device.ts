@@ -1,7 +1,7 @@
 // Your device: the identity created on first visit (kept in this browser's IndexedDB) and its fingerprint.
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits } from '../core/model.ts';
-import { h } from '../ui/dom.ts';
+import { h, replace } from '../ui/dom.ts';
 
 export function deviceScreen(engine: Engine): HTMLElement {
   const info = engine.device();
@@ -31,7 +31,46 @@ export function deviceScreen(engine: Engine): HTMLElement {
       h('h2', {}, 'Identity key'),
       h('p', { class: 'mono', testid: 'device-identity-key' }, info.identityKey),
     ),
+    hideIpSection(engine),
     replaceSection(engine),
+  );
+}
+
+/**
+ * "Hide my IP address from peers" for every pairing without a choice of its own (contacts found on a
+ * keyshare hide it by default; each contact can choose on the Contacts screen). core/hide-ip.ts.
+ */
+function hideIpSection(engine: Engine): HTMLElement {
+  const box = h('input', { testid: 'hide-ip-global', attrs: { type: 'checkbox', id: 'hide-ip-global' } });
+  box.checked = engine.hideIp.global;
+  const status = h('p', { testid: 'hide-ip-status', attrs: { role: 'status' } });
+  box.addEventListener('change', () => {
+    engine.hideIp
+      .setGlobal(box.checked)
+      .then(() => {
+        status.textContent = 'Saved. It applies to direct links started from now on.';
+        engine.changed.emit();
+      })
+      .catch((err: unknown) => replace(status, h('span', { class: 'error' }, String(err))));
+  });
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'What peers learn about you'),
+    h('label', { attrs: { for: 'hide-ip-global' } }, box, ' Hide my IP address from peers'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Chat always goes sealed through the relay. A call (and the direct link it uses) is peer to peer, so the peer sees your IP address, unless this is on: then it goes through the server’s TURN relay, which sees your address instead (but not what you say). Contacts found on a keyshare get this by default.',
+    ),
+    engine.turnOffered
+      ? null
+      : h(
+          'p',
+          { class: 'error', testid: 'hide-ip-no-turn' },
+          'This server offers no TURN relay: with your IP address hidden there is no direct link, so no calls (chat still works).',
+        ),
+    status,
   );
 }
 

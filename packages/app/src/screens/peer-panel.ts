@@ -19,6 +19,8 @@ const RTC_TEXT: Record<PeerModel['rtc'], string> = {
   open: 'connected (end-to-end encrypted)',
   closed: 'closed',
   failed: 'connection failed',
+  'no-relay':
+    'no direct link: your IP address stays hidden and this server gave no TURN relay (chat works, sealed through the relay; calls cannot)',
 };
 
 const CALL_TEXT: Record<PeerModel['call'], string> = {
@@ -78,6 +80,8 @@ export class PeerPanel {
   });
   private readonly sendBtn = h('button', { testid: 'chat-send', attrs: { type: 'submit' } }, 'Send');
   private readonly rtcState = h('p', { testid: 'rtc-state', attrs: { role: 'status' } });
+  /** Whether this peer can see this device's IP address (docs/threat-model.md, "What a peer learns"). */
+  private readonly ipState = h('p', { class: 'hint', testid: 'peer-ip' });
   private readonly call = h('div', { class: 'call' });
   private readonly callState = h('p', {
     class: 'call-state',
@@ -137,6 +141,7 @@ export class PeerPanel {
       this.save.el,
       h('h2', {}, 'Chat'),
       this.rtcState,
+      this.ipState,
       this.log,
       form,
       h('div', { class: 'row' }, this.callBtn),
@@ -193,6 +198,15 @@ export class PeerPanel {
         ? RTC_TEXT[peer.rtc]
         : `session ${peer.link}`;
     this.rtcState.dataset.state = peer.rtc;
+    this.ipState.dataset.state = peer.hideIp === undefined ? 'pending' : peer.hideIp ? 'hidden' : 'visible';
+    this.ipState.textContent =
+      peer.hideIp === undefined
+        ? ''
+        : peer.rtc === 'no-relay'
+          ? 'Your IP address is hidden from this peer: no direct link without a TURN relay.'
+          : peer.hideIp
+            ? 'Your IP address is hidden from this peer: the direct link goes through a TURN relay only.'
+            : 'This peer can see your IP address (direct link). “Hide my IP address” (Device, or per contact) relays it instead.';
     this.rtcState.dataset.review = peer.peerReview;
     this.callState.textContent = CALL_TEXT[peer.call];
     this.callState.dataset.state = peer.call;

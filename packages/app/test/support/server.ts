@@ -32,7 +32,14 @@ export interface TestStack {
 
 export async function startStack(
   appDir: string,
-  opts: { tamper?: Tamper; keyshare?: boolean; keyshareFork?: boolean; keyshareUrls?: string[] } = {},
+  opts: {
+    tamper?: Tamper;
+    keyshare?: boolean;
+    keyshareFork?: boolean;
+    keyshareUrls?: string[];
+    /** coturn's shared secret and URLs: the server then issues TURN credentials (GET /api/turn). */
+    turn?: { secret: string; urls: string[] };
+  } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-app-e2e-'));
   // The proxy must exist first: the server allows its origin for WebSocket upgrades.
@@ -70,6 +77,7 @@ export async function startStack(
       ],
       logLevel: 'warn',
       logStream: new Writable({ write: (_c, _e, cb) => cb() }),
+      ...(opts.turn ? { turnSecret: opts.turn.secret, turnUrls: opts.turn.urls } : {}),
     });
   let running: RunningServer | undefined = await serverAt(0);
   upstream = running.url;

@@ -2,21 +2,7 @@
 // wrong field is refused with its name, nothing is half-imported, and a changed static key is refused.
 import { describe, expect, it } from 'vitest';
 import { cleanName, loadContactList, parseContact } from '../../src/core/saved-contacts.ts';
-import type { KeyValue } from '../../src/core/storage.ts';
-
-function memoryKv(): KeyValue & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  return {
-    data,
-    get: async (k) => data.get(k),
-    put: async (k, v) => {
-      data.set(k, structuredClone(v));
-    },
-    delete: async (k) => {
-      data.delete(k);
-    },
-  };
-}
+import { memoryKv } from './memory-kv.ts';
 
 const hex = (byte: number) => byte.toString(16).padStart(2, '0').repeat(32);
 const good = {

@@ -4,7 +4,7 @@ import { RelayError } from '../errors/client-errors.ts';
 
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string },
+  init: { method: string; headers: Record<string, string>; body?: string },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 export interface Credential {
@@ -22,13 +22,23 @@ function str(o: Record<string, unknown>, k: string): string {
 }
 
 async function post(fetchFn: FetchLike, url: string, body: unknown): Promise<Record<string, unknown>> {
+  const init = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+  return requestJson(fetchFn, url, init);
+}
+
+/** One HTTP call whose answer must be a JSON object; an error answer → relay_http_error with its code. */
+export async function requestJson(
+  fetchFn: FetchLike,
+  url: string,
+  init: Parameters<FetchLike>[1],
+): Promise<Record<string, unknown>> {
   let res: Awaited<ReturnType<FetchLike>>;
   try {
-    res = await fetchFn(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    res = await fetchFn(url, init);
   } catch (e) {
     throw new RelayError('relay_unreachable', `cannot reach ${url}: ${(e as Error).message}`);
   }
@@ -50,7 +60,7 @@ async function post(fetchFn: FetchLike, url: string, body: unknown): Promise<Rec
   return obj;
 }
 
-function defaultFetch(): FetchLike {
+export function defaultFetch(): FetchLike {
   if (typeof globalThis.fetch !== 'function') throw new RelayError('relay_unreachable', 'no fetch available');
   return globalThis.fetch.bind(globalThis) as unknown as FetchLike;
 }

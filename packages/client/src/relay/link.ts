@@ -14,6 +14,7 @@ import {
   type WebSocketCtor,
 } from './connection.ts';
 import { type Credential, type FetchLike, getCredential, wsUrl } from './http.ts';
+import { getTurnServers, type TurnServers } from './turn.ts';
 
 export type RelayState = 'connected' | 'reconnecting' | 'offline';
 
@@ -239,6 +240,11 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
     if (!this.open) return false;
     this.#conn.publish(data);
     return true;
+  }
+
+  /** TURN credentials (GET /api/turn, Part 1 §1.2) issued for this link's relay credential. */
+  turnServers(): Promise<TurnServers> {
+    return getTurnServers(this.#o.server, this.#cred, this.#o.fetch);
   }
 
   close(): void {

@@ -14,6 +14,7 @@ import {
   observedFingerprints,
   sdpFingerprints,
 } from './fingerprint.ts';
+import { relayOnlySignal } from './relay-only.ts';
 import { decodeSignal, encodeSignal, type Signal } from './signals.ts';
 
 type Desc = { type: string; sdp?: string };
@@ -44,6 +45,12 @@ export interface WebRTCOptions {
   dataChannel?: string | null;
   /** Signals that arrived before this call (see SignalBuffer); applied first, in order. */
   pending?: SignalBuffer;
+  /**
+   * Hide this device's IP address from the peer (relay-only.ts): sends only TURN relay candidates, in
+   * candidate signals and in SDP. Pair it with `iceTransportPolicy: 'relay'` and TURN servers in the
+   * config; this only filters what leaves, it gathers nothing.
+   */
+  relayOnly?: boolean;
 }
 
 export interface WebRTCLink {
@@ -54,6 +61,8 @@ export interface WebRTCLink {
   connected: Promise<DtlsCheck>;
   /** Sends a new offer (RENEGOTIATE), from either side; browsers also do it on 'negotiationneeded'. */
   renegotiate(): Promise<void>;
+  /** With `relayOnly`: how many local candidates were withheld (not `typ relay`). */
+  readonly withheld: number;
   close(): void;
 }
 
@@ -83,8 +92,14 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
   });
   connected.catch(() => {});
 
-  const send = (s: Signal) => {
+  let withheld = 0;
+  const send = (signal: Signal) => {
     if (session.state !== 'open') return;
+    const s = o.relayOnly ? relayOnlySignal(signal) : signal;
+    if (s === null) {
+      withheld += 1;
+      return;
+    }
     const [kind, content] = encodeSignal(s);
     session.sendSignal(kind, content);
   };
@@ -206,6 +221,9 @@ export function connectWebRTC(session: Session, config?: unknown, o: WebRTCOptio
     connected,
     dtlsCheck: 'pending',
     renegotiate: () => offer(),
+    get withheld() {
+      return withheld;
+    },
     close() {
       offSignal();
       offEnd();
