@@ -51,6 +51,11 @@ export function parseArgs(
     );
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
     throw new UsageError('--tls-cert and --tls-key go together: give both or neither');
+  if (config.channelCreation === 'token' && config.channelTokenFile === undefined)
+    throw new UsageError(
+      '--channel-creation token needs --channel-token-file FILE holding the operator token ' +
+        '(e.g. head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE)',
+    );
   return { help: false, config };
 }
 

@@ -14,13 +14,14 @@ import { trustFunction } from '../net/client-ip.ts';
 import { appConfigRoutes } from './app-config.ts';
 import { channelRoutes } from './channels.ts';
 import type { HttpContext } from './context.ts';
+import { gateConnections, gateRequests } from './ip-gate.ts';
 import { healthReply } from './schemas.ts';
 import { registerWebApp } from './web-app.ts';
 
 export const BODY_LIMIT = 16 * 1024;
 
 /** Maps fastify's own errors (schema, body size, media type, bad JSON) to registry codes. */
-function codeFor(err: FastifyError): ErrorCode {
+export function codeFor(err: FastifyError): ErrorCode {
   if (err.validation) return 'invalid_request';
   switch (err.statusCode) {
     case 400:
@@ -70,6 +71,8 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   // Slow clients are cut, not held (docs/hardening.md): header timeout + TCP connections per IP. Behind
   // --trust-proxy the proxy's own addresses carry many clients and are not capped here.
   const trust = trustFunction(config.trustProxy);
+  const gate = { policy: ctx.ipPolicy, trust, log: ctx.log, now: ctx.now, reject: ctx.reject };
+  gateConnections(app.server, gate);
   guardConnections(app.server, guard, {
     exempt: trust ? (ip) => trust(ip, 0) : undefined,
     onRefused: (ip) => ctx.log.debug({ event: 'http_connection_refused', ip }, 'too many connections'),
@@ -85,6 +88,7 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
     return reply.code(statusOf(code)).send(errorBody(code, message));
   });
 
+  gateRequests(app, gate);
   app.addHook('onRequest', async (req, reply) => {
     // Browsers may only change state from allowed origins; a browser page may read /api answers only
     // from an allowed origin (CORS below, never with credentials; not for '*').
