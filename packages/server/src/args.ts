@@ -72,6 +72,7 @@ export function helpText(): string {
   return [
     'Usage: sealpeer-server [options]',
     '       sealpeer-server migrate [--store URL | --data-dir DIR]   (see migrate --help)',
+    '       sealpeer-server admin COMMAND   (operator controls of a running server; see admin --help)',
     '',
     'The sealpeer credential + relay server: HTTP API, WebSocket relay at /ws, state in SQLite',
     '(default) or PostgreSQL (--store postgres://…, migrated at start). Several nodes behind a load',
