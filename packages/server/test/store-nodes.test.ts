@@ -106,6 +106,47 @@ describe('two nodes on one PostgreSQL store', () => {
     const turned = await node({ store, limits: LOCKOUT });
     expect((await refusedUpgrade(turned.wsUrl)).body.error.code).toBe('locked_out');
   });
+
+  it('share bans: a ban set through one node closes and refuses on the other within the refresh', async () => {
+    const store = await pg.createDatabase();
+    const a = await node({ store });
+    const b = await node({ store });
+    const cred = await credential(a, await createChannel(a));
+    const onB = await login(b, cred);
+    const ban = { kind: 'credential', target: cred.clientId, duration: '1h', reason: 'shared' };
+    expect((await http(a.adminUrl!, 'POST', '/admin/bans', ban)).status).toBe(201);
+    // Node b re-reads the bans every 5 s and closes the socket the ban covers.
+    expect(await onB.next(8000)).toMatchObject({ type: 'error', code: 'banned' });
+    expect((await onB.closed).code).toBe(4403);
+    const retry = await Client.open(b.wsUrl);
+    retry.send({
+      type: 'login',
+      clientId: cred.clientId,
+      password: cred.password,
+      sessionId: cred.sessionId,
+    });
+    expect(await retry.next()).toMatchObject({ code: 'banned' });
+    expect((await http(b.adminUrl!, 'GET', '/admin/bans')).body.bans).toEqual([
+      expect.objectContaining({ kind: 'credential', target: cred.clientId, reason: 'shared' }),
+    ]);
+    // Lifted on b: a logs in again once its copy is refreshed.
+    const lift = await http(b.adminUrl!, 'POST', '/admin/bans/lift', {
+      kind: 'credential',
+      target: cred.clientId,
+    });
+    expect(lift.body).toEqual({ lifted: true });
+    const deadline = Date.now() + 8000;
+    for (;;) {
+      const c = await Client.open(a.wsUrl);
+      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+      const f = await c.next();
+      c.close();
+      if (f.type === 'login_ok') break;
+      expect(f.code).toBe('banned');
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  });
 });
 
 describe('a PostgreSQL outage', () => {
