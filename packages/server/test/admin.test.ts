@@ -295,6 +295,25 @@ describe('sealpeer-server admin: commands on a real server', () => {
   );
 });
 
+describe('sessions per credential', () => {
+  it('8 parallel logins of one credential leave one live socket (protocol 1.6), as the client list shows', async () => {
+    const ch = await createChannel(s);
+    const cred = await credential(s, ch);
+    const sockets = await Promise.all(Array.from({ length: 8 }, () => Client.open(s.wsUrl)));
+    for (const c of sockets)
+      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    const closed = await Promise.all(
+      sockets.map((c) => Promise.race([c.closed, new Promise((r) => setTimeout(() => r('open'), 3000))])),
+    );
+    expect(closed.filter((c) => c === 'open')).toHaveLength(1);
+    expect(closed.filter((c) => c !== 'open')).toEqual(Array(7).fill({ code: 4409, reason: 'punt' }));
+    const list = (await http(s.adminUrl!, 'GET', '/admin/clients')).body;
+    const mine = list.channels.find((c: { channelId: string }) => c.channelId === ch);
+    expect(mine.clients).toHaveLength(1);
+    for (const c of sockets) c.close();
+  });
+});
+
 describe('admin listener boundaries', () => {
   it('admin routes answer 404 on the public listener, whatever the headers', async () => {
     const { cred, client } = await joined(s);

@@ -1,5 +1,7 @@
 // --allow-cidr / --deny-cidr and IP bans: CIDR parsing (validate, normalise, refuse host bits) and
 // matching, IPv4 and IPv6, and the flags that carry them (src/net/cidr.ts, src/config.ts).
+import { BlockList } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/args.ts';
 import { CidrSet, parseCidr, unmapped } from '../src/net/cidr.ts';
@@ -48,6 +50,63 @@ describe('parseCidr', () => {
     // Surrounding space is trimmed: the last one is fine.
     expect(parseCidr(bad.at(-1)!).text).toBe('1.2.3.0/24');
     expect(() => parseCidr('203.0.113.7/24')).toThrow(/host bits set after \/24/);
+  });
+});
+
+describe('parseCidr properties (fast-check, 10^4 runs each)', () => {
+  const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
+  const v6 = fc.ipV6();
+
+  it('any string: a Cidr or an Error with a message, never another throw', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((x) => `${x}/${x.length}`),
+          v6,
+          v4,
+        ),
+        (raw) => {
+          try {
+            const c = parseCidr(raw);
+            expect(c.text).toBe(`${c.network}/${c.prefix}`);
+          } catch (e) {
+            expect(e).toBeInstanceOf(Error);
+            expect((e as Error).message).toMatch(/wants|host bits/);
+          }
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('a valid range normalises to a fixed point that node’s BlockList agrees with', () => {
+    const arb = fc.oneof(
+      fc.tuple(v4, fc.nat(32)).map(([a, p]) => ({ a, p, family: 'ipv4' as const })),
+      fc.tuple(v6, fc.nat(128)).map(([a, p]) => ({ a, p, family: 'ipv6' as const })),
+    );
+    let ranges = 0;
+    fc.assert(
+      fc.property(arb, ({ a, p, family }) => {
+        let c: ReturnType<typeof parseCidr>;
+        try {
+          c = parseCidr(`${a}/${p}`);
+        } catch (e) {
+          // Only host bits can be wrong with a valid address and prefix: then the /max form is fine.
+          expect((e as Error).message).toMatch(/host bits/);
+          c = parseCidr(a);
+          expect(c.prefix).toBe(family === 'ipv4' ? 32 : 128);
+        }
+        ranges++;
+        expect(parseCidr(c.text)).toEqual(c);
+        const list = new BlockList();
+        list.addSubnet(c.network, c.prefix, family);
+        expect(list.check(a, family)).toBe(true);
+        expect(new CidrSet([c]).has(a)).toBe(true);
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(ranges).toBe(10_000);
   });
 });
 
