@@ -11,16 +11,16 @@ import { migrateMain } from './migrate-cli.ts';
 import { storeConnectHint } from './store/spec.ts';
 import { runPrimary, WORKER_INDEX_ENV, workerAdminPort } from './workers.ts';
 
+/** `sealpeer-server <name> …`: commands that do not start a server. */
+const SUBCOMMANDS: Record<string, typeof migrateMain | undefined> = {
+  admin: adminMain,
+  migrate: migrateMain,
+};
+
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'admin')
-    return adminMain(
-      argv.slice(1),
-      process.env,
-      (s) => process.stdout.write(s),
-      (s) => process.stderr.write(s),
-    );
-  if (argv[0] === 'migrate')
-    return migrateMain(
+  const sub = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
+  if (sub)
+    return sub(
       argv.slice(1),
       process.env,
       (s) => process.stdout.write(s),

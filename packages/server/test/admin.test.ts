@@ -12,6 +12,7 @@ import {
   http,
   joined,
   login,
+  loginFrame,
   start,
   type TestServer,
   tempDir,
@@ -202,12 +203,7 @@ describe('sealpeer-server admin: commands on a real server', () => {
       expect(await client.next()).toMatchObject({ type: 'error', code: 'banned' });
       expect((await client.closed).code).toBe(4403);
       const retry = await Client.open(s.wsUrl);
-      retry.send({
-        type: 'login',
-        clientId: cred.clientId,
-        password: cred.password,
-        sessionId: cred.sessionId,
-      });
+      retry.send(loginFrame(cred));
       expect(await retry.next()).toMatchObject({ type: 'error', code: 'banned' });
       expect((await retry.closed).code).toBe(4403);
       expect(s.logs.find((l) => l.event === 'banned_login')).toMatchObject({
@@ -232,12 +228,7 @@ describe('sealpeer-server admin: commands on a real server', () => {
       for (const c of [a, b]) expect(await c.client.closed).toEqual({ code: 4404, reason: 'channel_purged' });
       expect((await http(s.url, 'GET', `/api/channels/${a.cred.channelId}`)).status).toBe(404);
       const retry = await Client.open(s.wsUrl);
-      retry.send({
-        type: 'login',
-        clientId: a.cred.clientId,
-        password: a.cred.password,
-        sessionId: a.cred.sessionId,
-      });
+      retry.send(loginFrame(a.cred));
       expect(await retry.next()).toMatchObject({ code: 'auth_failed' });
       const again = await admin(['purge-channel', a.cred.channelId]);
       expect(again.code).toBe(1);
@@ -300,8 +291,7 @@ describe('sessions per credential', () => {
     const ch = await createChannel(s);
     const cred = await credential(s, ch);
     const sockets = await Promise.all(Array.from({ length: 8 }, () => Client.open(s.wsUrl)));
-    for (const c of sockets)
-      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    for (const c of sockets) c.send(loginFrame(cred));
     const closed = await Promise.all(
       sockets.map((c) => Promise.race([c.closed, new Promise((r) => setTimeout(() => r('open'), 3000))])),
     );

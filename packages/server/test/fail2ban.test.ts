@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCidr } from '../src/net/cidr.ts';
-import { Client, createChannel, credential, http, start, type TestServer } from './helpers.ts';
+import { Client, createChannel, credential, http, loginFrame, start, type TestServer } from './helpers.ts';
 
 const docPath = join(fileURLToPath(import.meta.url), '../../../../docs/operators/fail2ban.md');
 
@@ -138,7 +138,7 @@ describe('fail2ban filter for refusals by the operator controls (sealpeer-refuse
     const ban = { kind: 'credential', target: cred.clientId, duration: '1h' };
     expect((await http(r.adminUrl!, 'POST', '/admin/bans', ban)).status).toBe(201);
     const c = await Client.open(r.wsUrl, { headers: { 'x-forwarded-for': '203.0.113.41' } });
-    c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send(loginFrame(cred));
     await c.closed;
     for (const l of r.logs) if (EVENTS.includes(l.event as string)) refusals.push(JSON.stringify(l));
   });

@@ -15,6 +15,7 @@ import {
   credential,
   http,
   login,
+  loginFrame,
   refusedUpgrade,
   start,
   type TestServer,
@@ -99,7 +100,7 @@ describe('two nodes on one PostgreSQL store', () => {
     expect((await refusedUpgrade(a.wsUrl)).body.error.code).toBe('locked_out');
     // b's upgrade check has not heard of it; its login asks the store and refuses, right password or not.
     const c = await Client.open(b.wsUrl);
-    c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send(loginFrame(cred));
     expect(await c.next()).toMatchObject({ type: 'error', code: 'locked_out' });
     expect((await c.closed).code).toBe(4429);
     expect((await refusedUpgrade(b.wsUrl)).status).toBe(429);
@@ -119,12 +120,7 @@ describe('two nodes on one PostgreSQL store', () => {
     expect(await onB.next(8000)).toMatchObject({ type: 'error', code: 'banned' });
     expect((await onB.closed).code).toBe(4403);
     const retry = await Client.open(b.wsUrl);
-    retry.send({
-      type: 'login',
-      clientId: cred.clientId,
-      password: cred.password,
-      sessionId: cred.sessionId,
-    });
+    retry.send(loginFrame(cred));
     expect(await retry.next()).toMatchObject({ code: 'banned' });
     expect((await http(b.adminUrl!, 'GET', '/admin/bans')).body.bans).toEqual([
       expect.objectContaining({ kind: 'credential', target: cred.clientId, reason: 'shared' }),
@@ -138,7 +134,7 @@ describe('two nodes on one PostgreSQL store', () => {
     const deadline = Date.now() + 8000;
     for (;;) {
       const c = await Client.open(a.wsUrl);
-      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+      c.send(loginFrame(cred));
       const f = await c.next();
       c.close();
       if (f.type === 'login_ok') break;
@@ -158,7 +154,7 @@ describe('a PostgreSQL outage', () => {
       const cred = await credential(s, ch);
       await own.stop();
       const c = await Client.open(s.wsUrl);
-      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+      c.send(loginFrame(cred));
       expect(await c.next()).toMatchObject({ type: 'error', code: 'internal_error' });
       expect((await c.closed).code).toBe(1011);
       const r = await http(s.url, 'POST', `/api/channels/${ch}/sessions`, { sessionId: crypto.randomUUID() });
@@ -192,7 +188,7 @@ describe('a SQLite node', () => {
     const cred = await credential(s, await createChannel(s));
     const c = await Client.open(s.wsUrl);
     // Back to back: read in one chunk, before the login's store call has answered (the login holds them).
-    c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send(loginFrame(cred));
     c.send({ type: 'echo', data: 'one', id: '1' });
     c.send({ type: 'echo', data: 'two', id: '2' });
     expect(await c.next()).toMatchObject({ type: 'login_ok' });

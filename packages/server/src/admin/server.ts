@@ -5,10 +5,10 @@
 // A browser on the operator's machine can reach 127.0.0.1 too: /admin/* refuses any request that carries
 // an Origin header (a web page's cross-site request) or a Host other than a loopback name (DNS
 // rebinding), and reads only JSON bodies (no text/plain "simple" request).
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { errorBody, statusOf } from '../errors.ts';
-import { codeFor } from '../http/app.ts';
+import { errorBody } from '../errors.ts';
+import { jsonErrorHandler } from '../http/app.ts';
 import { purgeReply, statsReply } from '../http/schemas.ts';
 import type { Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
@@ -37,13 +37,7 @@ export async function startAdmin(
     },
   }) as unknown as FastifyInstance;
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const code = codeFor(err);
-    if (code === 'internal_error') req.log.error({ err, url: req.url }, 'admin request failed');
-    const message =
-      code === 'invalid_request' && err.validation ? `Invalid request: ${err.message}` : undefined;
-    return reply.code(statusOf(code)).send(errorBody(code, message));
-  });
+  app.setErrorHandler(jsonErrorHandler);
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('not_found')));
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/admin/')) return;

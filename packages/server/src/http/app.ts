@@ -21,7 +21,7 @@ import { registerWebApp } from './web-app.ts';
 export const BODY_LIMIT = 16 * 1024;
 
 /** Maps fastify's own errors (schema, body size, media type, bad JSON) to registry codes. */
-export function codeFor(err: FastifyError): ErrorCode {
+function codeFor(err: FastifyError): ErrorCode {
   if (err.validation) return 'invalid_request';
   switch (err.statusCode) {
     case 400:
@@ -36,6 +36,15 @@ export function codeFor(err: FastifyError): ErrorCode {
     default:
       return 'internal_error';
   }
+}
+
+/** fastify's errors as registry codes in the one JSON shape (the public and the admin listener). */
+export function jsonErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const code = codeFor(err);
+  if (code === 'internal_error') req.log.error({ err, url: req.url }, 'request failed');
+  const message =
+    code === 'invalid_request' && err.validation ? `Invalid request: ${err.message}` : undefined;
+  return reply.code(statusOf(code)).send(errorBody(code, message));
 }
 
 export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
@@ -80,13 +89,7 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   // JSON is the only body type: text/plain (a fastify default) is a 415 like any other type.
   app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const code = codeFor(err);
-    if (code === 'internal_error') req.log.error({ err, url: req.url }, 'request failed');
-    const message =
-      code === 'invalid_request' && err.validation ? `Invalid request: ${err.message}` : undefined;
-    return reply.code(statusOf(code)).send(errorBody(code, message));
-  });
+  app.setErrorHandler(jsonErrorHandler);
 
   gateRequests(app, gate);
   app.addHook('onRequest', async (req, reply) => {

@@ -1,7 +1,7 @@
 // Operator bans as this node enforces them (docs/operators/admin.md): a copy of the store's live bans
 // (credential → ban, IP ranges → one CidrSet), refreshed from the store every few seconds so a ban set
 // through any node's admin listener reaches every node sharing the store, and after each local change.
-import { CidrSet, parseCidr } from '../net/cidr.ts';
+import { type Cidr, CidrSet, parseCidr } from '../net/cidr.ts';
 import type { Ban, Store } from '../store/types.ts';
 
 /** How often every node re-reads the bans (a ban set on another node applies within this). */
@@ -10,6 +10,8 @@ export const BAN_REFRESH_MS = 5000;
 export class BanList {
   private credentials = new Map<string, Ban>();
   private ips: Array<{ set: CidrSet; ban: Ban }> = [];
+  /** Every banned range in one set: the common case (no ban covers the IP) is one lookup. */
+  private anyIp = new CidrSet([]);
   private all: Ban[] = [];
 
   constructor(private readonly store: Pick<Store, 'liveBans'>) {}
@@ -19,11 +21,14 @@ export class BanList {
     const bans = await this.store.liveBans(now);
     const credentials = new Map<string, Ban>();
     const ips: Array<{ set: CidrSet; ban: Ban }> = [];
+    const ranges: Cidr[] = [];
     for (const b of bans) {
       if (b.kind === 'credential') credentials.set(b.target, b);
       else {
         try {
-          ips.push({ set: new CidrSet([parseCidr(b.target)]), ban: b });
+          const c = parseCidr(b.target);
+          ips.push({ set: new CidrSet([c]), ban: b });
+          ranges.push(c);
         } catch {
           // Only parsed CIDRs are stored (src/admin/routes.ts); a row edited by hand is skipped.
         }
@@ -31,6 +36,7 @@ export class BanList {
     }
     this.credentials = credentials;
     this.ips = ips;
+    this.anyIp = new CidrSet(ranges);
     this.all = bans;
     return bans;
   }
@@ -43,6 +49,7 @@ export class BanList {
 
   /** The running ban covering this IP, if any. */
   ip(ip: string, now: number): Ban | undefined {
+    if (!this.anyIp.has(ip)) return undefined;
     for (const { set, ban } of this.ips) if (ban.until > now && set.has(ip)) return ban;
     return undefined;
   }
