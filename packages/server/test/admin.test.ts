@@ -347,6 +347,49 @@ describe('admin listener boundaries', () => {
     expect(s.logs.some((l) => l.event === 'admin_refused')).toBe(true);
   });
 
+  it('admin routes refuse malformed bodies with registry codes, storing nothing', async () => {
+    const admin = s.adminUrl!;
+    const cases: Array<[string, string, unknown, number, string]> = [
+      [
+        'POST',
+        '/admin/bans',
+        { kind: 'ip', target: '10.0.0.0/8', duration: '1h', extra: 1 },
+        400,
+        'invalid_request',
+      ],
+      ['POST', '/admin/bans', { kind: 'host', target: '10.0.0.0/8', duration: '1h' }, 400, 'invalid_request'],
+      ['POST', '/admin/bans', { kind: 'ip', target: 7, duration: '1h' }, 400, 'invalid_request'],
+      [
+        'POST',
+        '/admin/bans',
+        { kind: 'ip', target: 'x'.repeat(129), duration: '1h' },
+        400,
+        'invalid_request',
+      ],
+      ['POST', '/admin/bans', '{"kind":"ip",', 400, 'invalid_request'],
+      [
+        'POST',
+        '/admin/bans',
+        { kind: 'ip', target: '10.0.0.0/8', duration: '1h', reason: 'r'.repeat(20_000) },
+        413,
+        'payload_too_large',
+      ],
+      ['POST', '/admin/kick', {}, 400, 'invalid_request'],
+      ['POST', '/admin/bans/lift', { kind: 'ip', target: 'not an ip' }, 404, 'ban_not_found'],
+      ['PATCH', '/admin/limits', {}, 400, 'invalid_request'],
+      ['PATCH', '/admin/limits', { messageRate: '5' }, 400, 'invalid_request'],
+      ['PATCH', '/admin/limits', { messageRate: 1.5 }, 400, 'invalid_request'],
+      ['GET', '/admin/nope', undefined, 404, 'not_found'],
+    ];
+    for (const [method, path, body, status, code] of cases) {
+      const r = await http(admin, method, path, body);
+      expect(r.status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 80)}`).toBe(status);
+      expect(r.body.error.code).toBe(code);
+    }
+    expect((await http(admin, 'GET', '/admin/bans')).body.bans).toEqual([]);
+    expect((await http(admin, 'GET', '/admin/limits')).body.limits.messageRate).toBe(50);
+  });
+
   it(
     'bans live in the store: they survive a restart and apply to the restarted server',
     async () => {
