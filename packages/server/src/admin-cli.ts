@@ -240,9 +240,10 @@ export async function adminMain(
       signal: AbortSignal.timeout(15_000),
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (e as Error).message;
     err(
-      `sealpeer-server admin: cannot reach the admin listener at ${p.url} (${cause}). Is sealpeer-server ` +
+      `sealpeer-server admin: cannot reach the admin listener at ${p.url} (${why}). Is sealpeer-server ` +
         `running on this host with --admin-port? Point --admin-url or ${ADMIN_URL_ENV} at it.\n`,
     );
     return 1;

@@ -1,6 +1,7 @@
 // Operator controls (docs/operators/admin.md): every `sealpeer-server admin` command run as the real CLI
 // against a real server on loopback, what it does to real sockets, and what it refuses.
 import { rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { adminCli, httpFrom, wsFrom } from './admin-support.ts';
@@ -75,10 +76,17 @@ describe('sealpeer-server admin: usage', () => {
         expect(r.code, bad[i]![0].join(' ')).toBe(2);
         expect(r.err).toMatch(bad[i]![1]);
       });
-      // Nothing listens on port 1 of loopback; the URL comes from the environment here.
-      const down = await adminCli(undefined, ['clients'], { SEALPEER_ADMIN_URL: 'http://127.0.0.1:1' });
+      // A port nobody listens on any more; the URL comes from the environment here.
+      const gone = createServer();
+      await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+      const port = (gone.address() as AddressInfo).port;
+      await new Promise((r) => gone.close(r));
+      const down = await adminCli(undefined, ['clients'], { SEALPEER_ADMIN_URL: `http://127.0.0.1:${port}` });
       expect(down.code).toBe(1);
-      expect(down.err).toMatch(/cannot reach the admin listener at http:\/\/127\.0\.0\.1:1 .*--admin-port/);
+      expect(down.err).toContain(
+        `cannot reach the admin listener at http://127.0.0.1:${port} (ECONNREFUSED)`,
+      );
+      expect(down.err).toContain('--admin-port');
     },
     SLOW,
   );
