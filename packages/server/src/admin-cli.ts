@@ -1,6 +1,17 @@
 // `sealpeer-server admin`: the operator controls of the admin listener (src/admin/routes.ts,
 // docs/operators/admin.md) from a shell. Talks JSON to --admin-url (default http://127.0.0.1:9090).
 // Exit 0 done, 1 refused by the server or the listener unreachable, 2 bad usage.
+import {
+  type Reader,
+  readBan,
+  readBans,
+  readClients,
+  readError,
+  readKick,
+  readLift,
+  readLimits,
+  readPurge,
+} from './admin/answers.ts';
 import { parseDuration } from './parse.ts';
 
 export const ADMIN_URL_ENV = 'SEALPEER_ADMIN_URL';
@@ -91,12 +102,9 @@ interface Call {
   method: 'GET' | 'POST' | 'PATCH';
   path: string;
   body?: unknown;
-  /** One line of text for the answer (--json prints the answer itself). */
-  text(answer: Record<string, unknown>): string;
+  /** The text of the answer (--json prints the answer itself); undefined if it has another shape. */
+  read: Reader;
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: answers are the server's schema-checked JSON, only printed
-type Answer = any;
 
 const want = (args: string[], n: number, usage: string): string[] => {
   if (args.length !== n) throw new Usage(`usage: sealpeer-server admin ${usage}`);
@@ -113,30 +121,19 @@ function limitValue(key: string, raw: string): number {
   return ms;
 }
 
-function clientsText(a: Answer): string {
-  const lines = [`node ${a.node}: ${a.channels.length} channel(s), ${a.connecting} socket(s) logging in`];
-  for (const ch of a.channels) {
-    lines.push(`channel ${ch.channelId}`);
-    for (const c of ch.clients) lines.push(`  ${c.clientId}  ${c.ip}  connected ${c.connectedAt}`);
-  }
-  return lines.join('\n');
-}
-
-const banText = (b: Answer) => `${b.kind} ${b.target} until ${b.until}${b.reason ? ` (${b.reason})` : ''}`;
-
 function command(p: Parsed): Call {
   const [cmd, ...rest] = p.args;
   switch (cmd) {
     case 'clients':
       want(rest, 0, 'clients');
-      return { method: 'GET', path: '/admin/clients', text: clientsText };
+      return { method: 'GET', path: '/admin/clients', read: readClients };
     case 'kick': {
       const [clientId] = want(rest, 1, 'kick CLIENT_ID');
       return {
         method: 'POST',
         path: '/admin/kick',
         body: { clientId },
-        text: (a: Answer) => `kicked ${clientId} (${a.kicked} socket)`,
+        read: readKick(clientId!),
       };
     }
     case 'ban': {
@@ -154,7 +151,7 @@ function command(p: Parsed): Call {
         method: 'POST',
         path: '/admin/bans',
         body,
-        text: (a: Answer) => `banned ${banText(a.ban)}; ${a.disconnected} socket(s) disconnected`,
+        read: readBan,
       };
     }
     case 'bans':
@@ -162,7 +159,7 @@ function command(p: Parsed): Call {
       return {
         method: 'GET',
         path: '/admin/bans',
-        text: (a: Answer) => (a.bans.length === 0 ? 'no running bans' : a.bans.map(banText).join('\n')),
+        read: readBans,
       };
     case 'unban': {
       const [kind, target] = want(rest, 2, 'unban ip|credential TARGET');
@@ -172,7 +169,7 @@ function command(p: Parsed): Call {
         method: 'POST',
         path: '/admin/bans/lift',
         body: { kind, target },
-        text: () => `lifted the ban on ${kind} ${target}`,
+        read: readLift(kind, target!),
       };
     }
     case 'purge-channel': {
@@ -180,20 +177,11 @@ function command(p: Parsed): Call {
       return {
         method: 'POST',
         path: `/admin/channels/${encodeURIComponent(channelId!)}/purge`,
-        text: (a: Answer) =>
-          `${a.deleted ? 'deleted' : 'not in the store:'} channel ${channelId}: ${a.credentials} credential(s) deleted, ` +
-          `${a.disconnected} socket(s) disconnected`,
+        read: readPurge(channelId!),
       };
     }
     case 'limits': {
-      const limitsText = (a: Answer) =>
-        Object.entries(a.limits as Record<string, number>)
-          .map(([k, v]) => {
-            const r = a.changeable[k];
-            return `${k.padEnd(24)} ${String(v).padStart(10)}${r ? `   runtime: ${r.min}..${r.max}` : ''}`;
-          })
-          .join('\n');
-      if (rest.length === 0) return { method: 'GET', path: '/admin/limits', text: limitsText };
+      if (rest.length === 0) return { method: 'GET', path: '/admin/limits', read: readLimits };
       if (rest[0] !== 'set' || rest.length < 2)
         throw new Usage('usage: sealpeer-server admin limits [set KEY=VALUE...]');
       const body: Record<string, number> = {};
@@ -202,7 +190,7 @@ function command(p: Parsed): Call {
         if (!m) throw new Usage(`limits set: wants KEY=VALUE, got '${kv}'`);
         body[m[1]!] = limitValue(m[1]!, m[2]!);
       }
-      return { method: 'PATCH', path: '/admin/limits', body, text: limitsText };
+      return { method: 'PATCH', path: '/admin/limits', body, read: readLimits };
     }
     case undefined:
       throw new Usage('a command is missing (see sealpeer-server admin --help)');
@@ -249,21 +237,29 @@ export async function adminMain(
     return 1;
   }
   const text = await res.text();
-  let answer: Answer;
+  let answer: unknown;
   try {
     answer = JSON.parse(text);
   } catch {
+    answer = undefined;
+  }
+  const printed = res.ok ? call.read(answer) : readError(answer);
+  if (printed === undefined) {
     err(
-      `sealpeer-server admin: ${p.url} answered ${res.status} without JSON: is it a sealpeer admin listener?\n`,
+      `sealpeer-server admin: ${p.url} answered ${res.status} with something other than a sealpeer admin ` +
+        'answer: is --admin-url the admin listener (--admin-port), not the public port or another service?\n',
     );
     return 1;
   }
+  if (p.json) out(`${JSON.stringify(answer)}\n`);
   if (!res.ok) {
-    if (p.json) out(`${JSON.stringify(answer)}\n`);
-    const e = answer?.error;
-    err(`sealpeer-server admin: ${e?.code ?? res.status}: ${e?.message ?? text}\n`);
+    const hint =
+      res.status === 404 && printed.startsWith('not_found:')
+        ? ' (is --admin-url the admin listener, --admin-port, and not the public port?)'
+        : '';
+    err(`sealpeer-server admin: ${printed}${hint}\n`);
     return 1;
   }
-  out(p.json ? `${JSON.stringify(answer)}\n` : `${call.text(answer)}\n`);
+  if (!p.json) out(`${printed}\n`);
   return 0;
 }

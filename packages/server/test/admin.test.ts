@@ -1,6 +1,7 @@
 // Operator controls (docs/operators/admin.md): every `sealpeer-server admin` command run as the real CLI
 // against a real server on loopback, what it does to real sockets, and what it refuses.
 import { rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -87,6 +88,34 @@ describe('sealpeer-server admin: usage', () => {
         `cannot reach the admin listener at http://127.0.0.1:${port} (ECONNREFUSED)`,
       );
       expect(down.err).toContain('--admin-port');
+    },
+    SLOW,
+  );
+});
+
+describe('sealpeer-server admin: a wrong --admin-url', () => {
+  it(
+    'the public port, or another JSON service: exit 1 saying what to check, no crash',
+    async () => {
+      const pub = await adminCli(s.url, ['clients']);
+      expect(pub.code).toBe(1);
+      expect(pub.err).toMatch(/not_found: .*not the public port/);
+      const other = createHttpServer((_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end('{"channels":"many","bans":[1]}');
+      });
+      await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+        for (const args of [['clients'], ['bans'], ['limits']]) {
+          const r = await adminCli(url, args);
+          expect(r.code, args[0]).toBe(1);
+          expect(r.err).toMatch(/something other than a sealpeer admin answer/);
+          expect(r.err).not.toMatch(/TypeError|at /);
+        }
+      } finally {
+        other.close();
+      }
     },
     SLOW,
   );
