@@ -18,7 +18,9 @@ export function enforceBans(
     if (ban) hit.push(c);
   }
   for (const c of hit) {
-    log.warn({ event: 'ip_refused', ip: c.ip, code: 'banned', clientId: c.clientId, on: 'socket' }, 'banned');
+    // Not an `ip_refused` line: this socket was let in before the ban, and with a credential ban its IP
+    // may be shared by others (fail2ban's sealpeer-refused filter must not count it).
+    log.warn({ event: 'ban_enforced', clientId: c.clientId, ip: c.ip }, 'socket closed by a ban');
     c.refuse('banned');
   }
   return hit.length;
