@@ -51,6 +51,11 @@ export function parseArgs(
     );
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
     throw new UsageError('--tls-cert and --tls-key go together: give both or neither');
+  if (config.channelCreation === 'token' && config.channelTokenFile === undefined)
+    throw new UsageError(
+      '--channel-creation token needs --channel-token-file FILE holding the operator token ' +
+        '(e.g. head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE)',
+    );
   return { help: false, config };
 }
 
@@ -67,6 +72,7 @@ export function helpText(): string {
   return [
     'Usage: sealpeer-server [options]',
     '       sealpeer-server migrate [--store URL | --data-dir DIR]   (see migrate --help)',
+    '       sealpeer-server admin COMMAND   (operator controls of a running server; see admin --help)',
     '',
     'The sealpeer credential + relay server: HTTP API, WebSocket relay at /ws, state in SQLite',
     '(default) or PostgreSQL (--store postgres://…, migrated at start). Several nodes behind a load',

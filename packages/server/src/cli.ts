@@ -1,18 +1,26 @@
 // `sealpeer-server`: flags + SEALPEER_* env vars (see --help), JSON logs on stdout, graceful SIGTERM/SIGINT:
 // sockets close with 1001, storage is flushed, exit 0. Exit 2 on bad usage, 1 if the server cannot start.
+// `sealpeer-server admin …` drives the operator controls of a running server (src/admin-cli.ts).
 // `sealpeer-server migrate` applies the store's schema migrations and exits (src/migrate-cli.ts).
 // With --workers N this process is the primary of N workers that each run the server (src/workers.ts).
 import cluster from 'node:cluster';
 import pino from 'pino';
+import { adminMain } from './admin-cli.ts';
 import { helpText, parseArgs, UsageError } from './args.ts';
-import { startServer } from './index.ts';
 import { migrateMain } from './migrate-cli.ts';
 import { storeConnectHint } from './store/spec.ts';
 import { runPrimary, WORKER_INDEX_ENV, workerAdminPort } from './workers.ts';
 
+/** `sealpeer-server <name> …`: commands that do not start a server. */
+const SUBCOMMANDS: Record<string, typeof migrateMain | undefined> = {
+  admin: adminMain,
+  migrate: migrateMain,
+};
+
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'migrate')
-    return migrateMain(
+  const sub = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
+  if (sub)
+    return sub(
       argv.slice(1),
       process.env,
       (s) => process.stdout.write(s),
@@ -38,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     );
   if (cluster.isWorker)
     config.adminPort = workerAdminPort(config.adminPort, Number(process.env[WORKER_INDEX_ENV] ?? 0));
+  // Loaded here, not at the top: `admin` and `migrate` need none of the server.
+  const { startServer } = await import('./index.ts');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);

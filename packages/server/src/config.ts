@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBusSpec } from './bus/spec.ts';
+import { type Cidr, parseCidr } from './net/cidr.ts';
 import { type IceServer, parseDuration, parseIceServers, parseTrustProxy, type TrustProxy } from './parse.ts';
 import { parseStoreSpec } from './store/spec.ts';
 import { parseWorkers } from './workers.ts';
@@ -62,6 +63,13 @@ export interface ServerConfig {
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   trustProxy: TrustProxy;
+  /** Public listener: only these ranges may connect (empty = any), and never these (deny wins). */
+  allowCidrs: Cidr[];
+  denyCidrs: Cidr[];
+  /** `open`: anyone creates channels (rate-limited); `token`: only with the operator's token. */
+  channelCreation: 'open' | 'token';
+  /** File holding the operator token for --channel-creation token (read at start). */
+  channelTokenFile: string | undefined;
   /** Extra allowed Origins ('*' = any); the server's own origins and public-url are always allowed. */
   allowedOrigins: string[];
   credentialTtlMs: number;
@@ -113,6 +121,10 @@ export function defaultConfig(): ServerConfig {
     tlsCert: undefined,
     tlsKey: undefined,
     trustProxy: false,
+    allowCidrs: [],
+    denyCidrs: [],
+    channelCreation: 'open',
+    channelTokenFile: undefined,
     allowedOrigins: [],
     credentialTtlMs: 14 * 86_400_000,
     purgeIntervalMs: 60_000,
@@ -160,6 +172,14 @@ const dur = (raw: string, flag: string, maxMs = Number.MAX_SAFE_INTEGER): number
     throw new Error(`${flag} wants a duration like 500ms, 10s, 10m, 1h or 14d, got '${raw}'`);
   return ms;
 };
+const cidrList = (raw: string, flag: string): Cidr[] =>
+  list(raw).map((item) => {
+    try {
+      return parseCidr(item);
+    } catch (e) {
+      throw new Error(`${flag} ${(e as Error).message}`);
+    }
+  });
 const port = int(0, 65535);
 const count = int(1, 1_000_000_000);
 
@@ -175,7 +195,7 @@ function opt(
   return { flag, env, arg, shown, help, set: (c, raw) => set(c, raw, flag), repeatable };
 }
 
-type TextKey = 'host' | 'dataDir' | 'tlsCert' | 'tlsKey' | 'appDir' | 'turnSecret';
+type TextKey = 'host' | 'dataDir' | 'tlsCert' | 'tlsKey' | 'appDir' | 'turnSecret' | 'channelTokenFile';
 
 /** An option whose value is taken as given. */
 function text(flag: string, arg: string, shown: string, help: string, key: TextKey): OptionSpec {
@@ -270,6 +290,43 @@ export const OPTIONS: readonly OptionSpec[] = [
     (c, r) => {
       c.trustProxy = parseTrustProxy(r);
     },
+  ),
+  opt(
+    '--allow-cidr',
+    'LIST',
+    '(any)',
+    'only these IPv4/IPv6 addresses or CIDRs may connect (comma list, repeatable)',
+    (c, r, f) => {
+      c.allowCidrs = cidrList(r, f);
+    },
+    true,
+  ),
+  opt(
+    '--deny-cidr',
+    'LIST',
+    '(none)',
+    'these addresses or CIDRs may not connect; wins over --allow-cidr (comma list, repeatable)',
+    (c, r, f) => {
+      c.denyCidrs = cidrList(r, f);
+    },
+    true,
+  ),
+  opt(
+    '--channel-creation',
+    'open|token',
+    'open',
+    'who creates channels: anyone, or only holders of --channel-token-file (Authorization: Bearer)',
+    (c, r, f) => {
+      if (r !== 'open' && r !== 'token') throw new Error(`${f} wants open or token, got '${r}'`);
+      c.channelCreation = r;
+    },
+  ),
+  text(
+    '--channel-token-file',
+    'FILE',
+    '(none)',
+    'file holding the operator token for --channel-creation token (16+ characters)',
+    'channelTokenFile',
   ),
   opt(
     '--allowed-origins',

@@ -81,6 +81,41 @@ export const ERRORS = {
     message: 'This connection fell too far behind reading its messages. Reconnect.',
   },
   turn_disabled: { status: 404, message: 'This server has no TURN secret configured.' },
+  // Operator controls (docs/operators/admin.md).
+  ip_denied: {
+    status: 403,
+    message: 'This address may not use this server (--allow-cidr / --deny-cidr). Ask the operator.',
+  },
+  banned: {
+    status: 403,
+    close: 4403,
+    message: 'This address or credential is banned by the operator until the time given.',
+  },
+  kicked: { close: 4410, message: 'The operator closed this connection. You may reconnect.' },
+  channel_purged: {
+    close: 4404,
+    message: 'The operator deleted this channel and its credentials. Create or join another channel.',
+  },
+  channel_token_required: {
+    status: 401,
+    message:
+      'This server creates channels only for its operator: send Authorization: Bearer <token> ' +
+      '(--channel-creation token).',
+  },
+  client_not_found: { status: 404, message: 'No client with this id is connected to this node.' },
+  ban_not_found: { status: 404, message: 'No running ban of this kind and target.' },
+  invalid_cidr: {
+    status: 400,
+    message: 'Not an IPv4/IPv6 address or CIDR (e.g. 203.0.113.0/24, 2001:db8::/32), or host bits set.',
+  },
+  invalid_duration: {
+    status: 400,
+    message: 'A duration is like 30s, 10m, 1h or 7d, from 1 second to 365 days.',
+  },
+  limit_out_of_range: {
+    status: 400,
+    message: 'A limit is outside its allowed range (GET /admin/limits lists the ranges).',
+  },
   internal_error: { status: 500, close: 1011, message: 'Internal server error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,6 +1,7 @@
 // @sealpeer/server: startServer() wires storage, the HTTP API, the /ws relay and the admin listener.
 // Tests and benchmarks start real servers with it on port 0 and a temp data dir.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { enforceBans } from './admin/enforce.ts';
 import { createMetrics, type Metrics } from './admin/metrics.ts';
 import { startAdmin } from './admin/server.ts';
 import { openBus } from './bus/open.ts';
@@ -8,10 +9,13 @@ import { describeBus } from './bus/spec.ts';
 import type { Bus } from './bus/types.ts';
 import { defaultConfig, type Limits, type ServerConfig } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
+import { ChannelToken } from './http/channel-token.ts';
 import type { HttpContext } from './http/context.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { BAN_REFRESH_MS, BanList } from './limits/bans.ts';
 import { LoginLockout } from './limits/ip-guard.ts';
 import { trustFunction } from './net/client-ip.ts';
+import { IpPolicy } from './net/ip-policy.ts';
 import { OriginPolicy } from './net/origins.ts';
 import { localSide } from './relay/cluster.ts';
 import type { Connection } from './relay/connection.ts';
@@ -70,6 +74,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     },
     logStream ?? pino.destination({ dest: 1, sync: true }),
   );
+  // Read before anything opens: a missing or short token file is a start error.
+  const channelToken =
+    config.channelCreation === 'token'
+      ? ChannelToken.fromFile(
+          config.channelTokenFile ?? '(none: give --channel-token-file with --channel-creation token)',
+        )
+      : undefined;
   const store: Store = await openStore(config.store, config.dataDir, {
     onError: (err) => log.warn({ event: 'store_error', err: err.message }, 'idle store connection failed'),
   });
@@ -83,6 +94,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     windowMs: config.limits.lockoutWindowMs,
     lockoutMs: config.limits.lockoutMs,
   });
+  const bans = new BanList(store);
+  const ipPolicy = new IpPolicy(config.allowCidrs, config.denyCidrs, bans);
   const registry = new ChannelRegistry<Connection>();
   const rendezvous = new RendezvousRegistry<Connection>();
   const metrics = createMetrics();
@@ -90,6 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     await purge();
     await lockout.warm(now());
+    await bans.refresh(now());
     bus = await openBus(config.bus, {
       heartbeatMs: config.busHeartbeatMs,
       log,
@@ -111,6 +125,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config,
     store,
     lockout,
+    ipPolicy,
+    channelToken,
+    reject: (code) => metrics.reject(code),
     log,
     now,
     bus,
@@ -137,10 +154,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       rendezvous,
       metrics,
       lockout,
+      bans,
       log,
       now,
     },
-    { path: '/ws', origins: () => live.origins, trust: trustFunction(config.trustProxy) },
+    { path: '/ws', origins: () => live.origins, trust: trustFunction(config.trustProxy), ipPolicy },
   );
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -163,7 +181,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let admin: Awaited<ReturnType<typeof startAdmin>> | undefined;
   if (config.adminPort >= 0) {
     try {
-      admin = await startAdmin({ log, metrics, store, connections: relay.size, purge }, config.adminPort);
+      admin = await startAdmin(
+        {
+          log,
+          metrics,
+          store,
+          bans,
+          limits: config.limits,
+          nodeId: bus.nodeId,
+          now,
+          connections: relay.connections,
+          purge,
+        },
+        config.adminPort,
+      );
     } catch (err) {
       await relay.close();
       await app.close();
@@ -185,6 +216,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
   }, config.purgeIntervalMs);
   purgeTimer.unref();
+  // Bans set through another node's admin listener (or lifted there) reach this one within BAN_REFRESH_MS.
+  let refreshing: Promise<unknown> | undefined;
+  const banTimer = setInterval(() => {
+    refreshing ??= bans
+      .refresh(now())
+      .then(() => enforceBans(bans, relay.connections(), now(), log))
+      .catch((err: Error) =>
+        log.error({ event: 'store_error', op: 'bans', err: err.message }, 'ban refresh failed'),
+      )
+      .finally(() => {
+        refreshing = undefined;
+      });
+  }, BAN_REFRESH_MS);
+  banTimer.unref();
   const storeName = describeStore(config.store, config.dataDir);
   log.info(
     {
@@ -210,11 +255,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close() {
       closing ??= (async () => {
         clearInterval(purgeTimer);
+        clearInterval(banTimer);
         await relay.close();
         await app.close();
         await admin?.app.close();
         await bus.close();
         await purging;
+        await refreshing;
         await store.close();
         log.info({ event: 'stopped' }, 'stopped');
       })();

@@ -233,6 +233,14 @@ export async function refusedUpgrade(
   throw new Error('upgrade was accepted');
 }
 
+/** The login frame of `cred`. */
+export const loginFrame = (cred: Pick<Cred, 'clientId' | 'password' | 'sessionId'>) => ({
+  type: 'login',
+  clientId: cred.clientId,
+  password: cred.password,
+  sessionId: cred.sessionId,
+});
+
 /** Opens a socket and logs in with `cred`; returns the client after login_ok. */
 export async function login(s: { wsUrl: string }, cred: Cred): Promise<Client> {
   const c = await Client.open(s.wsUrl);

@@ -2,7 +2,7 @@
 // store-postgres.test.ts run it against a real SQLite file and a real private PostgreSQL.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, IssueRequest, LockoutPolicy, Store } from '../src/store/types.ts';
+import type { Ban, Channel, IssueRequest, LockoutPolicy, Store } from '../src/store/types.ts';
 
 export interface StoreHandle {
   store: Store;
@@ -281,6 +281,60 @@ export function describeStoreContract(name: string, fixture: StoreFixture): void
         ),
       );
       expect(fails.filter((u) => u > 0)).toEqual([T0 + POLICY.lockoutMs, T0 + POLICY.lockoutMs]);
+    });
+
+    it('bans: put, replace, list the live ones in order, lift, purge when ended, survive a reopen', async () => {
+      await fresh();
+      const ban = (over: Partial<Ban>): Ban => ({
+        kind: 'ip',
+        target: '203.0.113.0/24',
+        until: T0 + 1000,
+        reason: '',
+        createdAt: T0,
+        ...over,
+      });
+      await store.putBan(ban({}));
+      await store.putBan(ban({ kind: 'credential', target: 'c-1', until: T0 + 5000, reason: 'spam' }));
+      await store.putBan(ban({ target: '2001:db8::/32', createdAt: T0 + 1, until: T0 + 2000 }));
+      // Same kind and target: replaced, not doubled.
+      await store.putBan(ban({ until: T0 + 3000, reason: 'again' }));
+      expect(await store.liveBans(T0)).toEqual([
+        ban({ kind: 'credential', target: 'c-1', until: T0 + 5000, reason: 'spam' }),
+        ban({ until: T0 + 3000, reason: 'again' }),
+        ban({ target: '2001:db8::/32', createdAt: T0 + 1, until: T0 + 2000 }),
+      ]);
+      expect((await store.liveBans(T0 + 2000)).map((b) => b.target)).toEqual(['c-1', '203.0.113.0/24']);
+      expect(await store.liftBan('ip', '203.0.113.0/24')).toBe(true);
+      expect(await store.liftBan('ip', '203.0.113.0/24')).toBe(false);
+      expect(await store.liftBan('credential', '203.0.113.0/24')).toBe(false);
+      await store.purgeExpired(T0 + 2000);
+      const again = await h.open();
+      opened.push(again);
+      expect((await again.liveBans(0)).map((b) => b.target)).toEqual(['c-1']);
+      await expect(store.putBan(ban({ until: T0 }))).rejects.toMatchObject(invalid);
+      await expect(store.putBan(ban({ target: '' }))).rejects.toMatchObject(invalid);
+      await expect(store.putBan(ban({ reason: 'r'.repeat(201) }))).rejects.toMatchObject(invalid);
+      await expect(store.putBan(ban({ kind: 'x' as Ban['kind'] }))).rejects.toMatchObject(invalid);
+      await expect(store.liveBans(-1)).rejects.toMatchObject(invalid);
+      expect(await store.liftBan('ip', '\u0000')).toBe(false);
+    });
+
+    it('deletes a channel with its credentials, and only that channel', async () => {
+      await fresh();
+      const a = channel();
+      const b = channel();
+      await store.createChannel(a);
+      await store.createChannel(b);
+      const gone = await issued(store, request(a.channelId));
+      await issued(store, request(a.channelId));
+      const kept = await issued(store, request(b.channelId));
+      expect(await store.deleteChannel(a.channelId)).toEqual({ deleted: true, credentials: 2 });
+      expect(await store.deleteChannel(a.channelId)).toEqual({ deleted: false, credentials: 0 });
+      expect(await store.deleteChannel('\u0000')).toEqual({ deleted: false, credentials: 0 });
+      expect(await store.getChannel(a.channelId)).toBeUndefined();
+      expect(await store.getCredential(gone.credential.clientId)).toBeUndefined();
+      expect(await store.getCredential(kept.credential.clientId)).toBeDefined();
+      expect(await store.counts()).toEqual({ channels: 1, credentials: 1 });
     });
 
     it('bad input: lookups answer not-found without a query error, writes reject invalid_input', async () => {

@@ -15,6 +15,7 @@ import {
   credential,
   http,
   login,
+  loginFrame,
   refusedUpgrade,
   start,
   type TestServer,
@@ -99,12 +100,48 @@ describe('two nodes on one PostgreSQL store', () => {
     expect((await refusedUpgrade(a.wsUrl)).body.error.code).toBe('locked_out');
     // b's upgrade check has not heard of it; its login asks the store and refuses, right password or not.
     const c = await Client.open(b.wsUrl);
-    c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send(loginFrame(cred));
     expect(await c.next()).toMatchObject({ type: 'error', code: 'locked_out' });
     expect((await c.closed).code).toBe(4429);
     expect((await refusedUpgrade(b.wsUrl)).status).toBe(429);
     const turned = await node({ store, limits: LOCKOUT });
     expect((await refusedUpgrade(turned.wsUrl)).body.error.code).toBe('locked_out');
+  });
+
+  it('share bans: a ban set through one node closes and refuses on the other within the refresh', async () => {
+    const store = await pg.createDatabase();
+    const a = await node({ store });
+    const b = await node({ store });
+    const cred = await credential(a, await createChannel(a));
+    const onB = await login(b, cred);
+    const ban = { kind: 'credential', target: cred.clientId, duration: '1h', reason: 'shared' };
+    expect((await http(a.adminUrl!, 'POST', '/admin/bans', ban)).status).toBe(201);
+    // Node b re-reads the bans every 5 s and closes the socket the ban covers.
+    expect(await onB.next(8000)).toMatchObject({ type: 'error', code: 'banned' });
+    expect((await onB.closed).code).toBe(4403);
+    const retry = await Client.open(b.wsUrl);
+    retry.send(loginFrame(cred));
+    expect(await retry.next()).toMatchObject({ code: 'banned' });
+    expect((await http(b.adminUrl!, 'GET', '/admin/bans')).body.bans).toEqual([
+      expect.objectContaining({ kind: 'credential', target: cred.clientId, reason: 'shared' }),
+    ]);
+    // Lifted on b: a logs in again once its copy is refreshed.
+    const lift = await http(b.adminUrl!, 'POST', '/admin/bans/lift', {
+      kind: 'credential',
+      target: cred.clientId,
+    });
+    expect(lift.body).toEqual({ lifted: true });
+    const deadline = Date.now() + 8000;
+    for (;;) {
+      const c = await Client.open(a.wsUrl);
+      c.send(loginFrame(cred));
+      const f = await c.next();
+      c.close();
+      if (f.type === 'login_ok') break;
+      expect(f.code).toBe('banned');
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   });
 });
 
@@ -117,7 +154,7 @@ describe('a PostgreSQL outage', () => {
       const cred = await credential(s, ch);
       await own.stop();
       const c = await Client.open(s.wsUrl);
-      c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+      c.send(loginFrame(cred));
       expect(await c.next()).toMatchObject({ type: 'error', code: 'internal_error' });
       expect((await c.closed).code).toBe(1011);
       const r = await http(s.url, 'POST', `/api/channels/${ch}/sessions`, { sessionId: crypto.randomUUID() });
@@ -151,7 +188,7 @@ describe('a SQLite node', () => {
     const cred = await credential(s, await createChannel(s));
     const c = await Client.open(s.wsUrl);
     // Back to back: read in one chunk, before the login's store call has answered (the login holds them).
-    c.send({ type: 'login', clientId: cred.clientId, password: cred.password, sessionId: cred.sessionId });
+    c.send(loginFrame(cred));
     c.send({ type: 'echo', data: 'one', id: '1' });
     c.send({ type: 'echo', data: 'two', id: '2' });
     expect(await c.next()).toMatchObject({ type: 'login_ok' });

@@ -14,6 +14,7 @@ import { trustFunction } from '../net/client-ip.ts';
 import { appConfigRoutes } from './app-config.ts';
 import { channelRoutes } from './channels.ts';
 import type { HttpContext } from './context.ts';
+import { gateConnections, gateRequests } from './ip-gate.ts';
 import { healthReply } from './schemas.ts';
 import { registerWebApp } from './web-app.ts';
 
@@ -35,6 +36,15 @@ function codeFor(err: FastifyError): ErrorCode {
     default:
       return 'internal_error';
   }
+}
+
+/** fastify's errors as registry codes in the one JSON shape (the public and the admin listener). */
+export function jsonErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const code = codeFor(err);
+  if (code === 'internal_error') req.log.error({ err, url: req.url }, 'request failed');
+  const message =
+    code === 'invalid_request' && err.validation ? `Invalid request: ${err.message}` : undefined;
+  return reply.code(statusOf(code)).send(errorBody(code, message));
 }
 
 export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
@@ -70,6 +80,8 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   // Slow clients are cut, not held (docs/hardening.md): header timeout + TCP connections per IP. Behind
   // --trust-proxy the proxy's own addresses carry many clients and are not capped here.
   const trust = trustFunction(config.trustProxy);
+  const gate = { policy: ctx.ipPolicy, trust, log: ctx.log, now: ctx.now, reject: ctx.reject };
+  gateConnections(app.server, gate);
   guardConnections(app.server, guard, {
     exempt: trust ? (ip) => trust(ip, 0) : undefined,
     onRefused: (ip) => ctx.log.debug({ event: 'http_connection_refused', ip }, 'too many connections'),
@@ -77,14 +89,9 @@ export async function buildHttpApp(ctx: HttpContext): Promise<FastifyInstance> {
   // JSON is the only body type: text/plain (a fastify default) is a 415 like any other type.
   app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const code = codeFor(err);
-    if (code === 'internal_error') req.log.error({ err, url: req.url }, 'request failed');
-    const message =
-      code === 'invalid_request' && err.validation ? `Invalid request: ${err.message}` : undefined;
-    return reply.code(statusOf(code)).send(errorBody(code, message));
-  });
+  app.setErrorHandler(jsonErrorHandler);
 
+  gateRequests(app, gate);
   app.addHook('onRequest', async (req, reply) => {
     // Browsers may only change state from allowed origins; a browser page may read /api answers only
     // from an allowed origin (CORS below, never with credentials; not for '*').

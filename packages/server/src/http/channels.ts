@@ -58,6 +58,11 @@ export async function channelRoutes(app: FastifyInstance, ctx: HttpContext): Pro
     '/api/channels',
     { schema: { body: createChannelBody, response: { 201: channelReply, ...errorReplies } } },
     async (req, reply) => {
+      if (ctx.channelToken && !ctx.channelToken.matches(req.headers.authorization)) {
+        ctx.reject('channel_token_required');
+        ctx.log.warn({ event: 'channel_token_refused', ip: req.ip }, 'channel creation refused');
+        return reply.code(401).send(errorBody('channel_token_required'));
+      }
       const wait = await channelLimiter.take(req.ip, ctx.now());
       if (wait > 0) return rateLimited(reply, wait);
       const channel: Channel = {

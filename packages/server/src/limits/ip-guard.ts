@@ -64,12 +64,13 @@ export class LoginLockout {
 export class ConnectionCounter {
   private readonly open = new Map<string, number>();
 
-  constructor(private readonly max: number) {}
+  /** The cap, or a function that reads it (an operator may change it at runtime: src/admin/limits.ts). */
+  constructor(private readonly max: number | (() => number)) {}
 
   /** Counts a new connection if the IP is under the cap; false if it is refused. */
   acquire(ip: string): boolean {
     const n = this.open.get(ip) ?? 0;
-    if (n >= this.max) return false;
+    if (n >= (typeof this.max === 'number' ? this.max : this.max())) return false;
     this.open.set(ip, n + 1);
     return true;
   }

@@ -13,6 +13,7 @@ import { recordAuthFailure, verifyCredential } from '../auth.ts';
 import type { Bus } from '../bus/types.ts';
 import type { Limits } from '../config.ts';
 import { closeCodeOf, type ErrorCode } from '../errors.ts';
+import type { BanList } from '../limits/bans.ts';
 import type { LoginLockout } from '../limits/ip-guard.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { Store } from '../store/types.ts';
@@ -34,6 +35,8 @@ export interface RelayContext {
   rendezvous: RendezvousRegistry<Connection>;
   metrics: Metrics;
   lockout: LoginLockout;
+  /** Operator bans; a banned credential's login is refused with `banned` (docs/operators/admin.md). */
+  bans: BanList;
   log: Logger;
   now(): number;
 }
@@ -48,6 +51,8 @@ export class Connection {
   channelId = '';
   /** When the login was accepted (epoch ms): across nodes the newer login of a client wins. */
   loginAt = 0;
+  /** When the socket was accepted (epoch ms), for the admin listener's client list. */
+  readonly connectedAt: number;
   /** Holds a reference on the bus's view of the channel, released at cleanup. */
   private onBus = false;
   /** Rendezvous tags this connection listens on (docs/protocol.md 1.8). */
@@ -75,6 +80,7 @@ export class Connection {
     readonly ip: string,
     private readonly ctx: RelayContext,
   ) {
+    this.connectedAt = ctx.now();
     this.bucket = new TokenBucket(ctx.limits.messageRate, ctx.limits.messageBurst, ctx.now());
     this.loginTimer = setTimeout(() => this.refuse('login_timeout'), ctx.limits.loginTimeoutMs);
     ws.on('message', (raw, isBinary) => this.onMessage(raw as Buffer, isBinary));
@@ -192,6 +198,12 @@ export class Connection {
       ctx.metrics.logins.labels('failed').inc();
       await recordAuthFailure({ ...ctx, lockoutMs: ctx.limits.lockoutMs }, ip, f.clientId, now);
       this.refuse('auth_failed', f.id);
+      return;
+    }
+    const ban = ctx.bans.credential(cred.clientId, ctx.now());
+    if (ban) {
+      ctx.log.warn({ event: 'banned_login', ip, clientId: cred.clientId, until: ban.until }, 'banned');
+      this.refuse('banned', f.id);
       return;
     }
     // With a bus, the node first follows the channel (other nodes' members known) so that the first

@@ -6,6 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type ErrorCode, errorBody, statusOf } from '../errors.ts';
 import { ConnectionCounter } from '../limits/ip-guard.ts';
 import { clientIp, type TrustFn } from '../net/client-ip.ts';
+import type { IpPolicy } from '../net/ip-policy.ts';
 import type { OriginPolicy } from '../net/origins.ts';
 import { Connection, type RelayContext } from './connection.ts';
 
@@ -13,11 +14,15 @@ export interface RelayOptions {
   path: string;
   origins: () => OriginPolicy;
   trust: TrustFn | undefined;
+  /** --allow-cidr / --deny-cidr and IP bans, checked before the Origin (src/net/ip-policy.ts). */
+  ipPolicy: IpPolicy;
 }
 
 export interface Relay {
   /** Number of open sockets. */
   size(): number;
+  /** Every open socket (the admin listener lists, kicks and bans them). */
+  connections(): IterableIterator<Connection>;
   /** Closes every socket with 1001 and stops the ping loop. */
   close(): Promise<void>;
 }
@@ -42,7 +47,7 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
     perMessageDeflate: false,
     clientTracking: false,
   });
-  const perIp = new ConnectionCounter(limits.maxConnectionsPerIp);
+  const perIp = new ConnectionCounter(() => limits.maxConnectionsPerIp);
   const open = new Map<Connection, WebSocket>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -52,12 +57,19 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
       refuse(socket, 'not_found');
       return;
     }
+    const ip = clientIp(req, opts.trust);
+    const verdict = opts.ipPolicy.check(ip, ctx.now());
+    if (!verdict.ok) {
+      metrics.reject(verdict.code);
+      log.warn({ event: 'ip_refused', ip, code: verdict.code, rule: verdict.rule, on: 'upgrade' }, 'refused');
+      refuse(socket, verdict.code);
+      return;
+    }
     if (!opts.origins().allows(req.headers.origin)) {
       metrics.reject('origin_not_allowed');
       refuse(socket, 'origin_not_allowed');
       return;
     }
-    const ip = clientIp(req, opts.trust);
     // What this process knows, without a store call; the login asks the store (shared by nodes).
     const lockMs = ctx.lockout.knownRemainingMs(ip, ctx.now());
     if (lockMs > 0) {
@@ -110,6 +122,7 @@ export function attachRelay(server: Server, ctx: RelayContext, opts: RelayOption
 
   return {
     size: () => open.size,
+    connections: () => open.keys(),
     async close() {
       clearInterval(ping);
       server.off('upgrade', onUpgrade);

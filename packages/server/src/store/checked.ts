@@ -1,7 +1,7 @@
 // The one gate in front of either store: arguments are checked here, so a stranger's value (a login's
 // clientId, a forwarded IP) behaves the same on SQLite and PostgreSQL. Lookups with a key no stored row
 // can have answer "not found" without a query; writes with bad input reject with StoreError.
-import { type Store, StoreError } from './types.ts';
+import { type BanKind, type Store, StoreError } from './types.ts';
 
 const MAX_KEY = 128;
 const MAX_NAME = 256;
@@ -10,6 +10,8 @@ const MAX_NAME = 256;
 const isKey = (s: unknown): s is string =>
   typeof s === 'string' && s.length > 0 && s.length <= MAX_KEY && !s.includes('\0');
 const isTime = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+const isBanKind = (k: unknown): k is BanKind => k === 'credential' || k === 'ip';
+const MAX_REASON = 200;
 const isCount = (n: unknown, max: number): n is number =>
   Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= max;
 
@@ -60,6 +62,23 @@ export function checked(inner: Store): Store {
     async liveLockouts(now) {
       need(isTime(now), 'now');
       return inner.liveLockouts(now);
+    },
+    async deleteChannel(id) {
+      return isKey(id) ? inner.deleteChannel(id) : { deleted: false, credentials: 0 };
+    },
+    async putBan(b) {
+      need(isBanKind(b.kind) && isKey(b.target), 'ban target');
+      need(
+        typeof b.reason === 'string' && b.reason.length <= MAX_REASON && !b.reason.includes('\0'),
+        'reason',
+      );
+      need(isTime(b.createdAt) && isTime(b.until) && b.until > b.createdAt, 'ban times');
+      return inner.putBan(b);
+    },
+    liftBan: async (kind, target) => (isBanKind(kind) && isKey(target) ? inner.liftBan(kind, target) : false),
+    async liveBans(now) {
+      need(isTime(now), 'now');
+      return inner.liveBans(now);
     },
     async purgeExpired(now) {
       need(isTime(now), 'now');

@@ -82,6 +82,30 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_expiry ON login_failures (expires_at);
 CREATE INDEX login_failures_locked ON login_failures (locked_until);`,
   },
+  {
+    version: 3,
+    name: 'operator bans',
+    sqlite: `
+CREATE TABLE bans (
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  until INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, target)
+);
+CREATE INDEX bans_until ON bans (until);`,
+    postgres: `
+CREATE TABLE bans (
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  until BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (kind, target)
+);
+CREATE INDEX bans_until ON bans (until);`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -6,7 +6,15 @@ import pg from 'pg';
 import { checked } from './checked.ts';
 import { nextFailure } from './lockout-rule.ts';
 import { type MigrationReport, newerSchemaMessage, pendingFrom } from './migrations.ts';
-import { type ChannelRow, type CredentialRow, newCredential, toChannel, toCredential } from './rows.ts';
+import {
+  type BanRow,
+  type ChannelRow,
+  type CredentialRow,
+  newCredential,
+  toBan,
+  toChannel,
+  toCredential,
+} from './rows.ts';
 import { redactUrl } from './spec.ts';
 import { type IssueResult, type Store, StoreError } from './types.ts';
 
@@ -206,8 +214,38 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       );
       return rows.map((r) => ({ ip: r.ip, until: r.locked_until }));
     },
+    deleteChannel: (id) =>
+      inTransaction(pool, async (c) => {
+        const { rows } = await c.query<{ n: number }>(
+          'SELECT count(*) AS n FROM credentials WHERE channel_id = $1',
+          [id],
+        );
+        const r = await c.query('DELETE FROM channels WHERE channel_id = $1', [id]);
+        const deleted = (r.rowCount ?? 0) > 0;
+        return { deleted, credentials: deleted ? (rows[0]?.n ?? 0) : 0 };
+      }),
+    async putBan(b) {
+      await pool.query(
+        'INSERT INTO bans (kind, target, until, reason, created_at) VALUES ($1, $2, $3, $4, $5) ' +
+          'ON CONFLICT (kind, target) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason, ' +
+          'created_at = EXCLUDED.created_at',
+        [b.kind, b.target, b.until, b.reason, b.createdAt],
+      );
+    },
+    async liftBan(kind, target) {
+      const r = await pool.query('DELETE FROM bans WHERE kind = $1 AND target = $2', [kind, target]);
+      return (r.rowCount ?? 0) > 0;
+    },
+    async liveBans(now) {
+      const { rows } = await pool.query<BanRow>(
+        'SELECT * FROM bans WHERE until > $1 ORDER BY created_at, kind COLLATE "C", target COLLATE "C"',
+        [now],
+      );
+      return rows.map(toBan);
+    },
     async purgeExpired(now) {
       await pool.query('DELETE FROM login_failures WHERE expires_at <= $1', [now]);
+      await pool.query('DELETE FROM bans WHERE until <= $1', [now]);
       const r = await pool.query('DELETE FROM credentials WHERE expires_at <= $1', [now]);
       return r.rowCount ?? 0;
     },

@@ -1,6 +1,6 @@
 // Rows as both stores read them, and their conversion to the store's types. SQLite stores booleans as
 // 0/1, PostgreSQL as booleans; byte columns come back as Buffers and leave as Uint8Arrays.
-import type { Channel, Credential, IssueRequest } from './types.ts';
+import type { Ban, BanKind, Channel, Credential, IssueRequest } from './types.ts';
 
 export interface ChannelRow {
   channel_id: string;
@@ -42,4 +42,20 @@ export const newCredential = (req: IssueRequest): Credential => ({
   passwordHash: new Uint8Array(req.passwordHash),
   createdAt: req.now,
   expiresAt: req.expiresAt,
+});
+
+export interface BanRow {
+  kind: string;
+  target: string;
+  until: number;
+  reason: string;
+  created_at: number;
+}
+
+export const toBan = (r: BanRow): Ban => ({
+  kind: r.kind as BanKind,
+  target: r.target,
+  until: r.until,
+  reason: r.reason,
+  createdAt: r.created_at,
 });

@@ -7,7 +7,15 @@ import Database from 'better-sqlite3';
 import { checked } from './checked.ts';
 import { nextFailure } from './lockout-rule.ts';
 import { type MigrationReport, newerSchemaMessage, pendingFrom } from './migrations.ts';
-import { type ChannelRow, type CredentialRow, newCredential, toChannel, toCredential } from './rows.ts';
+import {
+  type BanRow,
+  type ChannelRow,
+  type CredentialRow,
+  newCredential,
+  toBan,
+  toChannel,
+  toCredential,
+} from './rows.ts';
 import { type IssueRequest, type IssueResult, type Store, StoreError } from './types.ts';
 
 interface FailureRow {
@@ -99,6 +107,18 @@ export function openSqliteStore(dataDir: string): Store {
     liveLockouts: db.prepare<[number], { ip: string; locked_until: number }>(
       'SELECT ip, locked_until FROM login_failures WHERE locked_until > ?',
     ),
+    countChannel: db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM credentials WHERE channel_id = ?',
+    ),
+    deleteChannel: db.prepare('DELETE FROM channels WHERE channel_id = ?'),
+    putBan: db.prepare(
+      'INSERT OR REPLACE INTO bans (kind, target, until, reason, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    liftBan: db.prepare('DELETE FROM bans WHERE kind = ? AND target = ?'),
+    liveBans: db.prepare<[number], BanRow>(
+      'SELECT * FROM bans WHERE until > ? ORDER BY created_at, kind, target',
+    ),
+    purgeBans: db.prepare('DELETE FROM bans WHERE until <= ?'),
     counts: db.prepare<[], { channels: number; credentials: number }>(
       'SELECT (SELECT count(*) FROM channels) AS channels, (SELECT count(*) FROM credentials) AS credentials',
     ),
@@ -135,6 +155,12 @@ export function openSqliteStore(dataDir: string): Store {
     },
   );
 
+  const dropChannel = db.transaction((id: string) => {
+    const credentials = q.countChannel.get(id)?.n ?? 0;
+    const deleted = q.deleteChannel.run(id).changes > 0;
+    return { deleted, credentials: deleted ? credentials : 0 };
+  });
+
   return checked({
     kind: 'sqlite',
     async createChannel(c) {
@@ -161,8 +187,15 @@ export function openSqliteStore(dataDir: string): Store {
     recordLoginFailure: async (ip, now, policy) => fail.immediate(ip, now, policy),
     lockedUntil: async (ip, now) => q.lockedUntil.get(ip, now)?.locked_until ?? 0,
     liveLockouts: async (now) => q.liveLockouts.all(now).map((r) => ({ ip: r.ip, until: r.locked_until })),
+    deleteChannel: async (id) => dropChannel.immediate(id),
+    async putBan(b) {
+      q.putBan.run(b.kind, b.target, b.until, b.reason, b.createdAt);
+    },
+    liftBan: async (kind, target) => q.liftBan.run(kind, target).changes > 0,
+    liveBans: async (now) => q.liveBans.all(now).map(toBan),
     async purgeExpired(now) {
       q.purgeFailures.run(now);
+      q.purgeBans.run(now);
       return q.purge.run(now).changes;
     },
     counts: async () => q.counts.get() ?? { channels: 0, credentials: 0 },

@@ -49,6 +49,18 @@ export interface Lockout {
   until: number;
 }
 
+/** An operator's ban (docs/operators/admin.md): a credential (its clientId) or an IP/CIDR, until a time. */
+export type BanKind = 'credential' | 'ip';
+
+export interface Ban {
+  kind: BanKind;
+  /** A clientId, or a normalised CIDR (src/net/cidr.ts) such as 203.0.113.0/24 or 2001:db8::/32. */
+  target: string;
+  until: number;
+  reason: string;
+  createdAt: number;
+}
+
 export type StoreKind = 'sqlite' | 'postgres';
 
 export interface Store {
@@ -74,7 +86,18 @@ export interface Store {
   lockedUntil(ip: string, now: number): Promise<number>;
   /** Every lockout running at `now` (a starting node warms its in-memory view with them). */
   liveLockouts(now: number): Promise<Lockout[]>;
-  /** Deletes credentials expired at `now` (and spent failure/lockout rows); returns the credentials. */
+  /** Deletes a channel and (cascade) its credentials; `credentials` is how many went with it. */
+  deleteChannel(channelId: string): Promise<{ deleted: boolean; credentials: number }>;
+  /** Adds a ban, or replaces the one of the same kind and target. */
+  putBan(ban: Ban): Promise<void>;
+  /** Lifts a ban; false if there was none. */
+  liftBan(kind: BanKind, target: string): Promise<boolean>;
+  /** Every ban still running at `now` (nodes refresh their in-memory view from it). */
+  liveBans(now: number): Promise<Ban[]>;
+  /**
+   * Deletes credentials expired at `now` (and spent failure/lockout rows and ended bans); returns the
+   * credentials.
+   */
   purgeExpired(now: number): Promise<number>;
   counts(): Promise<{ channels: number; credentials: number }>;
   /** Flushes and closes; idempotent. */
