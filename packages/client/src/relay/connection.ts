@@ -254,7 +254,9 @@ export class RelayConnection extends Emitter<RelayEvents> {
       if (ws.terminate) ws.terminate();
       else ws.close();
     } catch {}
-    const e = err ?? new RelayError('relay_closed', `relay connection closed (${code ?? '?'})`);
+    const e =
+      err ??
+      new RelayError('relay_closed', `relay connection closed (${code ?? '?'})`, operatorCloseCode(code));
     for (const p of this.#pendingPeers.splice(0)) p.reject(e);
     for (const p of this.#pendingTags.values()) p.reject(e);
     this.#pendingTags.clear();
@@ -301,4 +303,15 @@ export class RelayConnection extends Emitter<RelayEvents> {
   close(): void {
     this.#onClose(1000);
   }
+}
+
+/**
+ * The server code behind an operator's close (docs/protocol.md, "Operator closes"): 4410 `kicked`
+ * (reconnecting is fine), 4403 `banned` and 4404 `channel_purged` (reconnecting cannot succeed).
+ */
+function operatorCloseCode(code: number | undefined): string | undefined {
+  if (code === 4410) return 'kicked';
+  if (code === 4403) return 'banned';
+  if (code === 4404) return 'channel_purged';
+  return undefined;
 }

@@ -144,6 +144,15 @@ export class RelayLink extends Emitter<RelayLinkEvents> {
       this.#giveUp(new RelayError('relay_offline', 'another login with this credential took over'));
       return;
     }
+    if (err.serverCode === 'banned' || err.serverCode === 'channel_purged') {
+      // The operator banned this client or deleted its channel: every reconnect would be refused.
+      const why =
+        err.serverCode === 'banned'
+          ? 'banned by the relay operator'
+          : 'channel deleted by the relay operator';
+      this.#giveUp(new RelayError('relay_offline', why, err.serverCode));
+      return;
+    }
     this.#held = undefined;
     if (this.#state === 'connected') {
       this.#lostAt = Date.now();
