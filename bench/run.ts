@@ -11,7 +11,9 @@ import { connectionsSection } from './sections/connections.ts';
 import { cryptoSection } from './sections/crypto.ts';
 import { firstLoadSection } from './sections/first-load.ts';
 import { httpSection } from './sections/http.ts';
+import { idleSection } from './sections/idle.ts';
 import { keyshareSection } from './sections/keyshare.ts';
+import { openLoopSection } from './sections/open-loop.ts';
 import { relaySection } from './sections/relay.ts';
 import { scaleOutSection } from './sections/scale-out.ts';
 
@@ -24,6 +26,8 @@ const SECTIONS: Record<string, Section> = {
   browser: browserSection,
   firstload: firstLoadSection,
   scaleout: scaleOutSection,
+  openloop: openLoopSection,
+  idle: idleSection,
 };
 
 function parseArgs(argv: string[]) {
