@@ -45,7 +45,7 @@ interface Target {
   saturated: boolean;
 }
 
-async function openTarget(kind: TargetKind, ctx: Ctx, pinned: boolean): Promise<Target> {
+async function openTarget(kind: TargetKind, pinned: boolean): Promise<Target> {
   const host = Child.start(HOST);
   const gen = Child.start(LOADGEN);
   if (pinned) {
@@ -107,7 +107,7 @@ export async function openLoopSection(ctx: Ctx) {
   const rows: Row[] = [];
   for (const kind of kinds) {
     try {
-      targets.push(await openTarget(kind, ctx, pinned));
+      targets.push(await openTarget(kind, pinned));
     } catch (e) {
       const reason = skipReason(e) ?? `failed: ${(e instanceof Error ? e.message : String(e)).slice(0, 300)}`;
       rows.push({
