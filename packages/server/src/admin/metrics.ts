@@ -35,11 +35,18 @@ export function createMetrics(): Metrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  // Counted on every accepted frame: a plain number per type, handed to prom-client at scrape time
+  // (collect), because a labelled child's inc() validates and hashes its labels on every call.
+  const frameCounts = new Map<string, number>();
   const frames = new Counter({
     name: 'sealpeer_frames_total',
     help: 'Accepted client frames by type',
     labelNames: ['type'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, n] of frameCounts) this.labels(type).inc(n);
+    },
   });
   const rejected = new Counter({
     name: 'sealpeer_rejected_frames_total',
@@ -84,7 +91,9 @@ export function createMetrics(): Metrics {
     relayLatency,
     busUp,
     busRouted,
-    frame: cached(frames),
+    frame: (type: string): void => {
+      frameCounts.set(type, (frameCounts.get(type) ?? 0) + 1);
+    },
     reject: cached(rejected),
   };
 }

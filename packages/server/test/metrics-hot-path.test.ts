@@ -1,5 +1,6 @@
 // The relay's cheap latency histogram (src/admin/latency-histogram.ts) must expose exactly what
-// prom-client's Histogram exposes for the same observations: same text, byte for byte, and the same JSON.
+// prom-client's Histogram exposes for the same observations: same text, byte for byte, and the same JSON;
+// and the per-frame counter, kept in plain numbers, must expose every count at each scrape.
 import fc from 'fast-check';
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -53,5 +54,23 @@ describe('LatencyHistogram', () => {
     expect(text).toContain('# TYPE sealpeer_relay_latency_seconds histogram');
     expect(text).toContain('sealpeer_relay_latency_seconds_bucket{le="0.0005"} 1');
     expect(text).toContain('sealpeer_relay_latency_seconds_count 1');
+  });
+});
+
+describe('sealpeer_frames_total (counted in plain numbers, exported at scrape)', () => {
+  it('shows every accepted frame type with its count, and keeps counting after a scrape', async () => {
+    const m = createMetrics();
+    for (let i = 0; i < 3; i++) m.frame('send');
+    m.frame('login');
+    const first = await m.registry.metrics();
+    expect(first).toContain('sealpeer_frames_total{type="send"} 3');
+    expect(first).toContain('sealpeer_frames_total{type="login"} 1');
+    m.frame('send');
+    const second = await m.registry.metrics();
+    expect(second).toContain('sealpeer_frames_total{type="send"} 4');
+    expect(second).toContain('sealpeer_frames_total{type="login"} 1');
+    const json = await m.registry.getMetricsAsJSON();
+    const frames = json.find((x) => x.name === 'sealpeer_frames_total');
+    expect(frames?.values.find((v) => v.labels.type === 'send')?.value).toBe(4);
   });
 });
