@@ -42,6 +42,19 @@ function ticks(lo: number, hi: number, n = 5): number[] {
 const short = (v: number): string =>
   v >= 1000 ? `${num(v / 1000)}k` : v >= 1 || v === 0 ? num(v) : v.toPrecision(2);
 
+/** Horizontal grid lines with their values, and the rotated y-axis label. */
+function yAxis(values: number[], Y: (y: number) => number, pw: number, ph: number, label: string): string[] {
+  const out: string[] = [];
+  for (const t of values) {
+    const y = num(Y(t));
+    out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
+    out.push(text(M.left - 6, Y(t) + 4, short(t), 'text-anchor="end"'));
+  }
+  const mid = M.top + ph / 2;
+  out.push(text(16, mid, label, `text-anchor="middle" transform="rotate(-90 16 ${num(mid)})"`));
+  return out;
+}
+
 export interface Series {
   name: string;
   points: [number, number][];
@@ -75,23 +88,10 @@ export function lineChart(o: {
   const yTicks = o.yLog
     ? Array.from({ length: Math.round(Math.log10(hi / lo)) + 1 }, (_, i) => lo * 10 ** i)
     : ticks(0, hi);
-  for (const t of yTicks) {
-    body.push(
-      `<line x1="${M.left}" x2="${M.left + pw}" y1="${num(Y(t))}" y2="${num(Y(t))}" stroke="#e5e5e5"/>`,
-    );
-    body.push(text(M.left - 6, Y(t) + 4, short(t), 'text-anchor="end"'));
-  }
+  body.push(...yAxis(yTicks, Y, pw, ph, o.yLabel));
   for (const t of ticks(0, xMax)) body.push(text(X(t), M.top + ph + 16, short(t), 'text-anchor="middle"'));
   body.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
   body.push(text(M.left + pw / 2, H - 12, o.xLabel, 'text-anchor="middle"'));
-  body.push(
-    text(
-      16,
-      M.top + ph / 2,
-      o.yLabel,
-      `text-anchor="middle" transform="rotate(-90 16 ${num(M.top + ph / 2)})"`,
-    ),
-  );
   if (o.hLine) {
     const y = num(Y(o.hLine.y));
     body.push(
@@ -126,20 +126,7 @@ export function barChart(o: {
   const hi = Math.max(1, ...o.bars.map((b) => b.value)) * 1.15;
   const Y = (y: number) => M.top + ph - (y / hi) * ph;
   const body: string[] = [];
-  for (const t of ticks(0, hi)) {
-    body.push(
-      `<line x1="${M.left}" x2="${M.left + pw}" y1="${num(Y(t))}" y2="${num(Y(t))}" stroke="#e5e5e5"/>`,
-    );
-    body.push(text(M.left - 6, Y(t) + 4, short(t), 'text-anchor="end"'));
-  }
-  body.push(
-    text(
-      16,
-      M.top + ph / 2,
-      o.yLabel,
-      `text-anchor="middle" transform="rotate(-90 16 ${num(M.top + ph / 2)})"`,
-    ),
-  );
+  body.push(...yAxis(ticks(0, hi), Y, pw, ph, o.yLabel));
   const slot = pw / Math.max(1, o.bars.length);
   o.bars.forEach((b, i) => {
     const x = M.left + i * slot + slot * 0.2;

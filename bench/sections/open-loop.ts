@@ -61,18 +61,24 @@ async function openTarget(kind: TargetKind, pinned: boolean): Promise<Target> {
   return { kind, host, gen, points: [], saturated: false };
 }
 
-async function step(t: Target, rate: number, ms: number): Promise<SweepPoint> {
+async function step(t: Target, rate: number, ms: number, note: (m: string) => void): Promise<SweepPoint> {
   const [run, win] = await Promise.all([
     t.gen.call<RunResult>('run', { warmupMs: 500, durationMs: ms, rate }),
     t.host.call<CpuWindow>('cpuWindow', { delayMs: 500, durationMs: ms }),
   ]);
   const { loadavg } = await import('node:os');
+  // No message back in the window (NaN arrives as null over IPC): as bad as a latency can be.
+  const ms_ = (v: number | null): number => (typeof v === 'number' && Number.isFinite(v) ? v : Infinity);
+  if (run.closedUnexpectedly || run.refused)
+    note(
+      `${t.kind} @${rate}/s: ${run.closedUnexpectedly} closed (${run.lastCloseReason}), ${run.refused} refused (${run.lastError.slice(0, 120)})`,
+    );
   return {
     rate,
     got: run.perSecond,
-    p50: run.latencyMs.p50,
-    p99: run.latencyMs.p99,
-    p999: run.latencyMs.p999,
+    p50: ms_(run.latencyMs.p50),
+    p99: ms_(run.latencyMs.p99),
+    p999: ms_(run.latencyMs.p999),
     serverCpu: win.cpu,
     serverUsPerMsg: win.cpuUs / Math.max(1, run.perSecond * win.seconds),
     loadgenCpu: run.loadgenCpu,
@@ -124,7 +130,7 @@ export async function openLoopSection(ctx: Ctx) {
     for (const rate of rates) {
       for (const t of targets) {
         if (t.saturated) continue;
-        const p = await step(t, rate, ms);
+        const p = await step(t, rate, ms, ctx.log);
         t.points.push(p);
         ctx.log(
           `   ${t.kind} @${rate}/s: got ${Math.round(p.got)}/s p50 ${p.p50.toFixed(2)} p99 ${p.p99.toFixed(2)} ms; ` +
@@ -185,7 +191,9 @@ export async function openLoopSection(ctx: Ctx) {
       hLine: { y: P99_TARGET_MS, label: 'p99 5 ms' },
       series: targets.map((t) => ({
         name: t.kind === 'ws' ? 'bare ws' : t.kind === 'peerjs' ? 'PeerJS' : 'sealpeer',
-        points: t.points.map((p) => [p.rate, p.p99] as [number, number]),
+        points: t.points
+          .filter((p) => Number.isFinite(p.p99))
+          .map((p) => [p.rate, p.p99] as [number, number]),
       })),
     }),
   );
