@@ -137,7 +137,8 @@ export async function openLoopSection(ctx: Ctx) {
             `server cpu ${pct(p.serverCpu)} (${p.serverUsPerMsg.toFixed(1)} us/msg), loadgen ${pct(p.loadgenCpu)}; load ${p.load.toFixed(1)}`,
         );
         // Saturated: the relay's core is full and the queue only grows at higher rates.
-        if (p.p99 > 4 * P99_TARGET_MS && p.serverCpu > 0.95) t.saturated = true;
+        // Or its clients are gone (PeerJS closes them all under load): nothing more to measure.
+        if ((p.p99 > 4 * P99_TARGET_MS && p.serverCpu > 0.95) || p.got === 0) t.saturated = true;
       }
     }
     if (profiled) await profiled.host.call('profileStop', { path: profilePath });
