@@ -11,8 +11,11 @@ import { connectionsSection } from './sections/connections.ts';
 import { cryptoSection } from './sections/crypto.ts';
 import { firstLoadSection } from './sections/first-load.ts';
 import { httpSection } from './sections/http.ts';
+import { idleSection } from './sections/idle.ts';
 import { keyshareSection } from './sections/keyshare.ts';
+import { openLoopSection } from './sections/open-loop.ts';
 import { relaySection } from './sections/relay.ts';
+import { scaleOutSection } from './sections/scale-out.ts';
 
 const SECTIONS: Record<string, Section> = {
   relay: relaySection,
@@ -22,6 +25,9 @@ const SECTIONS: Record<string, Section> = {
   keyshare: keyshareSection,
   browser: browserSection,
   firstload: firstLoadSection,
+  scaleout: scaleOutSection,
+  openloop: openLoopSection,
+  idle: idleSection,
 };
 
 function parseArgs(argv: string[]) {
@@ -39,7 +45,7 @@ function parseArgs(argv: string[]) {
     .split(',');
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      'usage: npm run bench -- [--quick] [--only=relay,connections,http,crypto,keyshare,browser,firstload] [--targets=ws,peerjs,sealpeer] [--profile] [--experiment=cork] [--markdown]',
+      'usage: npm run bench -- [--quick] [--only=relay,connections,http,crypto,keyshare,browser,firstload,scaleout,openloop,idle] [--targets=ws,peerjs,sealpeer] [--profile] [--experiment=cork] [--markdown]',
     );
     process.exit(0);
   }

@@ -14,6 +14,8 @@ export const REDIS_INSTALL_HINT =
 
 export interface RedisInstance {
   port: number;
+  /** The running server's pid (the bench reads its CPU time). */
+  readonly pid: number | undefined;
   /** redis://127.0.0.1:port */
   url: string;
   /** Kills the server (its data is lost) and starts an empty one on the same port. */
@@ -103,6 +105,9 @@ export async function startRedis(): Promise<RedisInstance> {
   let stopped: Promise<void> | undefined;
   const inst: RedisInstance = {
     port,
+    get pid() {
+      return child?.pid;
+    },
     url: `redis://127.0.0.1:${port}`,
     async kill() {
       await killed(child, 'SIGKILL');

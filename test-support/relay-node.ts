@@ -50,7 +50,12 @@ function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-export async function startRelayNode(args: string[], env: Record<string, string> = {}): Promise<RelayNode> {
+/** `listening`: how many `listening` log lines to wait for (a `--workers N` node logs one per worker). */
+export async function startRelayNode(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { listening?: number } = {},
+): Promise<RelayNode> {
   const dir = mkdtempSync(join(tmpdir(), 'sealpeer-node-'));
   const argv = [BIN, ...TEST_FLAGS, '--data-dir', dir, '--app-dir', join(dir, 'no-app'), ...args];
   const child = spawn(process.execPath, argv, {
@@ -64,6 +69,8 @@ export async function startRelayNode(args: string[], env: Record<string, string>
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
   });
+  const wanted = opts.listening ?? 1;
+  let listening = 0;
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`node not listening in 30 s: ${err}`)), 30_000);
@@ -77,7 +84,7 @@ export async function startRelayNode(args: string[], env: Record<string, string>
         try {
           const rec = JSON.parse(line) as Record<string, unknown>;
           logs.push(rec);
-          if (rec.msg === 'listening' && typeof rec.url === 'string') {
+          if (rec.msg === 'listening' && typeof rec.url === 'string' && ++listening >= wanted) {
             clearTimeout(timer);
             resolve(rec.url);
           }

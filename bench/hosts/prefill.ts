@@ -2,6 +2,7 @@
 // (the same issueCredential transaction the HTTP route runs), so the HTTP section can measure
 // get-or-create with 100k credentials stored without 100k HTTP round trips first.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hashPassword, newPassword } from '../../packages/server/src/store/password.ts';
 
 // The store was synchronous before issue #17 made it async: awaiting works for both.
 interface StoreLike {
@@ -22,12 +23,15 @@ export interface Prefilled {
   existing: { channelId: string; sessionId: string }[];
   credentials: number;
   seconds: number;
+  /** With `logins`: every credential's login (the idle section logs them all in). */
+  logins?: { clientId: string; password: string; sessionId: string }[];
 }
 
 export async function prefill(
   dataDir: string,
   credentials: number,
   emptyChannels: number,
+  opts: { logins?: boolean } = {},
 ): Promise<Prefilled> {
   let mod: Record<string, unknown>;
   try {
@@ -47,15 +51,20 @@ export async function prefill(
   };
   const perChannel = 200;
   const existing: Prefilled['existing'] = [];
+  const logins: NonNullable<Prefilled['logins']> = [];
   let channelId = '';
   for (let i = 0; i < credentials; i++) {
     if (i % perChannel === 0) channelId = await newChannel();
     const sessionId = randomUUID();
+    const clientId = randomUUID();
+    // A real password (hashed as the HTTP route does) only when the bench will log in with it.
+    const password = opts.logins ? newPassword() : '';
+    if (opts.logins) logins.push({ clientId, password, sessionId });
     const r = await store.issueCredential({
       channelId,
       sessionId,
-      newClientId: randomUUID(),
-      passwordHash: randomBytes(32),
+      newClientId: clientId,
+      passwordHash: opts.logins ? hashPassword(password) : randomBytes(32),
       now,
       expiresAt: now + 14 * 86_400_000,
       maxClients: 256,
@@ -66,5 +75,6 @@ export async function prefill(
   const empty: string[] = [];
   for (let i = 0; i < emptyChannels; i++) empty.push(await newChannel());
   await store.close();
-  return { emptyChannels: empty, existing, credentials, seconds: (performance.now() - t0) / 1000 };
+  const seconds = (performance.now() - t0) / 1000;
+  return { emptyChannels: empty, existing, credentials, seconds, ...(opts.logins ? { logins } : {}) };
 }

@@ -1,7 +1,8 @@
 // Server-under-test process: starts one relay (sealpeer, the bare ws forwarder, or the PeerJS server)
 // on 127.0.0.1 and answers usage / gc / stop requests from the bench runner. Runs alone in its process so
 // that it gets a core of its own while a load generator process drives it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +24,15 @@ let dataDir: string | undefined;
 
 async function startSealpeer(
   extra: Record<string, unknown>,
-  fill?: { credentials: number; emptyChannels: number },
+  fill?: { credentials: number; emptyChannels: number; logins?: boolean },
 ): Promise<Started> {
   const mod: Record<string, unknown> = await import('@sealpeer/server');
   const startServer = mod.startServer;
   if (typeof startServer !== 'function') throw new Error('skipped: @sealpeer/server has no startServer yet');
   dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-bench-'));
-  const prefilled = fill ? await prefill(dataDir, fill.credentials, fill.emptyChannels) : undefined;
+  const prefilled = fill
+    ? await prefill(dataDir, fill.credentials, fill.emptyChannels, { logins: fill.logins ?? false })
+    : undefined;
   const s = (await startServer(sealpeerServerOptions(dataDir, extra))) as {
     url: string;
     wsUrl?: string;
@@ -63,7 +66,7 @@ async function start(args: unknown): Promise<Started> {
     kind: string;
     options?: Record<string, unknown>;
     experiment?: string;
-    fill?: { credentials: number; emptyChannels: number };
+    fill?: { credentials: number; emptyChannels: number; logins?: boolean };
   };
   applyExperiment(experiment);
   if (kind === 'ws') {
@@ -88,8 +91,33 @@ async function cpuWindow(args: unknown): Promise<{ cpu: number; cpuUs: number; s
   return { cpu: cpuUs / 1e6 / seconds, cpuUs, seconds };
 }
 
+let profiler: Session | undefined;
+
+/** Starts V8's CPU profiler in this process (a window of the run, without start-up). */
+async function profileStart(): Promise<boolean> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+  await profiler.post('Profiler.start');
+  return true;
+}
+
+/** Stops the profiler and writes the .cpuprofile to `path`. */
+async function profileStop(args: unknown): Promise<string> {
+  const { path } = args as { path: string };
+  if (!profiler) throw new Error('profiler not started');
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = undefined;
+  writeFileSync(path, JSON.stringify(profile));
+  return path;
+}
+
 serve({
   start,
+  profileStart,
+  profileStop,
   cpuWindow,
   usage: () => usage(),
   gc: () => {

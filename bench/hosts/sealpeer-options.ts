@@ -10,6 +10,8 @@ export const BENCH_LIMITS = {
   messageBurst: 1_000_000,
   // All load comes from a few loopback addresses; default 20 per IP.
   maxConnectionsPerIp: 100_000,
+  // TCP connections per IP (WebSockets included), default 64: the same loopback addresses again.
+  maxHttpConnectionsPerIp: 1_000_000,
   // The bench creates 200-10,000 credentials (and 100k for the HTTP section) from one IP; default 30/min.
   credentialsPerMinute: 100_000_000,
   channelsPerMinute: 100_000_000,

@@ -52,7 +52,9 @@ export function summariseProfile(
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   if (p.samples && p.timeDeltas) {
-    for (let i = 0; i < p.samples.length; i++) {
+    // The first sample's delta runs from the profiler's start (it holds the time of the call that
+    // started it, not the program's): left out.
+    for (let i = 1; i < p.samples.length; i++) {
       const id = p.samples[i]!;
       self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
     }

@@ -94,6 +94,9 @@ interface OpenArgs {
   payloadBytes?: number;
   concurrency?: number;
   timeoutMs?: number;
+  /** Keep going when a client fails to log in (counted); stop opening after `maxFailures`. */
+  tolerant?: boolean;
+  maxFailures?: number;
 }
 
 function openOne(spec: ClientSpec, timeoutMs: number): Promise<WebSocket> {
@@ -130,23 +133,41 @@ function openOne(spec: ClientSpec, timeoutMs: number): Promise<WebSocket> {
   });
 }
 
-async function open(args: OpenArgs): Promise<{ opened: number; ms: number; loginsPerSec: number }> {
+export interface Opened {
+  opened: number;
+  ms: number;
+  loginsPerSec: number;
+  failed: number;
+  firstError: string;
+}
+
+async function open(args: OpenArgs): Promise<Opened> {
   kind = args.kind;
   const concurrency = args.concurrency ?? 200;
   const timeoutMs = args.timeoutMs ?? 30_000;
   const payloadBytes = args.payloadBytes ?? 1024;
-  const sockets: WebSocket[] = new Array(args.clients.length);
+  const maxFailures = args.maxFailures ?? 100;
+  const sockets: (WebSocket | undefined)[] = new Array(args.clients.length);
   const start = performance.now();
   let next = 0;
+  let failed = 0;
+  let firstError = '';
   const worker = async () => {
-    while (next < args.clients.length) {
+    while (next < args.clients.length && failed < maxFailures) {
       const i = next++;
-      sockets[i] = await openOne(args.clients[i]!, timeoutMs);
+      try {
+        sockets[i] = await openOne(args.clients[i]!, timeoutMs);
+      } catch (e) {
+        if (!args.tolerant) throw e;
+        failed++;
+        firstError ||= (e as Error).message;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, args.clients.length) }, worker));
   const ms = performance.now() - start;
-  conns = sockets.map((ws, i) => {
+  const opened = sockets.flatMap((ws, i) => (ws ? [{ ws, i }] : []));
+  conns = opened.map(({ ws, i }) => {
     const partner = args.partners?.[i] ?? -1;
     const { frame, stampAt } = buildFrame(partner >= 0 ? args.clients[partner]!.id : 'none', payloadBytes);
     ws.on('close', (code, reason) => {
@@ -162,7 +183,7 @@ async function open(args: OpenArgs): Promise<{ opened: number; ms: number; login
     const sock = (ws as unknown as { _socket: Socket })._socket;
     return { ws, sock, corked: false, frame, stampAt, partner };
   });
-  return { opened: conns.length, ms, loginsPerSec: (conns.length * 1000) / ms };
+  return { opened: conns.length, ms, loginsPerSec: (conns.length * 1000) / ms, failed, firstError };
 }
 
 /**

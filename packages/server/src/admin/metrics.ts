@@ -1,6 +1,7 @@
 // Prometheus metrics of one server instance (its own Registry: no global state). Served only on the
 // admin listener (src/admin/server.ts).
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { LatencyHistogram } from './latency-histogram.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -8,7 +9,8 @@ export interface Metrics {
   logins: Counter<'result'>;
   frames: Counter<'type'>;
   rejected: Counter<'code'>;
-  relayLatency: Histogram;
+  /** Observed on every relayed frame: a cheap histogram (latency-histogram.ts), same exposition. */
+  relayLatency: LatencyHistogram;
   /** 1 while the bus is connected (always 1 in-process), 0 while it is reconnecting. */
   busUp: Gauge;
   /** Frames and events this node handed to the bus for other nodes, by kind (send, publish, lost). */
@@ -33,11 +35,18 @@ export function createMetrics(): Metrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  // Counted on every accepted frame: a plain number per type, handed to prom-client at scrape time
+  // (collect), because a labelled child's inc() validates and hashes its labels on every call.
+  const frameCounts = new Map<string, number>();
   const frames = new Counter({
     name: 'sealpeer_frames_total',
     help: 'Accepted client frames by type',
     labelNames: ['type'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, n] of frameCounts) this.labels(type).inc(n);
+    },
   });
   const rejected = new Counter({
     name: 'sealpeer_rejected_frames_total',
@@ -45,12 +54,12 @@ export function createMetrics(): Metrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const relayLatency = new Histogram({
-    name: 'sealpeer_relay_latency_seconds',
-    help: 'Time from receiving a publish/send frame to handing it to the recipients',
-    buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
-    registers: [registry],
-  });
+  const relayLatency = new LatencyHistogram(
+    'sealpeer_relay_latency_seconds',
+    'Time from receiving a publish/send frame to handing it to the recipients',
+    [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+    registry,
+  );
   const busUp = new Gauge({
     name: 'sealpeer_bus_up',
     help: '1 while the bus to the other nodes is connected (always 1 without --bus)',
@@ -82,7 +91,9 @@ export function createMetrics(): Metrics {
     relayLatency,
     busUp,
     busRouted,
-    frame: cached(frames),
+    frame: (type: string): void => {
+      frameCounts.set(type, (frameCounts.get(type) ?? 0) + 1);
+    },
     reject: cached(rejected),
   };
 }
