@@ -14,6 +14,7 @@ const sources = [
   join(appDir, 'public'),
   join(appDir, 'index.html'),
   join(appDir, 'vite.config.ts'),
+  join(appDir, 'trusted-keyshares.json'),
   join(root, 'packages/client/src'),
 ];
 

@@ -19,9 +19,11 @@ import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
 import { ContactRendezvous } from './contact-link.ts';
 import { ContactBook, type ContactView } from './contacts.ts';
+import { DeviceLinks, type LinkOffer, type LinkSendState, type ShownLink } from './device-link.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { HideIpSettings } from './hide-ip.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
+import type { LinkTransfer } from './link-transfer.ts';
 import { type PeerModel, Signal } from './model.ts';
 import { integrityAlert, PeerLink } from './peer-link.ts';
 import { rtcSetup } from './rtc.ts';
@@ -66,6 +68,7 @@ class AppEngine implements Engine {
   private readonly saved: ContactList;
   /** "Hide my IP address from peers": the global setting and each contact's choice (core/hide-ip.ts). */
   readonly hideIp: HideIpSettings;
+  private readonly deviceLinks: DeviceLinks;
 
   constructor(
     private readonly config: AppConfig,
@@ -82,6 +85,13 @@ class AppEngine implements Engine {
       client: (channelId) => this.client(channelId),
       changed: () => this.changed.emit(),
       acceptRequests: () => this.published(),
+    });
+    this.deviceLinks = new DeviceLinks({
+      server: config.server,
+      client: (channelId) => this.client(channelId),
+      transfer: () => this.linkTransfer(),
+      importTransfer: (t) => this.importLinked(t),
+      changed: () => this.changed.emit(),
     });
   }
 
@@ -182,6 +192,7 @@ class AppEngine implements Engine {
         return rtcSetup(this.hideIp.decide(contact, link.model.path).on, client, this.config);
       },
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
+      onLinkMessage: (bytes) => this.deviceLinks.receive(session, bytes, link.model.peerFingerprint ?? ''),
     });
     this.links.set(session.id, link);
     const checked = this.crossChecks.get(session.id);
@@ -429,6 +440,38 @@ class AppEngine implements Engine {
     const n = await this.saved.importText(text);
     await this.rendezvous.refresh();
     return n;
+  }
+
+  // ---- link another device (docs/protocol.md 2.15) ----
+
+  linkDevice(onState: (s: LinkSendState) => void): Promise<ShownLink> {
+    return this.deviceLinks.start(onState);
+  }
+
+  linkOffer(peerId: string): LinkOffer | undefined {
+    return this.deviceLinks.offer(peerId);
+  }
+
+  importLink(peerId: string): Promise<void> {
+    return this.deviceLinks.accept(peerId);
+  }
+
+  /** What "Link another device" sends: every saved contact and the keyshares pinned here. */
+  private async linkTransfer(): Promise<LinkTransfer> {
+    const known = await this.contacts.knownKeyshares();
+    return {
+      contacts: [...this.saved.all()],
+      keyshares: known
+        .filter((k) => k.source === 'pinned')
+        .map(({ name, url, verifierKey, witnesses }) => ({ name, url, verifierKey, witnesses })),
+    };
+  }
+
+  /** A transfer the user confirmed (it came over a session opened by scanning the sender's QR). */
+  private async importLinked(t: LinkTransfer): Promise<void> {
+    for (const k of t.keyshares) await this.contacts.pinKeyshare(k);
+    await this.saved.importText(JSON.stringify({ sealpeerContacts: 1, contacts: t.contacts }));
+    await this.rendezvous.refresh().catch(() => undefined);
   }
 
   async acceptKeyChange(peerId: string): Promise<void> {

@@ -14,6 +14,7 @@ const SOURCES = [
   'public',
   'index.html',
   'vite.config.ts',
+  'trusted-keyshares.json',
   '../client/src',
   '../keyshare/src',
 ];
