@@ -7,9 +7,11 @@
 // receiving → offered → importing → imported, or refused (terminal).
 import type { SealpeerClient, Session } from '@sealpeer/client';
 import { createChannel } from './channels.ts';
+import type { ContactBook } from './contacts.ts';
 import { AppError } from './errors.ts';
 import { peerKeys } from './keys.ts';
 import { encodeLinkParts, LinkAssembler, type LinkTransfer } from './link-transfer.ts';
+import type { ContactList } from './saved-contacts.ts';
 
 /** Pause between parts of a long transfer, under the relay's frame rate and queue limits (1.7). */
 const PART_PAUSE_MS = 40;
@@ -45,6 +47,39 @@ export interface DeviceLinkDeps {
 /** Only a session this device opened by scanning the sender's QR carries a transfer (2.15 rule 9). */
 export function linkSessionVerified(s: Pick<Session, 'path' | 'role'>): boolean {
   return s.path === 1 && s.role === 'initiator';
+}
+
+/** What "Link another device" sends: every saved contact and the keyshares pinned here. */
+export async function linkTransferOf(book: ContactBook, saved: ContactList): Promise<LinkTransfer> {
+  const known = await book.knownKeyshares();
+  return {
+    contacts: [...saved.all()],
+    keyshares: known
+      .filter((k) => k.source === 'pinned')
+      .map(({ name, url, verifierKey, witnesses }) => ({ name, url, verifierKey, witnesses })),
+  };
+}
+
+/**
+ * Imports a transfer the user confirmed (it came over a session opened by scanning the sender's QR):
+ * keyshares pinned as if pasted, contacts added with their verified state (existing ones kept).
+ */
+export async function importLinkTransfer(
+  book: ContactBook,
+  saved: ContactList,
+  t: LinkTransfer,
+): Promise<void> {
+  for (const k of t.keyshares) await book.pinKeyshare(k);
+  await saved.importText(JSON.stringify({ sealpeerContacts: 1, contacts: t.contacts }));
+}
+
+/** The sender's 30 fingerprint digits, from the open session itself (shown on the offer). */
+export function senderFingerprint(session: Session): string {
+  try {
+    return peerKeys(session).fingerprint;
+  } catch {
+    return '';
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -19,11 +19,18 @@ import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
 import { ContactRendezvous } from './contact-link.ts';
 import { ContactBook, type ContactView } from './contacts.ts';
-import { DeviceLinks, type LinkOffer, type LinkSendState, type ShownLink } from './device-link.ts';
+import {
+  DeviceLinks,
+  importLinkTransfer,
+  type LinkOffer,
+  type LinkSendState,
+  linkTransferOf,
+  type ShownLink,
+  senderFingerprint,
+} from './device-link.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { HideIpSettings } from './hide-ip.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
-import type { LinkTransfer } from './link-transfer.ts';
 import { type PeerModel, Signal } from './model.ts';
 import { integrityAlert, PeerLink } from './peer-link.ts';
 import { rtcSetup } from './rtc.ts';
@@ -89,8 +96,11 @@ class AppEngine implements Engine {
     this.deviceLinks = new DeviceLinks({
       server: config.server,
       client: (channelId) => this.client(channelId),
-      transfer: () => this.linkTransfer(),
-      importTransfer: (t) => this.importLinked(t),
+      transfer: () => linkTransferOf(this.contacts, saved),
+      importTransfer: async (t) => {
+        await importLinkTransfer(this.contacts, saved, t);
+        await this.rendezvous.refresh().catch(() => undefined);
+      },
       changed: () => this.changed.emit(),
     });
   }
@@ -192,7 +202,7 @@ class AppEngine implements Engine {
         return rtcSetup(this.hideIp.decide(contact, link.model.path).on, client, this.config);
       },
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
-      onLinkMessage: (bytes) => this.deviceLinks.receive(session, bytes, link.model.peerFingerprint ?? ''),
+      onLinkMessage: (bytes) => this.deviceLinks.receive(session, bytes, senderFingerprint(session)),
     });
     this.links.set(session.id, link);
     const checked = this.crossChecks.get(session.id);
@@ -454,24 +464,6 @@ class AppEngine implements Engine {
 
   importLink(peerId: string): Promise<void> {
     return this.deviceLinks.accept(peerId);
-  }
-
-  /** What "Link another device" sends: every saved contact and the keyshares pinned here. */
-  private async linkTransfer(): Promise<LinkTransfer> {
-    const known = await this.contacts.knownKeyshares();
-    return {
-      contacts: [...this.saved.all()],
-      keyshares: known
-        .filter((k) => k.source === 'pinned')
-        .map(({ name, url, verifierKey, witnesses }) => ({ name, url, verifierKey, witnesses })),
-    };
-  }
-
-  /** A transfer the user confirmed (it came over a session opened by scanning the sender's QR). */
-  private async importLinked(t: LinkTransfer): Promise<void> {
-    for (const k of t.keyshares) await this.contacts.pinKeyshare(k);
-    await this.saved.importText(JSON.stringify({ sealpeerContacts: 1, contacts: t.contacts }));
-    await this.rendezvous.refresh().catch(() => undefined);
   }
 
   async acceptKeyChange(peerId: string): Promise<void> {

@@ -6,7 +6,6 @@
 // relay's /api/config, lying with its own key for the same URL, changes nothing.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   fingerprintDigits,
@@ -20,22 +19,12 @@ import {
 } from '@sealpeer/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../../test-support/postgres.ts';
 import { buildAppOnce } from '../support/build.ts';
 import { E2E_TEST_MS, launchChromium, openPage, type TestPage } from '../support/chromium.ts';
+import { routeLyingConfig } from '../support/config-route.ts';
 import { tid } from '../support/flows.ts';
 import { startStack, type TestStack } from '../support/server.ts';
-
-/** A free loopback port (the keyshare must listen where the build-time list says). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -63,14 +52,10 @@ describe('keyshare keys built into the app release', { timeout: E2E_TEST_MS * 2 
     browser = await launchChromium();
     page = await openPage(browser);
     // The relay lies: its config offers its own key for the very same keyshare URL.
-    await page.page.route('**/api/config', async (route) => {
-      const upstream = await route.fetch();
-      const cfg = (await upstream.json()) as Record<string, unknown>;
-      await route.fulfill({
-        response: upstream,
-        body: JSON.stringify({ ...cfg, verifierKey: relayKey, keyshares: [{ url, verifierKey: relayKey }] }),
-      });
-    });
+    await routeLyingConfig(page.page, () => ({
+      verifierKey: relayKey,
+      keyshares: [{ url, verifierKey: relayKey }],
+    }));
   }, E2E_TEST_MS * 2);
   afterAll(async () => {
     await browser?.close();

@@ -18,12 +18,11 @@ import {
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';
-import { screenshot, tid } from '../support/flows.ts';
+import { routeLyingConfig } from '../support/config-route.ts';
+import { contactRow, screenshot, tid } from '../support/flows.ts';
 import { decodeQrPng } from '../support/qr.ts';
 import type { TestStack } from '../support/server.ts';
 import { closeWindows, openTwoWindows } from '../support/windows.ts';
-
-const contactRow = (name: string, extra = '') => `${tid('saved-contact')}${extra}:has-text("${name}")`;
 
 describe('link another device by QR: contacts and keyshare keys move, sealed', {
   timeout: E2E_TEST_MS,
@@ -49,22 +48,16 @@ describe('link another device by QR: contacts and keyshare keys move, sealed', {
     erin.id = toHex(e.ed25519);
     erin.x25519 = toHex(e.x25519);
     // B's relay lies: its /api/config offers its own log's key, in every shape it might try.
-    await b.page.route('**/api/config', async (route) => {
-      const upstream = await route.fetch();
-      const cfg = (await upstream.json()) as Record<string, unknown>;
+    await routeLyingConfig(b.page, (cfg) => {
       const urls = cfg.keyshareUrls as string[];
-      await route.fulfill({
-        response: upstream,
-        body: JSON.stringify({
-          ...cfg,
-          verifierKey: relayKey,
-          keyshares: urls.map((url) => ({ url, verifierKey: relayKey })),
-          trustedKeyshares: {
-            sealpeerTrustedKeyshares: 1,
-            keyshares: urls.map((url) => ({ name: 'relay', url, verifierKey: relayKey })),
-          },
-        }),
-      });
+      return {
+        verifierKey: relayKey,
+        keyshares: urls.map((url) => ({ url, verifierKey: relayKey })),
+        trustedKeyshares: {
+          sealpeerTrustedKeyshares: 1,
+          keyshares: urls.map((url) => ({ name: 'relay', url, verifierKey: relayKey })),
+        },
+      };
     });
   });
   afterAll(() => closeWindows({ browser, stack }));
