@@ -96,9 +96,9 @@ class AppEngine implements Engine {
     this.deviceLinks = new DeviceLinks({
       server: config.server,
       client: (channelId) => this.client(channelId),
-      transfer: () => linkTransferOf(this.contacts, saved),
+      transfer: () => linkTransferOf(this.contacts, this.saved),
       importTransfer: async (t) => {
-        await importLinkTransfer(this.contacts, saved, t);
+        await importLinkTransfer(this.contacts, this.saved, t);
         await this.rendezvous.refresh().catch(() => undefined);
       },
       changed: () => this.changed.emit(),
