@@ -188,7 +188,7 @@ describe('the relay is never the source of a verifier key', () => {
 
   it('/api/config: only URLs are read; no key reaches the app config', () => {
     const cfg = parseConfig(hostile, 'http://relay.example');
-    expect(Object.keys(cfg).sort()).toEqual(['iceServers', 'keyshareUrls', 'server', 'wsUrl']);
+    expect(Object.keys(cfg).sort()).toEqual(['iceServers', 'keyshareUrls', 'server', 'turn', 'wsUrl']);
     expect(JSON.stringify(cfg)).not.toContain(other.slice(other.indexOf('+') + 1));
   });
 
