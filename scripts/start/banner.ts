@@ -33,7 +33,9 @@ export async function banner(b: BannerInput): Promise<string> {
   });
   lines.push(`  Keyshare:      ${b.keyshareUrl}`);
   lines.push(`  Verifier key:  ${b.verifierKey}`);
-  lines.push(`${pad}(paste it under Contacts to check every key the keyshare hands out)`);
+  lines.push(
+    `${pad}(built into this app build: Contacts offers the keyshare without a paste, docs/keyshare.md)`,
+  );
   const parts = ['server/', 'keyshare/', ...(b.tls ? ['tls/'] : [])].join(', ');
   lines.push(`  Data lives in: ${shown(b.dataDir, b.cwd)}  (${parts})`);
   if (b.adminUrl) lines.push(`  Metrics:       ${b.adminUrl}/metrics   (this computer only)`);

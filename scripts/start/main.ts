@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort, hostInUrl, isLoopback, reach } from './addresses.ts';
 import { banner } from './banner.ts';
+import { writeDevKeyshareList } from './dev-keyshares.ts';
 import { ensureLocalTls, type LocalTls } from './local-ca.ts';
 import { parseStartArgs, StartUsageError, startHelp } from './options.ts';
 
@@ -68,11 +69,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parsed.options;
-  // The server serves the browser app from packages/app/dist: build it when missing or stale
-  // (SEALPEER_SKIP_APP_BUILD=1 skips this, e.g. for tests that only need the services to start).
-  if (process.env.SEALPEER_SKIP_APP_BUILD !== '1')
-    // @ts-expect-error plain JS module without types
-    (await import('../../packages/app/scripts/ensure-built.mjs')).ensureBuilt();
 
   // Both services must know each other's address before they start (CORS, CSP, the app's keyshare).
   const port = o.port === 0 ? await freePort(o.host) : o.port;
@@ -92,6 +88,19 @@ async function main(argv: string[]): Promise<number> {
   ];
   const keyshareUrl = origin(where.hosts[0]!, keysharePort);
   const tlsArgs = tls ? ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile] : [];
+
+  // The app offers this keyshare with its key built in (scripts/start/dev-keyshares.ts), unless the
+  // user builds with a list of their own (SEALPEER_TRUSTED_KEYSHARES set).
+  if (process.env.SEALPEER_TRUSTED_KEYSHARES === undefined) {
+    const dev = writeDevKeyshareList(o.dataDir, join(o.dataDir, 'keyshare'), keyshareUrl, o.keyshareArgs);
+    process.env.SEALPEER_TRUSTED_KEYSHARES = dev.file;
+  }
+  // The server serves the browser app from packages/app/dist: build it when missing or stale, or when
+  // it does not embed the keyshare list above (SEALPEER_SKIP_APP_BUILD=1 skips this, e.g. for tests
+  // that only need the services to start).
+  if (process.env.SEALPEER_SKIP_APP_BUILD !== '1')
+    // @ts-expect-error plain JS module without types
+    (await import('../../packages/app/scripts/ensure-built.mjs')).ensureBuilt();
 
   const keyshare = run('keyshare', join(root, 'packages/keyshare/bin/sealpeer-keyshare.js'), [
     ...['--host', o.host, '--port', String(keysharePort), '--data-dir', join(o.dataDir, 'keyshare')],

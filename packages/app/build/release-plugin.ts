@@ -4,6 +4,9 @@
 //  - index.html (and every built page) gets Subresource Integrity on each script and stylesheet;
 //  - when a release key is configured, the service worker (src/sw/worker.ts) is bundled as sw.js with
 //    that key embedded, and the page learns the key through the __SEALPEER_RELEASE_KEY__ define;
+//  - the keyshare keys built into the release (build/trusted-keyshares.ts) reach the page through the
+//    __SEALPEER_TRUSTED_KEYSHARES__ define and are also written as trusted-keyshares.json, so both the
+//    bundle and that file are in the manifest the release note signs;
 //  - manifest.json lists every output file with its SHA-256 (format: docs/operators/app-hosting.md).
 // Signing manifest.json is a separate step (scripts/release-sign.ts), so no private key touches a build.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +16,11 @@ import { createManifest, MANIFEST_FILE, serializeManifest } from '../../client/s
 import { addSri } from './html-sri.ts';
 import { resolveReleaseKey } from './release-key.ts';
 import { bundleServiceWorker } from './sw-bundle.ts';
+import {
+  type ResolvedTrustedKeyshares,
+  resolveTrustedKeyshares,
+  TRUSTED_KEYSHARES_FILE,
+} from './trusted-keyshares.ts';
 
 export interface SealpeerReleaseOptions {
   /** Verifier key (`name+hex8+base64`) to embed; default: $SEALPEER_RELEASE_KEY; none = unsigned build. */
@@ -21,6 +29,8 @@ export interface SealpeerReleaseOptions {
   version?: string;
   /** Service worker entry, relative to the Vite root. */
   serviceWorker?: string;
+  /** Built-in keyshare list file; default: $SEALPEER_TRUSTED_KEYSHARES, else trusted-keyshares.json. */
+  trustedKeyshares?: string;
 }
 
 const utf8 = new TextEncoder();
@@ -42,13 +52,21 @@ function publicFiles(dir: string): Map<string, Uint8Array> {
 export function sealpeerRelease(options: SealpeerReleaseOptions = {}): Plugin {
   let config: ResolvedConfig;
   let releaseKey: string | undefined;
+  let trusted: ResolvedTrustedKeyshares;
   return {
     name: 'sealpeer-release',
     apply: 'build',
     enforce: 'post',
-    config() {
+    config(user) {
       releaseKey = resolveReleaseKey(options.releaseKey, process.env);
-      return { define: { __SEALPEER_RELEASE_KEY__: JSON.stringify(releaseKey ?? '') } };
+      const root = user.root ?? process.cwd();
+      trusted = resolveTrustedKeyshares(options.trustedKeyshares, process.env, root);
+      return {
+        define: {
+          __SEALPEER_RELEASE_KEY__: JSON.stringify(releaseKey ?? ''),
+          __SEALPEER_TRUSTED_KEYSHARES__: JSON.stringify(trusted.json),
+        },
+      };
     },
     configResolved(c) {
       config = c;
@@ -81,6 +99,9 @@ export function sealpeerRelease(options: SealpeerReleaseOptions = {}): Plugin {
           this.emitFile({ type: 'asset', fileName: 'sw.js', source: sw });
           files.set('sw.js', sw);
         }
+        const list = utf8.encode(trusted.json);
+        this.emitFile({ type: 'asset', fileName: TRUSTED_KEYSHARES_FILE, source: list });
+        files.set(TRUSTED_KEYSHARES_FILE, list);
         if (config.build.copyPublicDir) for (const [p, b] of publicFiles(config.publicDir)) files.set(p, b);
         const version =
           options.version ??

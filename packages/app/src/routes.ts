@@ -23,7 +23,7 @@ export function screenFor(
 ): Screen {
   switch (name) {
     case 'device':
-      return { el: deviceScreen(engine) };
+      return deviceScreen(engine);
     case 'scan':
       return scanScreen(ctx);
     case 'code':

@@ -14,7 +14,21 @@ import {
 import { deviceDigits } from './keys.ts';
 import { KeyshareLogs, verifierSlot } from './keyshare-logs.ts';
 import type { KeyValue } from './storage.ts';
+import {
+  builtinKeyshares,
+  checkKeyshareUrl,
+  checkVerifierKey,
+  type TrustedKeyshare,
+} from './trusted-keys.ts';
 import { storedWitnessPins, type WitnessPins } from './witness-pins.ts';
+
+/** The form field a pasted verifier key is named by in errors (issue 15 §3: a bad key names the field). */
+export const VERIFIER_FIELD = 'Log verifier key';
+
+/** A keyshare this device can use without a paste: built into the release, or pinned here earlier. */
+export interface KnownKeyshare extends TrustedKeyshare {
+  readonly source: 'built-in' | 'pinned';
+}
 
 export interface ContactView {
   contactId: string;
@@ -53,8 +67,40 @@ export class ContactBook {
     private readonly trust: TrustStore,
     private readonly kv: KeyValue,
     private readonly identity: Identity,
+    /** The keyshares built into this release (core/trusted-keys.ts); never anything the relay sent. */
+    private readonly builtin: readonly TrustedKeyshare[] = builtinKeyshares(),
   ) {
     this.logs = new KeyshareLogs(kv);
+  }
+
+  /**
+   * The keyshares offered without a paste: the built-in ones first, then those pinned on this device
+   * (after a first verified lookup, or imported from a linked device). One per URL; built-in wins.
+   */
+  async knownKeyshares(): Promise<KnownKeyshare[]> {
+    const out: KnownKeyshare[] = this.builtin.map((k) => ({ ...k, source: 'built-in' }));
+    for (const l of await this.logs.known()) {
+      if (out.some((k) => k.url === l.url)) continue;
+      const verifierKey = await this.pinnedVerifier(l.url);
+      if (!verifierKey) continue;
+      out.push({
+        name: verifierKey.slice(0, verifierKey.indexOf('+')),
+        url: l.url,
+        verifierKey,
+        witnesses: (await this.pinnedWitnesses(l.url)) ?? null,
+        source: 'pinned',
+      });
+    }
+    return out;
+  }
+
+  /** Pins a keyshare that came from a verified source (a linked device): key, witnesses, log. */
+  async pinKeyshare(k: TrustedKeyshare): Promise<void> {
+    const url = checkKeyshareUrl(k.url, 'url');
+    const key = checkVerifierKey(k.verifierKey, VERIFIER_FIELD);
+    await this.kv.put(verifierSlot(url), key);
+    if (k.witnesses) await this.pinWitnesses(url, k.witnesses);
+    await this.logs.remember(url, key);
   }
 
   /**
@@ -65,9 +111,20 @@ export class ContactBook {
     return this.logs.client(url, verifierKey, await this.pinnedWitnesses(url));
   }
 
-  /** The witnesses and quorum pinned for `url`, if any. */
+  /** The witnesses and quorum pinned for `url`, else those built in for it, if any. */
   async pinnedWitnesses(url: string): Promise<WitnessPins | undefined> {
-    return storedWitnessPins(await this.kv.get(witnessSlot(url)));
+    const stored = storedWitnessPins(await this.kv.get(witnessSlot(url)));
+    return stored ?? this.builtinFor(url)?.witnesses ?? undefined;
+  }
+
+  private builtinFor(url: string): TrustedKeyshare | undefined {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return undefined;
+    }
+    return this.builtin.find((k) => k.url === origin);
   }
 
   /** Pins witnesses and a quorum for `url` (null unpins them); later answers need their cosignatures. */
@@ -76,13 +133,19 @@ export class ContactBook {
     else await this.kv.delete(witnessSlot(url));
   }
 
-  /** The verifier key pinned earlier for `url`, if any. */
+  /**
+   * The verifier key for `url`: the one built into the release, else the one pinned here earlier (first
+   * verified use, or a linked device), if any. Never one from the relay.
+   */
   async pinnedVerifier(url: string): Promise<string | undefined> {
+    const builtin = this.builtinFor(url);
+    if (builtin) return builtin.verifierKey;
     const v = await this.kv.get(verifierSlot(url));
     return typeof v === 'string' ? v : undefined;
   }
 
-  async lookup(url: string, verifierKey: string, handle: string): Promise<ContactView> {
+  async lookup(url: string, pasted: string, handle: string): Promise<ContactView> {
+    const verifierKey = checkVerifierKey(pasted, VERIFIER_FIELD);
     const name = checkHandle(handle);
     const found = await (await this.client(url, verifierKey)).lookup(name);
     await this.kv.put(verifierSlot(url), verifierKey.trim());
@@ -112,7 +175,8 @@ export class ContactBook {
    * Publishes this device's keys under `handle` (the first record claims it; docs/keyshare.md §Rules),
    * verifies the logged answer like any lookup, and remembers the handle for the own-handle check.
    */
-  async publishOwn(url: string, verifierKey: string, handle: string): Promise<OwnHandle> {
+  async publishOwn(url: string, pasted: string, handle: string): Promise<OwnHandle> {
+    const verifierKey = checkVerifierKey(pasted, VERIFIER_FIELD);
     const name = checkHandle(handle);
     const client = await this.client(url, verifierKey);
     const res = await client.publish(name, identityRecordKeys(this.identity));

@@ -2,6 +2,7 @@
 // core/engine.ts; screens depend on this interface only.
 import type { ContactRendezvous } from './contact-link.ts';
 import type { ContactBook, ContactView } from './contacts.ts';
+import type { LinkOffer, LinkSendState, ShownLink } from './device-link.ts';
 import type { HideIpSettings } from './hide-ip.ts';
 import type { PeerModel, Signal } from './model.ts';
 import type { SavedContact } from './saved-contacts.ts';
@@ -105,4 +106,12 @@ export interface Engine {
   exportContacts(): string;
   /** Adds the contacts of an export file; resolves with how many were new. */
   importContacts(text: string): Promise<number>;
+
+  // ---- link another device (docs/protocol.md 2.15) ----
+  /** Shows a QR invite; the device that scans it gets this device's contacts and pinned keyshares. */
+  linkDevice(onState: (s: LinkSendState) => void): Promise<ShownLink>;
+  /** A transfer received from another device of the user's on this pairing, if any. */
+  linkOffer(peerId: string): LinkOffer | undefined;
+  /** Imports the offered transfer (the user confirmed what it holds). */
+  importLink(peerId: string): Promise<void>;
 }

@@ -19,6 +19,15 @@ import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
 import { ContactRendezvous } from './contact-link.ts';
 import { ContactBook, type ContactView } from './contacts.ts';
+import {
+  DeviceLinks,
+  importLinkTransfer,
+  type LinkOffer,
+  type LinkSendState,
+  linkTransferOf,
+  type ShownLink,
+  senderFingerprint,
+} from './device-link.ts';
 import type { DeviceInfo, Engine, RelayStatus, ShownCode, ShownInvite } from './engine-api.ts';
 import { HideIpSettings } from './hide-ip.ts';
 import { deviceFingerprint, peerKeys } from './keys.ts';
@@ -66,6 +75,7 @@ class AppEngine implements Engine {
   private readonly saved: ContactList;
   /** "Hide my IP address from peers": the global setting and each contact's choice (core/hide-ip.ts). */
   readonly hideIp: HideIpSettings;
+  private readonly deviceLinks: DeviceLinks;
 
   constructor(
     private readonly config: AppConfig,
@@ -82,6 +92,16 @@ class AppEngine implements Engine {
       client: (channelId) => this.client(channelId),
       changed: () => this.changed.emit(),
       acceptRequests: () => this.published(),
+    });
+    this.deviceLinks = new DeviceLinks({
+      server: config.server,
+      client: (channelId) => this.client(channelId),
+      transfer: () => linkTransferOf(this.contacts, this.saved),
+      importTransfer: async (t) => {
+        await importLinkTransfer(this.contacts, this.saved, t);
+        await this.rendezvous.refresh().catch(() => undefined);
+      },
+      changed: () => this.changed.emit(),
     });
   }
 
@@ -182,6 +202,7 @@ class AppEngine implements Engine {
         return rtcSetup(this.hideIp.decide(contact, link.model.path).on, client, this.config);
       },
       onFailure: (title, body, code) => this.alerts.show({ title, body, code, testid: 'integrity-warning' }),
+      onLinkMessage: (bytes) => this.deviceLinks.receive(session, bytes, senderFingerprint(session)),
     });
     this.links.set(session.id, link);
     const checked = this.crossChecks.get(session.id);
@@ -429,6 +450,20 @@ class AppEngine implements Engine {
     const n = await this.saved.importText(text);
     await this.rendezvous.refresh();
     return n;
+  }
+
+  // ---- link another device (docs/protocol.md 2.15) ----
+
+  linkDevice(onState: (s: LinkSendState) => void): Promise<ShownLink> {
+    return this.deviceLinks.start(onState);
+  }
+
+  linkOffer(peerId: string): LinkOffer | undefined {
+    return this.deviceLinks.offer(peerId);
+  }
+
+  importLink(peerId: string): Promise<void> {
+    return this.deviceLinks.accept(peerId);
   }
 
   async acceptKeyChange(peerId: string): Promise<void> {

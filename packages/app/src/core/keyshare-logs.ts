@@ -106,6 +106,11 @@ export class KeyshareLogs {
     }
   }
 
+  /** The keyshares (URL + verifier key) used or pinned on this device, oldest first. */
+  async known(): Promise<Array<{ url: string; verifierKey: string }>> {
+    return knownLogs(await this.kv.get(LOGS_SLOT));
+  }
+
   /** Records that `url` with `verifierKey` was used and caches its latest verified checkpoint. */
   async remember(url: string, verifierKey: string): Promise<void> {
     const client = this.client(url, verifierKey);

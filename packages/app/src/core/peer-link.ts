@@ -18,6 +18,7 @@ import {
   type SignalingIntegrityError,
 } from '@sealpeer/client';
 import type { PeerKeys } from './keys.ts';
+import { isLinkMessage } from './link-transfer.ts';
 import type { PeerModel, TrustState } from './model.ts';
 import { connectRtc, type RtcLink, type RtcSetup } from './rtc.ts';
 
@@ -26,6 +27,8 @@ export interface PeerLinkHooks {
   rtcSetup(): Promise<RtcSetup>;
   /** Shows the page-level integrity warning. */
   onFailure(title: string, body: string, code: string): void;
+  /** A `device-link` APP message (docs/protocol.md 2.15): validated by core/device-link.ts. */
+  onLinkMessage?(bytes: Uint8Array): void;
 }
 
 /** Longest chat line the app sends, in UTF-16 units (at most 12 000 bytes of UTF-8: under the 2.12 limit). */
@@ -270,6 +273,10 @@ export class PeerLink {
   /** One sealed application message from the peer (2.12): validated, never cast. */
   private onAppMessage(bytes: Uint8Array): void {
     const d = decodeAppMessage(bytes);
+    if (!d.ok && d.problem === 'unknown_type' && isLinkMessage(bytes)) {
+      this.hooks.onLinkMessage?.(bytes);
+      return;
+    }
     if (!d.ok) {
       // A sealed message only the peer could send: a bug or an odd peer, not tampering. Unknown types
       // are a newer peer's features: ignored.

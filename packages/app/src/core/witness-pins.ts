@@ -1,7 +1,8 @@
 // Witnesses pinned for a keyshare (C2SP tlog-cosignature vkeys, docs/operators/witness.md) and the
 // quorum k of them whose cosignatures every checkpoint must carry (docs/keyshare.md §Witnesses).
-// Validated when the user enters them and again when loaded from storage.
-import { keyshare } from '@sealpeer/client';
+// Validated when the user enters them and again when loaded from storage. The client's parsers by
+// relative path: the build checks built-in witness keys with this module too (core/trusted-keys.ts).
+import { parseCosignerKey, parseWitnessPolicy } from '../../../client/src/keyshare/cosignature.ts';
 
 export interface WitnessPins {
   /** Cosigner verifier keys, `name+hash+key`. */
@@ -18,14 +19,14 @@ export function checkWitnessPins(keys: readonly string[], quorum: number): Witne
   if (keys.length > MAX_WITNESSES) throw new Error(`At most ${MAX_WITNESSES} witness keys.`);
   for (const k of keys) {
     try {
-      keyshare.parseCosignerKey(k);
+      parseCosignerKey(k);
     } catch {
       throw new Error(`Not a witness key (expected name+hash+key): ${k.slice(0, 80)}`);
     }
   }
   if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > keys.length)
     throw new Error(`The quorum must be a whole number from 1 to ${keys.length}.`);
-  keyshare.parseWitnessPolicy({ keys, quorum });
+  parseWitnessPolicy({ keys, quorum });
   return { keys: [...keys], quorum };
 }
 

@@ -9,6 +9,7 @@ import type { Screen } from '../ui/screen.ts';
 import { CallBanner } from './call-banner.ts';
 import { CodePanel } from './code-panel.ts';
 import { InvitePanel } from './invite-panel.ts';
+import { LinkOfferCard } from './link-device.ts';
 import { PeerPanel, trustBadge } from './peer-panel.ts';
 
 /** What the status line says about the relay connection (docs/protocol.md 2.13). Never an alarm. */
@@ -53,6 +54,7 @@ export function channelScreen(
   const code = new CodePanel(engine, channelId, (peerId) => select(peerId));
   const list = h('ul', { class: 'plain', testid: 'peer-list' });
   const panelSlot = h('div');
+  const linkOffer = new LinkOfferCard();
   let panel: PeerPanel | undefined;
   const calls = new CallBanner(engine, (peerId) => select(peerId));
 
@@ -93,6 +95,7 @@ export function channelScreen(
       replace(panelSlot, panel.el);
     }
     panel?.update();
+    linkOffer.update(engine, selected);
     calls.update(peers);
   }
 
@@ -128,6 +131,7 @@ export function channelScreen(
     code.el,
     h('h2', {}, 'Peers'),
     list,
+    linkOffer.el,
     panelSlot,
   );
 

@@ -20,6 +20,8 @@ const STATE_TEXT: Record<ContactView['trust'], string> = {
 
 export function contactsScreen(ctx: AppContext, engine: Engine): Screen {
   const saved = savedContactsCard(engine, (hash) => ctx.go(hash));
+  // The relay may name keyshare URLs (/api/config), never their keys: keys come from the release's
+  // built-in list, a linked device, or one paste (then pinned). docs/keyshare.md §Built-in keys.
   const urls = ctx.config.keyshareUrls;
   const url = h('input', {
     testid: 'keyshare-url',
@@ -68,9 +70,43 @@ export function contactsScreen(ctx: AppContext, engine: Engine): Screen {
     );
   };
 
-  void engine.contacts.pinnedVerifier(url.value).then((v) => {
-    if (v && !verifier.value) verifier.value = v;
+  const keySource = h('p', { class: 'hint', testid: 'keyshare-key-source' });
+  const known = h('div', { class: 'row', testid: 'known-keyshares' });
+  const fillKey = async (): Promise<void> => {
+    const list = await engine.contacts.knownKeyshares();
+    const pick = list.find((k) => k.url === safeOrigin(url.value));
+    if (pick) verifier.value = pick.verifierKey;
+    keySource.dataset.source = pick?.source ?? 'none';
+    keySource.textContent = pick
+      ? pick.source === 'built-in'
+        ? `Key built into this app release (${pick.name}).`
+        : 'Key pinned on this device (first use, or from your other device).'
+      : 'No key known for this keyshare: paste the one its operator publishes (the relay never supplies keys).';
+  };
+  void engine.contacts.knownKeyshares().then((list) => {
+    if (!url.value && list[0]) url.value = list[0].url;
+    replace(
+      known,
+      ...list.map((k) =>
+        h(
+          'button',
+          {
+            class: 'secondary',
+            testid: 'known-keyshare',
+            on: {
+              click: () => {
+                url.value = k.url;
+                url.dispatchEvent(new Event('change'));
+              },
+            },
+          },
+          `${k.name} (${k.source})`,
+        ),
+      ),
+    );
+    return fillKey();
   });
+  url.addEventListener('change', () => void fillKey());
   const form = actionForm(
     go,
     result,
@@ -88,6 +124,7 @@ export function contactsScreen(ctx: AppContext, engine: Engine): Screen {
       'Its log verifier key (from its operator, pinned here after the first use)',
     ),
     verifier,
+    keySource,
     h('label', { attrs: { for: 'contact-handle' } }, 'Handle'),
     h('div', { class: 'row' }, handle, go),
   );
@@ -104,12 +141,21 @@ export function contactsScreen(ctx: AppContext, engine: Engine): Screen {
         ? 'This server lists no keyshare; enter one yourself.'
         : `Keyshares of this server: ${urls.join(', ')}`,
     ),
+    known,
     h('section', { class: 'card' }, form),
     result,
     witnessCard(engine, url),
     ownHandleCard(engine, url, verifier),
   );
   return { el, dispose: saved.dispose };
+}
+
+function safeOrigin(u: string): string {
+  try {
+    return new URL(u).origin;
+  } catch {
+    return '';
+  }
 }
 
 /** After a lookup: save the handle's keys as a contact (name defaults to the handle), then Chat. */

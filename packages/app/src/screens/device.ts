@@ -2,10 +2,13 @@
 import type { Engine } from '../core/engine-api.ts';
 import { groupDigits } from '../core/model.ts';
 import { h, replace } from '../ui/dom.ts';
+import type { Screen } from '../ui/screen.ts';
+import { linkDeviceCard } from './link-device.ts';
 
-export function deviceScreen(engine: Engine): HTMLElement {
+export function deviceScreen(engine: Engine): Screen {
   const info = engine.device();
-  return h(
+  const link = linkDeviceCard(engine);
+  const el = h(
     'div',
     { testid: 'screen-device' },
     h('h1', {}, 'Your device'),
@@ -32,8 +35,10 @@ export function deviceScreen(engine: Engine): HTMLElement {
       h('p', { class: 'mono', testid: 'device-identity-key' }, info.identityKey),
     ),
     hideIpSection(engine),
+    link.el,
     replaceSection(engine),
   );
+  return { el, dispose: link.dispose };
 }
 
 /**

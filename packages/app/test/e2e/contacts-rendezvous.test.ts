@@ -5,7 +5,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_TEST_MS, openPage, type TestPage } from '../support/chromium.ts';
-import { chat, createChannel, readInviteQr, safetyNumber, screenshot, tid } from '../support/flows.ts';
+import {
+  chat,
+  contactRow,
+  createChannel,
+  readInviteQr,
+  safetyNumber,
+  screenshot,
+  tid,
+} from '../support/flows.ts';
 import type { TestStack } from '../support/server.ts';
 import { closeWindows, openTwoWindows } from '../support/windows.ts';
 
@@ -27,8 +35,6 @@ async function saveAs(page: TestPage['page'], name: string): Promise<void> {
   await page.locator(tid('save-contact')).click();
   await page.locator(tid('saved-contact-note')).waitFor();
 }
-
-const contactRow = (name: string, extra = '') => `${tid('saved-contact')}${extra}:has-text("${name}")`;
 
 describe('saved contacts reconnect without an invite', { timeout: E2E_TEST_MS }, () => {
   let browser: Browser;

@@ -14,6 +14,7 @@ const SOURCES = [
   'public',
   'index.html',
   'vite.config.ts',
+  'trusted-keyshares.json',
   '../client/src',
   '../keyshare/src',
 ];
@@ -28,19 +29,34 @@ function hashTree(hash: ReturnType<typeof createHash>, path: string): void {
   hash.update(readFileSync(path));
 }
 
-/** Returns a directory holding the built app for the current sources. */
-export async function buildAppOnce(): Promise<string> {
+/**
+ * Returns a directory holding the built app for the current sources. `trustedKeyshares`: the built-in
+ * keyshare list to build with (JSON text, as SEALPEER_TRUSTED_KEYSHARES may hold it), else the
+ * checked-in one; part of the cache key.
+ */
+export async function buildAppOnce(opts: { trustedKeyshares?: string } = {}): Promise<string> {
   const hash = createHash('sha256');
   for (const s of SOURCES) hashTree(hash, join(appRoot, s));
+  if (opts.trustedKeyshares !== undefined) hash.update(`trusted:${opts.trustedKeyshares}`);
   const outDir = join(tmpdir(), `sealpeer-app-build-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(outDir, 'index.html'))) return outDir;
   const tmp = `${outDir}.${process.pid}.tmp`;
-  await build({
-    configFile: appViteConfig,
-    root: appRoot,
-    logLevel: 'warn',
-    build: { outDir: tmp, emptyOutDir: true },
-  });
+  // The plugin reads the list from the environment while Vite resolves its config (this file's
+  // builds run one at a time in a test process); the previous value is put back at once.
+  const before = process.env.SEALPEER_TRUSTED_KEYSHARES;
+  if (opts.trustedKeyshares !== undefined) process.env.SEALPEER_TRUSTED_KEYSHARES = opts.trustedKeyshares;
+  else delete process.env.SEALPEER_TRUSTED_KEYSHARES;
+  try {
+    await build({
+      configFile: appViteConfig,
+      root: appRoot,
+      logLevel: 'warn',
+      build: { outDir: tmp, emptyOutDir: true },
+    });
+  } finally {
+    if (before === undefined) delete process.env.SEALPEER_TRUSTED_KEYSHARES;
+    else process.env.SEALPEER_TRUSTED_KEYSHARES = before;
+  }
   try {
     renameSync(tmp, outDir);
   } catch (err) {

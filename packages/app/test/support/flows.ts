@@ -9,6 +9,10 @@ import { decodeQrPng } from './qr.ts';
 
 export const tid = (id: string, extra = ''): string => `[data-testid="${id}"]${extra}`;
 
+/** A saved contact's row on the Contacts screen, by name (`extra`: e.g. `[data-verified="true"]`). */
+export const contactRow = (name: string, extra = ''): string =>
+  `${tid('saved-contact')}${extra}:has-text("${name}")`;
+
 /** Where to save README screenshots, when SEALPEER_SCREENSHOTS names a directory (npm run screenshots). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.SEALPEER_SCREENSHOTS;

@@ -1,6 +1,6 @@
 // A real sealpeer server on a free port with a temp data dir, serving a built app, behind the recording
 // (optionally tampering) relay proxy the pages talk through.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -39,22 +39,31 @@ export async function startStack(
     keyshareUrls?: string[];
     /** coturn's shared secret and URLs: the server then issues TURN credentials (GET /api/turn). */
     turn?: { secret: string; urls: string[] };
+    /** The keyshare's port (default: any free one) and log signer key (default: made at its start). */
+    keysharePort?: number;
+    keyshareLogKey?: string;
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sealpeer-app-e2e-'));
   // The proxy must exist first: the server allows its origin for WebSocket upgrades.
   let upstream = '';
   const proxy = await startRelayProxy(() => upstream, opts.tamper);
-  const keyshareAt = (dir: string) =>
+  if (opts.keyshareLogKey) {
+    mkdirSync(join(dataDir, 'keyshare'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dataDir, 'keyshare', 'log-key'), `${opts.keyshareLogKey}\n`, { mode: 0o600 });
+  }
+  const keyshareAt = (dir: string, port = 0) =>
     startKeyshare({
       dataDir: dir,
       host: '127.0.0.1',
-      port: 0,
+      port,
       allowedOrigins: [proxy.url],
       logLevel: 'warn',
     });
   const keyshare =
-    opts.keyshare || opts.keyshareFork ? await keyshareAt(join(dataDir, 'keyshare')) : undefined;
+    opts.keyshare || opts.keyshareFork
+      ? await keyshareAt(join(dataDir, 'keyshare'), opts.keysharePort)
+      : undefined;
   let keyshareFork: RunningKeyshare | undefined;
   if (opts.keyshareFork) {
     mkdirSync(join(dataDir, 'keyshare-fork'));

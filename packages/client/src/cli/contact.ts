@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { SealpeerClient } from '../client.ts';
 import { type ContactList, contactIdOf, identityOf, type SavedContact } from '../contacts/list.ts';
 import { KeyshareClient } from '../keyshare/client.ts';
+import { parseVerifierKey } from '../keyshare/note.ts';
 import type { Session } from '../session/session.ts';
 import { contactsPath, loadContactFile } from './contact-store.ts';
 import {
@@ -56,7 +57,10 @@ function byName(list: ContactList, name: string): SavedContact {
 
 export async function main(argv: string[], env = process.env): Promise<number> {
   return runPairingCommand(argv, OPTIONS, HELP, async ({ values, positionals }, run) => {
-    const o = commonOptions(values, env);
+    // `--keyshare URL` (SEALPEER_KEYSHARE) here names the keyshare `add` looks a handle up on, not a
+    // log to cross-check with a peer (the pairing commands' --keyshare/--keyshare-key pairs).
+    const { keyshare: _lookupUrl, ...common } = values;
+    const o = commonOptions(common, { ...env, SEALPEER_KEYSHARE: undefined });
     if (!o.identityPath) throw new UsageError('contacts need an identity file (not --ephemeral)');
     const list = await loadContactFile(contactsPath(o.identityPath));
     const [sub, ...args] = positionals;
@@ -95,7 +99,13 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         const verifierKey = (values.verifier as string | undefined) ?? env.SEALPEER_VERIFIER;
         if (!handle || !url || !verifierKey)
           throw new UsageError('add needs --handle, --keyshare URL and --verifier KEY');
-        const found = await new KeyshareClient({ url, verifierKey }).lookup(handle);
+        try {
+          parseVerifierKey(verifierKey.trim());
+        } catch (e) {
+          // A malformed pasted key names the field (issue 15 §3), before anything is asked of the keyshare.
+          throw new UsageError(`--verifier is not a verifier key (name+hash+key): ${(e as Error).message}`);
+        }
+        const found = await new KeyshareClient({ url, verifierKey: verifierKey.trim() }).lookup(handle);
         if (found.status !== 'active') throw new UsageError(`the handle '${handle}' is ${found.status}`);
         const c = await list.save(
           { ed25519: found.identityKey, x25519: found.x25519Key },

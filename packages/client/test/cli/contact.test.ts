@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startKeyshare } from '@sealpeer/keyshare';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { decodeAppMessage, encodeAppMessage } from '../../src/chat/app-message.ts';
@@ -12,6 +13,8 @@ import { toHex } from '../../src/crypto/bytes.ts';
 import { ready } from '../../src/crypto/sodium.ts';
 import { Identity } from '../../src/identity/identity.ts';
 import { FileIdentityStore } from '../../src/identity/node-file.ts';
+import { KeyshareClient } from '../../src/keyshare/client.ts';
+import { identityRecordKeys } from '../../src/keyshare/record.ts';
 import type { Session } from '../../src/session/session.ts';
 import { runCli } from '../support/cli.ts';
 import { useLocalServer } from '../support/server.ts';
@@ -86,6 +89,44 @@ describe('sealpeer contact', () => {
     expect(unknown.stderr()).toMatch(/no contact named 'Nobody'/);
     const usage = runCli(['contact', 'frobnicate', '--identity', home.identityPath]);
     expect(await usage.exit).toBe(2);
+    // A malformed --verifier names the flag, exit 2, before any request (the keyshare URL is unreachable).
+    for (const key of ['nope', 'x+0000000+AQID', '']) {
+      const badKey = runCli([
+        ...['contact', 'add', 'Carol', '--handle', 'carol', '--keyshare', 'http://127.0.0.1:9'],
+        ...['--verifier', key, '--identity', home.identityPath],
+      ]);
+      expect(await badKey.exit, key).toBe(2);
+      expect(badKey.stderr(), key).toMatch(key ? /--verifier is not a verifier key/ : /add needs/);
+    }
+  });
+
+  it('add looks a handle up on a keyshare (--keyshare URL --verifier KEY) and saves it', async () => {
+    const home = await cliHome();
+    const ks = await startKeyshare({
+      dataDir: join(home.dir, 'keyshare'),
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+    });
+    try {
+      const carol = Identity.generate();
+      await new KeyshareClient({ url: ks.url, verifierKey: ks.verifierKey }).publish(
+        'carol',
+        identityRecordKeys(carol),
+      );
+      const add = runCli([
+        ...['contact', 'add', 'Carol', '--handle', 'carol', '--keyshare', ks.url],
+        ...['--verifier', ` ${ks.verifierKey}\n`, '--identity', home.identityPath],
+      ]);
+      expect(await add.exit, add.stderr()).toBe(0);
+      expect(await add.event('added')).toMatchObject({
+        name: 'Carol',
+        id: toHex(carol.publicIdentity.ed25519),
+        handle: 'carol',
+      });
+    } finally {
+      await ks.close();
+    }
   });
 
   it('connect reaches a saved contact in another channel with no invite; texts cross; exit 0', async () => {

@@ -1,7 +1,7 @@
 // `npm start` end to end (node scripts/start.mjs, loopback only): flags reach the right service, the
 // banner says in plain words where to open the app, the verifier key and where data lives, every
 // stdout line is a pino JSON line with ISO time and svc, and SIGTERM stops both services with exit 0.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,12 @@ describe('npm start', () => {
       // The verifier key printed is the one the keyshare signs its checkpoint with.
       const keyName = verifierKey.split('+')[0]!;
       expect(await cp.text()).toContain(`— ${keyName} `);
+      // The app build gets that key from the launcher's own list file, never from the relay.
+      const devList = JSON.parse(readFileSync(join(data, 'trusted-keyshares.dev.json'), 'utf8')) as {
+        keyshares: Array<{ url: string; verifierKey: string }>;
+      };
+      expect(devList.keyshares.map((k) => [k.url, k.verifierKey])).toEqual([[keyshareUrl, verifierKey]]);
+      expect(JSON.stringify(cfg)).not.toContain(verifierKey.split('+')[2]!);
 
       // stdout: only pino JSON lines, same settings for both services (ISO time, svc, pid).
       r.child.kill('SIGTERM');
