@@ -29,9 +29,11 @@ function entryPoints(): Array<[string, string]> {
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
     exports: Record<string, string | Record<string, string>>;
   };
-  return Object.entries(pkg.exports).map(([sub, target]) => {
-    const file = typeof target === 'string' ? target : (target.source ?? target.default!);
-    return [sub === '.' ? '@sealpeer/client' : `@sealpeer/client/${sub.slice(2)}`, join(pkgDir, file)];
+  // Each entry's TypeScript source is its `@sealpeer/source` condition ("./package.json" is no module).
+  return Object.entries(pkg.exports).flatMap(([sub, target]): Array<[string, string]> => {
+    const file = typeof target === 'string' ? undefined : target['@sealpeer/source'];
+    if (file === undefined) return [];
+    return [[sub === '.' ? '@sealpeer/client' : `@sealpeer/client/${sub.slice(2)}`, join(pkgDir, file)]];
   });
 }
 

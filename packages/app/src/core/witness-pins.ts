@@ -1,7 +1,7 @@
 // Witnesses pinned for a keyshare (C2SP tlog-cosignature vkeys, docs/operators/witness.md) and the
 // quorum k of them whose cosignatures every checkpoint must carry (docs/keyshare.md §Witnesses).
 // Validated when the user enters them and again when loaded from storage.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 
 export interface WitnessPins {
   /** Cosigner verifier keys, `name+hash+key`. */

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Compiles @sealpeer/client, @sealpeer/server and @sealpeer/keyshare to their dist/ folders (JavaScript,
+// .d.ts, source maps) with `tsc -b tsconfig.build.json`, incremental. The packages' "exports" and bins
+// point at dist/; the workspace's own dev paths (vitest, vite, tsx) use the sources through the
+// `@sealpeer/source` export condition. Plain JS: runs from `npm ci` (root "prepare") before anything else.
+//   node scripts/build.mjs             # build (tsc decides what is out of date)
+//   node scripts/build.mjs --if-stale  # only start tsc when a source is newer than the last build
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const PACKAGES = ['client', 'server', 'keyshare'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+/** True when a package's dist/ is missing or older than its sources, build config or package.json. */
+export function isStale() {
+  const shared = Math.max(
+    newestMtime(join(root, 'tsconfig.json')),
+    newestMtime(join(root, 'tsconfig.build.json')),
+  );
+  return PACKAGES.some((p) => {
+    const dir = join(root, 'packages', p);
+    const info = join(dir, 'dist/tsconfig.build.tsbuildinfo');
+    if (!existsSync(info)) return true;
+    const inputs = ['src', 'tsconfig.build.json', 'package.json'].map((f) => newestMtime(join(dir, f)));
+    return Math.max(shared, ...inputs) > statSync(info).mtimeMs;
+  });
+}
+
+export function build() {
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const res = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) {
+    console.error('sealpeer: compiling the packages failed; fix the error above, then run `npm run build`');
+    process.exit(res.status ?? 1);
+  }
+}
+
+/** Builds only when a source changed since the last build: a few milliseconds when nothing did. */
+export function ensureBuilt() {
+  if (!isStale()) return;
+  console.error('sealpeer: compiling packages/{client,server,keyshare} to dist/…');
+  build();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv.includes('--if-stale')) ensureBuilt();
+  else build();
+}
