@@ -6,7 +6,7 @@
 //   node scripts/build.mjs             # build (tsc decides what is out of date)
 //   node scripts/build.mjs --if-stale  # only start tsc when a source is newer than the last build
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,22 +22,23 @@ function newestMtime(path) {
   return newest;
 }
 
-/** True when a package's dist/ is missing or older than its sources, build config or package.json. */
+// Written after each successful build (tsc leaves its .tsbuildinfo untouched when nothing needed emitting,
+// e.g. after a package.json edit).
+const STAMP = join(root, 'node_modules/.cache/sealpeer-build/stamp');
+
+/** True when a dist/ is missing or a source, build config or package.json changed since the last build. */
 export function isStale() {
-  const shared = Math.max(
-    newestMtime(join(root, 'tsconfig.json')),
-    newestMtime(join(root, 'tsconfig.build.json')),
-  );
-  return PACKAGES.some((p) => {
-    const dir = join(root, 'packages', p);
-    const info = join(dir, 'dist/tsconfig.build.tsbuildinfo');
-    if (!existsSync(info)) return true;
-    const inputs = ['src', 'tsconfig.build.json', 'package.json'].map((f) => newestMtime(join(dir, f)));
-    return Math.max(shared, ...inputs) > statSync(info).mtimeMs;
-  });
+  if (!existsSync(STAMP)) return true;
+  const dists = PACKAGES.map((p) => join(root, 'packages', p, 'dist/tsconfig.build.tsbuildinfo'));
+  if (!dists.every((f) => existsSync(f))) return true;
+  const inputs = [join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
+  for (const p of PACKAGES)
+    for (const f of ['src', 'tsconfig.build.json', 'package.json']) inputs.push(join(root, 'packages', p, f));
+  return Math.max(...inputs.map(newestMtime)) > statSync(STAMP).mtimeMs;
 }
 
 export function build() {
+  const started = new Date();
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const res = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], {
     cwd: root,
@@ -47,6 +48,10 @@ export function build() {
     console.error('sealpeer: compiling the packages failed; fix the error above, then run `npm run build`');
     process.exit(res.status ?? 1);
   }
+  // Stamped with the start time: a source saved while tsc ran leaves the next check stale.
+  mkdirSync(dirname(STAMP), { recursive: true });
+  writeFileSync(STAMP, '');
+  utimesSync(STAMP, started, started);
 }
 
 /** Builds only when a source changed since the last build: a few milliseconds when nothing did. */
