@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGES = ['client', 'server', 'keyshare'];
 
-function newestMtime(path) {
+/** The newest modification time (ms) of a file or of any file under a directory; 0 when it is absent. */
+export function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;

@@ -2,9 +2,10 @@
 // Builds packages/app/dist when it is missing or older than any app or client source file, so that
 // `npm start` on a fresh clone (or after a pull) serves the current app. Plain JS: runs before tsx exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from '../../../scripts/build.mjs';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(appDir, '../..');
@@ -16,15 +17,6 @@ const sources = [
   join(appDir, 'vite.config.ts'),
   join(root, 'packages/client/src'),
 ];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
 
 /** Returns true when dist/index.html is missing or older than the newest source file. */
 export function isStale() {
