@@ -24,14 +24,44 @@ function kindOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   return 'other';
 }
 
+/** What each entry point is for; an entry point without a line here fails the report (and its test). */
+const PURPOSE: Record<string, string> = {
+  '@sealpeer/client':
+    'What an application needs: `SealpeerClient`, `Identity` and its stores, safety numbers and the trust store, invites (URI, QR), sessions and their WebRTC glue, saved contacts, the keyshare client, and the errors all of them throw. Importing it waits for libsodium (no `ready()` call). Browser-safe.',
+  '@sealpeer/client/node':
+    'Node-only storage backends (node:fs): `FileIdentityStore`, `FileTrustStorage`, `jsonFileStateStore` for the keyshare client.',
+  '@sealpeer/client/crypto':
+    'Primitives and their readiness: libsodium wrappers (`ready()`, X25519, Ed25519, AEADs), hashes, HKDF/HMAC, byte helpers, the error-code lists.',
+  '@sealpeer/client/noise':
+    'The Noise Protocol Framework (revision 34) state machines: `HandshakeState`, `CipherState`, patterns.',
+  '@sealpeer/client/cpace':
+    'CPace (draft-irtf-cfrg-cpace) over ristretto255, with its encodings: the short-code pairing PAKE.',
+  '@sealpeer/client/identity':
+    'Identity details: fingerprint and safety-number internals, the 65-byte public identity encoding, the trust store and its storages.',
+  '@sealpeer/client/envelope':
+    'Sealed envelopes (docs/protocol.md Part 2): frames, inner messages, padding, seal/open.',
+  '@sealpeer/client/pairing':
+    'Pairing paths as messages: invite, short code, known peer, contact rendezvous and requests.',
+  '@sealpeer/client/relay':
+    'The relay connection under the client: WebSocket frames, channel and credential HTTP calls, reconnecting link.',
+  '@sealpeer/client/keyshare':
+    'Keyshare formats and proofs: records, signed notes and checkpoints, RFC 6962 inclusion/consistency, the verifiable map, witnesses, tiles.',
+  '@sealpeer/client/release':
+    'Signed app releases: manifests, release notes, SRI, the site check behind `sealpeer verify-app`.',
+  '@sealpeer/client/http-guard':
+    'Slow-client defences for a Node HTTP listener, shared by the server, the keyshare and the witness.',
+};
+
 /** The entry points of the package: subpath -> source file, from package.json "exports". */
 function entryPoints(): Array<[string, string]> {
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
     exports: Record<string, string | Record<string, string>>;
   };
-  return Object.entries(pkg.exports).map(([sub, target]) => {
-    const file = typeof target === 'string' ? target : (target.source ?? target.default!);
-    return [sub === '.' ? '@sealpeer/client' : `@sealpeer/client/${sub.slice(2)}`, join(pkgDir, file)];
+  // Each entry's TypeScript source is its `@sealpeer/source` condition ("./package.json" is no module).
+  return Object.entries(pkg.exports).flatMap(([sub, target]): Array<[string, string]> => {
+    const file = typeof target === 'string' ? undefined : target['@sealpeer/source'];
+    if (file === undefined) return [];
+    return [[sub === '.' ? '@sealpeer/client' : `@sealpeer/client/${sub.slice(2)}`, join(pkgDir, file)]];
   });
 }
 
@@ -59,7 +89,15 @@ export function apiReport(): string {
     'to what the package exports shows up here in review. One section per entry point of the',
     "package's `exports` map.",
     '',
+    'The package root is the application API. The subpaths are the protocol building blocks, for',
+    'tests, interop tools and other implementations; they follow the package version like the root.',
+    'Each entry point resolves to compiled JavaScript in `dist/` (with `.d.ts` and source maps); inside',
+    'this repository the `@sealpeer/source` export condition maps it to the TypeScript source instead.',
+    '',
+    '| entry point | names | what |',
+    '| --- | --- | --- |',
   ];
+  const sections: string[] = [];
   for (const [name, file] of entries) {
     const source = program.getSourceFile(file);
     const symbol = source && checker.getSymbolAtLocation(source);
@@ -68,11 +106,23 @@ export function apiReport(): string {
       .getExportsOfModule(symbol)
       .map((s) => [s.getName(), kindOf(s, checker)] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    out.push(`## \`${name}\``, '', `${exports.length} names.`, '', '| name | kind |', '| --- | --- |');
-    for (const [n, k] of exports) out.push(`| \`${n}\` | ${k} |`);
-    out.push('');
+    const purpose = PURPOSE[name];
+    if (!purpose) throw new Error(`scripts/api-report.ts: describe the entry point ${name} in PURPOSE`);
+    out.push(`| \`${name}\` | ${exports.length} | ${purpose} |`);
+    sections.push(
+      `## \`${name}\``,
+      '',
+      purpose,
+      '',
+      `${exports.length} names.`,
+      '',
+      '| name | kind |',
+      '| --- | --- |',
+    );
+    for (const [n, k] of exports) sections.push(`| \`${n}\` | ${k} |`);
+    sections.push('');
   }
-  return out.join('\n');
+  return [...out, '', ...sections].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import Database from 'better-sqlite3';
 import { projectRoot } from './vectors.ts';
 
@@ -24,7 +24,7 @@ export interface Proc {
   child: ChildProcess;
   url: string;
   adminUrl?: string | undefined;
-  /** Everything it wrote to stdout so far. */
+  /** Everything it wrote so far: stdout, then stderr (where the keyshare prints its plain-words lines). */
   out(): string;
 }
 
@@ -40,17 +40,23 @@ export function launch(bin: string, args: string[]): Promise<Proc> {
       child.kill('SIGKILL');
       reject(new Error(`${bin} did not start: ${out}${err}`));
     }, 30_000);
-    child.stderr?.on('data', (d) => {
-      err += d;
-    });
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /(?:"url":"|listening on )(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    // The listening URL comes as a JSON log line on stdout, or (the keyshare, whatever its --log-level) as
+    // "listening on URL" in plain words on stderr.
+    const check = (): void => {
+      const m = /(?:"url":"|listening on )(http:\/\/127\.0\.0\.1:\d+)/.exec(out + err);
       if (m) {
         clearTimeout(t);
         const admin = /"adminUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-        resolve({ child, url: m[1]!, adminUrl: admin?.[1], out: () => out });
+        resolve({ child, url: m[1]!, adminUrl: admin?.[1], out: () => out + err });
       }
+    };
+    child.stderr?.on('data', (d) => {
+      err += d;
+      check();
+    });
+    child.stdout?.on('data', (d) => {
+      out += d;
+      check();
     });
     child.once('exit', (code) => {
       clearTimeout(t);

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { keyshareCrashRound, kill9, launch, type Proc, serverCrashRound } from '../../test-support/crash.ts';
 import { rawConnect } from '../../test-support/raw-http.ts';
 import { projectRoot } from '../../test-support/vectors.ts';

@@ -34,7 +34,7 @@ async function load(): Promise<{ index: Mod; keys: Mod; db: Mod; client: Mod }> 
     const keys = (await import('../../packages/keyshare/src/keys.ts')) as Mod;
     const db = (await import('../../packages/keyshare/src/store/db.ts')) as Mod;
     const client = (await import('@sealpeer/client')) as Mod;
-    ks = client.keyshare as Mod;
+    ks = (await import('@sealpeer/client/keyshare')) as Mod;
     return { index, keys, db, client };
   } catch (e) {
     throw new Error(`skipped: @sealpeer/keyshare is not ready (${String(e).split('\n')[0]})`);

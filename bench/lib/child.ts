@@ -45,7 +45,7 @@ export class Child {
   static start(module: string | URL, opts: { nodeArgs?: string[]; args?: string[] } = {}): Child {
     const path = module instanceof URL ? fileURLToPath(module) : module;
     const proc = fork(path, opts.args ?? [], {
-      execArgv: ['--import', 'tsx', ...(opts.nodeArgs ?? [])],
+      execArgv: ['--conditions=@sealpeer/source', '--import', 'tsx', ...(opts.nodeArgs ?? [])],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

@@ -38,7 +38,12 @@ function x25519Ops(p: Pattern): { keygens: number; dhs: number } {
 
 async function loadClient(): Promise<Mod> {
   try {
-    return (await import('@sealpeer/client')) as Mod;
+    // Protocol building blocks live on subpaths (issue 16): Noise, and libsodium's readiness from /crypto.
+    const [noise, crypto] = await Promise.all([
+      import('@sealpeer/client/noise'),
+      import('@sealpeer/client/crypto'),
+    ]);
+    return { ...noise, ready: crypto.ready } as Mod;
   } catch (e) {
     throw new Skip(
       `@sealpeer/client cannot be loaded: ${(e instanceof Error ? e.message : '').split('\n')[0]}`,
@@ -49,7 +54,7 @@ async function loadClient(): Promise<Mod> {
 /** Imports the envelope layer from the client's public exports, or from its envelope module. */
 async function loadEnvelope(client: Mod): Promise<Mod | string> {
   const names = ['seal', 'open', 'frameToData', 'dataToFrame'];
-  const candidates: Mod[] = [client, (client.envelope as Mod | undefined) ?? {}];
+  const candidates: Mod[] = [client, (await import('@sealpeer/client/envelope')) as Mod];
   try {
     candidates.push((await import('../../packages/client/src/envelope/index.ts')) as Mod);
   } catch {

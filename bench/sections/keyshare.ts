@@ -81,7 +81,7 @@ async function verifyRate(
     const a = (await (await fetch(`${url}/v1/records/${h}`)).json()) as { mapProof: { siblings: unknown[] } };
     siblings += a.mapProof.siblings.length;
   }
-  const ks = ((await import('@sealpeer/client')) as Mod).keyshare as Mod;
+  const ks = (await import('@sealpeer/client/keyshare')) as Mod;
   await (ks.ready as () => Promise<unknown>)();
   const verify = ks.verifyRecordAnswer as (a: unknown, v: unknown, h: string) => unknown;
   const forget = ks.forgetVerifiedCheckpoints as () => void;

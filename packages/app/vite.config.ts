@@ -1,8 +1,9 @@
 // Vite build of the browser app. Static bundle, no inline scripts or styles (the page is served with
 // `script-src 'self'; style-src 'self'`), no CDN assets: everything the page loads comes from this build.
-// '@sealpeer/client' resolves to packages/client/src through the npm workspace link.
+// '@sealpeer/client' resolves to packages/client/src through the npm workspace link and the package's
+// `@sealpeer/source` export condition (its default condition is the compiled dist/, for npm consumers).
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { sealpeerRelease } from './build/index.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -12,6 +13,7 @@ export default defineConfig({
   base: '/',
   plugins: [sealpeerRelease()],
   publicDir: here('public'),
+  resolve: { conditions: ['@sealpeer/source', ...defaultClientConditions] },
   build: {
     outDir: here('dist'),
     emptyOutDir: true,

@@ -6,7 +6,7 @@
 // from the keyshare's data dir into the app build on the same computer, as a release key would.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { loadOrCreateLogKey } from '../../packages/keyshare/src/keys.ts';
 
 export const DEV_LIST_FILE = 'trusted-keyshares.dev.json';

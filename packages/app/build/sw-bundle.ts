@@ -15,6 +15,8 @@ export async function bundleServiceWorker(
     write: false,
     format: 'iife',
     platform: 'browser',
+    // The workspace's @sealpeer/client sources, not its compiled dist/ (which may be absent or stale).
+    conditions: ['@sealpeer/source'],
     target: 'es2022',
     minify: true,
     legalComments: 'none',

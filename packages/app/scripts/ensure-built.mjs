@@ -2,9 +2,10 @@
 // Builds packages/app/dist when it is missing or older than any app or client source file, so that
 // `npm start` on a fresh clone (or after a pull) serves the current app. Plain JS: runs before tsx exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from '../../../scripts/build.mjs';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(appDir, '../..');
@@ -17,15 +18,6 @@ const sources = [
   join(appDir, 'trusted-keyshares.json'),
   join(root, 'packages/client/src'),
 ];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
 
 /** `url|verifierKey` of each entry of a trusted-keyshares list file, sorted; null when unreadable. */
 function listedKeys(file) {

@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader (no build step needed).
-import { register } from 'tsx/esm/api';
-
-register();
-const { run } = await import('../src/cli.ts');
+// Runs the compiled CLI (dist/, built by `npm run build`; in the repository `npm ci` builds it).
+const { run } = await import('../dist/cli.js');
 try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (err) {

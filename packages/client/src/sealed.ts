@@ -1,4 +1,6 @@
-// Public API of sealed signaling (issue 4): client, sessions, pairing paths, envelope, invites, relay.
+// Public API of sealed signaling (issue 4): client, sessions, invites, the types their options name, errors.
+// Relay connections, pairing messages and envelope frames are building blocks: subpaths /relay, /pairing,
+// /envelope.
 
 export {
   APP_MESSAGE_MAX_BYTES,
@@ -17,7 +19,6 @@ export {
   SealpeerClient,
   type ShownCode,
 } from './client.ts';
-export * as envelope from './envelope/index.ts';
 export { EnvelopeError, InviteError, RelayError, SessionError } from './errors/client-errors.ts';
 export {
   CONNECT_REASONS,
@@ -49,20 +50,14 @@ export {
   inviteUri,
   parseInviteUri,
 } from './invite/index.ts';
-export { type ContactPeer, generateCode, type KnownPeer, parseCode, rendezvousTag } from './pairing/index.ts';
-export {
-  createChannel,
-  getCredential,
-  getTurnServers,
-  parseTurnReply,
-  type ReconnectOptions,
-  RelayConnection,
-  RelayLink,
-  type RelayState,
-  type TurnIceServer,
-  type TurnServers,
-  type WebSocketCtor,
-  type WebSocketLike,
+export type { ContactPeer, KnownPeer } from './pairing/index.ts';
+export type {
+  ReconnectOptions,
+  RelayState,
+  TurnIceServer,
+  TurnServers,
+  WebSocketCtor,
+  WebSocketLike,
 } from './relay/index.ts';
 export { Session, type SessionEvents } from './session/session.ts';
 export type { LocalKeys, SessionState } from './session/types.ts';

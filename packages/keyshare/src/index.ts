@@ -2,7 +2,7 @@
 // with C2SP checkpoints. startKeyshare() runs one (the CLI and tests use it).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import pino, { type Logger } from 'pino';
 import { type AdminSocket, startAdminSocket } from './backup.ts';
 import { buildApp } from './http/app.ts';

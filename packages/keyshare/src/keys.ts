@@ -2,7 +2,7 @@
 // signed-note signer-key format `PRIVATE+KEY+<name>+<id>+<base64>`), loaded afterwards.
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 
 export const LOG_KEY_FILE = 'log-key';
 

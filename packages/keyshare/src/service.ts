@@ -1,7 +1,7 @@
 // The keyshare's rules, over the log store: accept or refuse a record, and answer lookups and proofs.
 // Every method is synchronous, so concurrent requests are serialised by the event loop: the check
 // against the handle's current record and the append happen in one turn (no lost updates).
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { ApiError } from './errors.ts';
 import { entryBundle, hashTile, type TileRef, tileExists } from './log/tiles.ts';
 import type { LogStore } from './store/log-store.ts';

@@ -9,7 +9,7 @@
 //            "mutate"?: { field: "flip"|value } (applied after signing),
 //            "replayStep"?: int (replay: index of an earlier step whose exact body is re-sent),
 //            "body"?: any (raw: sent as is), "expect": { "status": int, "code"?: string } }
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { expect } from 'vitest';
 import { postJson, signedRecord, testKey } from './helpers.ts';
 

@@ -5,9 +5,9 @@ import {
   KeyshareClient,
   KeyshareIntegrityError,
   KeyshareRequestError,
-  keyshare,
   watchOwnHandle,
 } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { forkedPair, signedRecord, startTestKeyshare, testKey } from './helpers.ts';
 

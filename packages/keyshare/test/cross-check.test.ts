@@ -2,7 +2,8 @@
 // log pass when the same or consistent, a split view between a keyshare and its fork (same key, same
 // origin) is refused, and a log the peer sent nothing for — or whose proof cannot be had — is reported
 // "not cross-checked", never counted as checked.
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { failureOf, forkedPair, startTestKeyshare, testKey } from './helpers.ts';
 

@@ -2,7 +2,7 @@
 // service's HTTP codes, and the client's keyshare integrity reasons and client codes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../test-support/vectors.ts';
 import { ERROR_CODES } from '../src/errors.ts';

@@ -3,7 +3,7 @@
 // bodies. Every refusal is an ApiError with a code in ERROR_CODES (the package registry), and leaves
 // no trace: the tree size and checkpoint (keyshare) and the latest cosigned checkpoint (witness) are
 // unchanged. Runs: test-support/fuzz.ts.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzz, fuzzAsync, fuzzRuns } from '../../../test-support/fuzz.ts';

@@ -5,7 +5,7 @@
 // proof with an older checkpoint.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey } from '../src/keys.ts';
 import { waitFor } from './cli-support.ts';

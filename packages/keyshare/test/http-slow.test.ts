@@ -1,6 +1,6 @@
 // Slow HTTP clients are cut, not held, on the keyshare and the witness (docs/hardening.md, "HTTP
 // connections"): header timeout (408, closed) and a cap on TCP connections per IP, with real sockets.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { rawConnect, rawGet, within } from '../../../test-support/raw-http.ts';
 import { parseServeArgs } from '../src/config.ts';

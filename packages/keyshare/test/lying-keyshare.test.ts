@@ -1,7 +1,8 @@
 // A lying keyshare is caught by the client in each case: a wrong key, a bad proof, a checkpoint
 // signed by another key, a stale (rolled back) checkpoint, a forked or rewritten history served with
 // the real log key, a tampered consistency proof, a record for another handle, a malformed answer.
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, forkedPair, testKey } from './helpers.ts';
 import { type LyingDouble, rewriteJson, serveAt, startLyingDouble } from './lying-double.ts';

@@ -20,7 +20,8 @@
 //                                     with the real log key) }
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { MerkleTree } from '../src/log/tree.ts';
 import { failureOf, startTestKeyshare, tempDir, testKey } from './helpers.ts';
 import { type Answer, startLyingDouble } from './lying-double.ts';

@@ -1,7 +1,7 @@
 // The fast sparse map (src/map/sparse-map.ts) against the naive definition (test/naive-map.ts) on random
 // operation sequences (fast-check), and its proofs through the client's verifier (the one clients
 // run): every proof verifies against the root and says exactly what the naive map holds.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeHashChildren, nodeHashLeaf, nodeMapHasher, nodeMapKey } from '../src/log/node-hash.ts';

@@ -3,7 +3,8 @@
 // naming the break (takeover, resurrected, skipped_rotation). Operators here hold the log key and
 // write the database or sign checkpoints directly — what clients alone cannot catch.
 import { join } from 'node:path';
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey } from '../src/keys.ts';
 import { nodeMapHasher } from '../src/log/node-hash.ts';

@@ -2,7 +2,8 @@
 // and raises an alert for a forked log, a rolled-back log, and a record that breaks the handle rules
 // (which an operator holding the log key could append by writing the database directly).
 import { join } from 'node:path';
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey } from '../src/keys.ts';
 import type { LogMonitor } from '../src/monitor/monitor.ts';

@@ -3,7 +3,7 @@
 //           = leafHash(k, v)                             if S = {(k, v)}
 //           = nodeHash(H(S0, d+1), H(S1, d+1))           otherwise, S_b = entries whose key bit d is b
 // Entries are a plain JS Map; nothing is cached.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 
 export interface NaiveEntry {
   key: Uint8Array;

@@ -1,6 +1,7 @@
 // Parallel publishes keep the log consistent: distinct handles all land, a contested handle has exactly
 // one owner, racing rotations leave one winner, and a monitor rebuilding the tree agrees with the log.
-import { KeyshareClient, type KeyshareRequestError, keyshare } from '@sealpeer/client';
+import { KeyshareClient, type KeyshareRequestError } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { errorCode, monitorOf, postJson, signedRecord, startTestKeyshare, testKey } from './helpers.ts';
 

@@ -2,7 +2,8 @@
 // and key file permissions; a damaged database, a second writer, or another origin name are refused.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // C2SP tlog-tiles: the keyshare serves /checkpoint, hash tiles and entry bundles; a client verifies
 // from tiles alone (TileLogReader), on a real keyshare over loopback and on a three-level tree; tile
 // paths are parsed strictly; a tampered tile or bundle is refused.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { entryBundle, hashTile } from '../src/log/tiles.ts';
 import { MerkleTree } from '../src/log/tree.ts';

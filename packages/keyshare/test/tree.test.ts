@@ -1,7 +1,7 @@
 // The fast in-memory tree (src/log/tree.ts) against the naive RFC 6962 reference on random sizes, and
 // its proofs through the client's verifier.
 import { randomBytes } from 'node:crypto';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MerkleTree, splitPoint } from '../src/log/tree.ts';

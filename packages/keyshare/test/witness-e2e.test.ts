@@ -4,7 +4,8 @@
 // cosignature, and a forked log the witnesses would not cosign. A restarted witness keeps its state.
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey } from '../src/keys.ts';
 import { originHash } from '../src/witness/server.ts';

@@ -3,7 +3,8 @@
 // size beyond the log, a 500, no answer at all. None of it is served; the publish is still answered;
 // an honest witness beside it still cosigns.
 import { createServer, type Server } from 'node:http';
-import { KeyshareClient, keyshare } from '@sealpeer/client';
+import { KeyshareClient } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateLogKey } from '../src/keys.ts';
 import { onCleanup, startTestKeyshare, tempDir, testKey } from './helpers.ts';

@@ -1,6 +1,6 @@
 // Helpers of the witness tests: a log built in memory (so forks are easy to make), add-checkpoint
 // request bodies, and a witness on a free port with a silent logger.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import pino from 'pino';
 import { MerkleTree } from '../src/log/tree.ts';
 import { type RunningWitness, startWitness, type WitnessOptions } from '../src/witness/server.ts';

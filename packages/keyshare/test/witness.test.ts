@@ -3,7 +3,7 @@
 // refuses forks (and keeps them as evidence), survives a restart with its state, and its
 // cosignatures check out with an independent tlog-cosignature implementation (node:crypto).
 import { verify as nodeVerify } from 'node:crypto';
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { originHash } from '../src/witness/server.ts';
 import { tempDir } from './helpers.ts';

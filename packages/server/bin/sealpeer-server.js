@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader (no build step needed).
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// Runs the compiled CLI (dist/, built by `npm run build`; in the repository `npm ci` builds it).
+await import('../dist/cli.js');

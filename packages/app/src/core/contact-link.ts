@@ -2,7 +2,8 @@
 // channel of this device's own, listening on the rendezvous tags of all saved contacts at once; presence
 // per contact from the relay's rendezvous events; Chat/Call start a Noise KK session to an online contact.
 // An offline contact is shown offline: nothing is sent anywhere else, and never unsealed.
-import { type ContactPeer, type SealpeerClient, type Session, toHex } from '@sealpeer/client';
+import type { ContactPeer, SealpeerClient, Session } from '@sealpeer/client';
+import { toHex } from '@sealpeer/client/crypto';
 import { createChannel } from './channels.ts';
 import { type ContactList, identityOf, type SavedContact } from './saved-contacts.ts';
 import type { KeyValue } from './storage.ts';

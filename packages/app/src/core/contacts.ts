@@ -5,12 +5,12 @@ import {
   type Identity,
   identityRecordKeys,
   type KeyshareClient,
-  keyshare,
   type PublicIdentity,
   type TrustState,
   type TrustStore,
   watchOwnHandle,
 } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { deviceDigits } from './keys.ts';
 import { KeyshareLogs, verifierSlot } from './keyshare-logs.ts';
 import type { KeyValue } from './storage.ts';

@@ -8,13 +8,12 @@ import {
   IndexedDbIdentityStore,
   IndexedDbTrustStorage,
   parseInviteUri,
-  ready,
   SealpeerClient,
   type Session,
   SignalingIntegrityError,
   TrustStore,
-  toHex,
 } from '@sealpeer/client';
+import { ready, toHex } from '@sealpeer/client/crypto';
 import type { AlertArea } from '../ui/alert.ts';
 import type { AppConfig } from './config.ts';
 import { ContactRendezvous } from './contact-link.ts';

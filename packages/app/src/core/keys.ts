@@ -1,16 +1,9 @@
 // Bridges this device's Identity and a session's peer keys to what the UI shows: the 30-digit device
 // fingerprint, the 60-digit safety number of a pair (Signal's algorithm over sealpeer's 65-byte public
 // identity, see packages/client/src/identity/fingerprint.ts) and the peer's pinned public key.
-import {
-  encodePublicIdentity,
-  fingerprintDigits,
-  fingerprintHash,
-  type Identity,
-  type PublicIdentity,
-  SEALPEER_STABLE_ID,
-  type Session,
-  toHex,
-} from '@sealpeer/client';
+import { encodePublicIdentity, type Identity, type PublicIdentity, type Session } from '@sealpeer/client';
+import { toHex } from '@sealpeer/client/crypto';
+import { fingerprintDigits, fingerprintHash, SEALPEER_STABLE_ID } from '@sealpeer/client/identity';
 import type { DeviceInfo } from './engine-api.ts';
 
 function digitsOf(publicKey: Uint8Array): string {

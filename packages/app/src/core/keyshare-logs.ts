@@ -7,9 +7,9 @@ import {
   crossCheckPeer,
   KeyshareClient,
   type KeyshareStateStore,
-  keyshare,
   type StoredCheckpoint,
 } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import type { KeyValue } from './storage.ts';
 import type { WitnessPins } from './witness-pins.ts';
 

@@ -4,7 +4,8 @@
 // fit one APP message; every part and the assembled body are validated field by field (never cast), with
 // the codes of core/errors.ts. The assembler is a small state machine: receiving → done | refused
 // (terminal: nothing more is taken).
-import { APP_MESSAGE_MAX_BYTES, keyshare, parseContact, type SavedContact } from '@sealpeer/client';
+import { APP_MESSAGE_MAX_BYTES, parseContact, type SavedContact } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { AppError, type AppErrorCode } from './errors.ts';
 import { KeyInputError, parseKeyshareList, type TrustedKeyshare } from './trusted-keys.ts';
 

@@ -9,9 +9,9 @@ import {
   decodeAppMessage,
   encodeAppMessage,
   Identity,
-  ready,
   SealpeerClient,
 } from '@sealpeer/client';
+import { ready } from '@sealpeer/client/crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';

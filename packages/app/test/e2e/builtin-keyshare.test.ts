@@ -7,16 +7,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  fingerprintDigits,
-  fingerprintHash,
-  Identity,
-  identityRecordKeys,
-  KeyshareClient,
-  keyshare,
-  ready,
-  SEALPEER_STABLE_ID,
-} from '@sealpeer/client';
+import { Identity, identityRecordKeys, KeyshareClient } from '@sealpeer/client';
+import { fingerprintDigits, fingerprintHash, SEALPEER_STABLE_ID } from '@sealpeer/client/identity';
+import * as keyshare from '@sealpeer/client/keyshare';
+import { ready } from '@sealpeer/client/keyshare';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../../test-support/postgres.ts';

@@ -8,17 +8,10 @@
 
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  encodePublicIdentity,
-  fingerprintDigits,
-  fingerprintHash,
-  Identity,
-  identityRecordKeys,
-  KeyshareClient,
-  keyshare,
-  ready,
-  SEALPEER_STABLE_ID,
-} from '@sealpeer/client';
+import { encodePublicIdentity, Identity, identityRecordKeys, KeyshareClient } from '@sealpeer/client';
+import { ready } from '@sealpeer/client/crypto';
+import { fingerprintDigits, fingerprintHash, SEALPEER_STABLE_ID } from '@sealpeer/client/identity';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { MerkleTree, type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

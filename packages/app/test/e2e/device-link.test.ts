@@ -4,17 +4,11 @@
 // knows no key. A shows "Link another device"; B scans the QR (decoded off A's screen), sees what it
 // would import, imports on confirm, and then lists the same contacts with the same verified state and
 // looks a handle up on the keyshare with no paste. The transfer crossed the relay sealed.
-import {
-  fingerprintDigits,
-  fingerprintHash,
-  Identity,
-  identityRecordKeys,
-  KeyshareClient,
-  keyshare,
-  ready,
-  SEALPEER_STABLE_ID,
-  toHex,
-} from '@sealpeer/client';
+import { Identity, identityRecordKeys, KeyshareClient } from '@sealpeer/client';
+import { toHex } from '@sealpeer/client/crypto';
+import { fingerprintDigits, fingerprintHash, SEALPEER_STABLE_ID } from '@sealpeer/client/identity';
+import * as keyshare from '@sealpeer/client/keyshare';
+import { ready } from '@sealpeer/client/keyshare';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_TEST_MS, type TestPage } from '../support/chromium.ts';

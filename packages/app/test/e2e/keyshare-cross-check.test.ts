@@ -4,7 +4,8 @@
 // same origin): the pairing is refused on both sides with an integrity warning (checkpoint_rejected,
 // split_view), no safety number, no connection. A peer that holds no checkpoint is labelled "not
 // cross-checked" on the peer panel; one that holds the same log's is "cross-checked".
-import { Identity, identityRecordKeys, KeyshareClient, ready } from '@sealpeer/client';
+import { Identity, identityRecordKeys, KeyshareClient } from '@sealpeer/client';
+import { ready } from '@sealpeer/client/crypto';
 import type { RunningKeyshare } from '@sealpeer/keyshare';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,7 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Identity, identityRecordKeys, KeyshareClient, ready } from '@sealpeer/client';
+import { Identity, identityRecordKeys, KeyshareClient } from '@sealpeer/client';
+import { ready } from '@sealpeer/client/crypto';
 import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

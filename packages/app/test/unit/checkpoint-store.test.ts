@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Identity, identityRecordKeys, KeyshareClient, keyshare, ready } from '@sealpeer/client';
+import { Identity, identityRecordKeys, KeyshareClient } from '@sealpeer/client';
+import { ready } from '@sealpeer/client/crypto';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { type RunningKeyshare, startKeyshare } from '@sealpeer/keyshare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyshareLogs } from '../../src/core/keyshare-logs.ts';

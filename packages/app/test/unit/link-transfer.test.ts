@@ -2,7 +2,7 @@
 // are validated, each wrong shape is refused with its documented code (naming the field where there is
 // one), the assembler's refusal is terminal, and a transfer over a session this device did not open by
 // scanning the sender's QR is refused before anything is buffered. One test per numbered rule.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { describe, expect, it } from 'vitest';
 import { DeviceLinks, linkSessionVerified } from '../../src/core/device-link.ts';
 import { AppError } from '../../src/core/errors.ts';

@@ -5,7 +5,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Identity, keyshare, ready, TrustStore } from '@sealpeer/client';
+import { Identity, TrustStore } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
+import { ready } from '@sealpeer/client/keyshare';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrustedKeyshares } from '../../build/trusted-keyshares.ts';
 import { parseConfig } from '../../src/core/config.ts';

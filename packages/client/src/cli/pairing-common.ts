@@ -64,8 +64,13 @@ export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+type ParseConfig<O extends Options> = { args: string[]; options: O; allowPositionals: true; strict: true };
+
 /** parseArgs that turns every parse problem into a UsageError. */
-export function parse<O extends Options>(argv: string[], options: O) {
+export function parse<O extends Options>(
+  argv: string[],
+  options: O,
+): ReturnType<typeof parseArgs<ParseConfig<O>>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true as const, strict: true as const });
   } catch (e) {

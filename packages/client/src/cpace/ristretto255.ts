@@ -11,6 +11,14 @@ import { CpaceError } from './errors.ts';
 
 const Point = ristretto255.Point;
 type RistrettoPoint = InstanceType<typeof Point>;
+/**
+ * A ristretto255 group element as this suite's exported functions take and return it: the part of
+ * @noble/curves' point class they use (the class itself is not exported by name, so declarations name this).
+ */
+export interface GroupElement {
+  multiply(scalar: bigint): GroupElement;
+  toBytes(): Uint8Array;
+}
 
 /** G.DSI for ristretto255 (§6.2). */
 export const DSI = utf8('CPaceRistretto255');
@@ -39,9 +47,9 @@ export function generatorString(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array
  * calculate_generator(H, PRS, CI, sid) (§6.2): SHA-512 of the generator string, mapped with RFC 9496's
  * element derivation (one-way map from 64 uniform bytes).
  */
-export function calculateGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array): RistrettoPoint {
+export function calculateGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array): GroupElement {
   const h = hash(generatorString(prs, ci, sid));
-  return ristretto255_hasher.deriveToCurve!(h) as RistrettoPoint;
+  return ristretto255_hasher.deriveToCurve!(h);
 }
 
 /** sample_scalar() (§6.2): a uniformly random non-zero scalar, as 32 little-endian bytes. */
@@ -61,7 +69,7 @@ function scalarOf(s: Uint8Array): bigint {
 }
 
 /** scalar_mult(y, g): encoding of y * g (§6.2). */
-export function scalarMult(scalar: Uint8Array, g: RistrettoPoint): Uint8Array {
+export function scalarMult(scalar: Uint8Array, g: GroupElement): Uint8Array {
   return g.multiply(scalarOf(scalar)).toBytes();
 }
 

@@ -1,6 +1,6 @@
 // JSON schemas of the HTTP API (docs/keyshare.md §HTTP API). Fastify validates bodies, params and
 // queries with them and serialises replies through them (unknown reply fields are dropped).
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 
 const b64 = (bytes: number) => ({
   type: 'string',

@@ -1,7 +1,7 @@
 // The log as C2SP tlog-tiles resources, computed from the in-memory tree and the stored leaves. The
 // n-th tile at level l holds MTH(D[(n*256+i)*256^l : (n*256+i+1)*256^l]) for i < width: complete
 // subtrees, which the tree keeps stored, so a tile costs 256 array reads.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import type { MerkleTree } from './tree.ts';
 
 export type TileRef = keyshare.TileRef;

@@ -2,7 +2,7 @@
 // by level. Any subtree hash needed by a proof is either stored (complete subtrees) or computed from
 // O(log n) stored ones (subtrees on the right border), so proofs cost O(log^2 n) hashes at worst and
 // border hashes are memoised (they never change: leaves are immutable).
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { HashArray } from './hash-array.ts';
 
 export type HashChildren = (left: Uint8Array, right: Uint8Array) => Uint8Array;

@@ -5,7 +5,7 @@
 // it hangs in the tree (`top`); updates only mark the path dirty and `root()` rehashes dirty nodes, so
 // n inserts then one root() costs about 2n hashes (a rebuild or a monitor's replay), and one insert
 // then root() about log2 n (an append). Nodes live in typed arrays: about 130 MB for a million keys.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 
 export interface MapHasher {
   leaf(key: Uint8Array, value: keyshare.MapValue): Uint8Array;

@@ -3,7 +3,7 @@
 // roots must equal the checkpoint's log root and map root — audits each record against the handle
 // rules (a takeover, a resurrected revoked handle, a skipped rotation is an alert: the map entry it
 // would make does not follow the rules), and reports records of watched handles. Emits JSON-able events.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { nodeHashChildren, nodeHashLeaf, nodeMapHasher, nodeMapKey } from '../log/node-hash.ts';
 import { MerkleTree } from '../log/tree.ts';
 import { SparseMap } from '../map/sparse-map.ts';

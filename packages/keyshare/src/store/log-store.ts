@@ -5,7 +5,7 @@
 // signed checkpoint, so a damaged database is refused. The map also answers "which leaf is this
 // handle's latest" for lookups and publishes. (Rebuilding was measured against storing the map's
 // nodes: docs/performance.md §Keyshare.)
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { type HashChildren, MerkleTree } from '../log/tree.ts';
 import { type MapHasher, nobleMapHasher, SparseMap } from '../map/sparse-map.ts';
 import type { Db } from './db.ts';

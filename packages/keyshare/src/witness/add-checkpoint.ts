@@ -5,7 +5,7 @@
 // with another root, a proof with old 0, a failing consistency proof, or a same-size other root.
 // Only then is the checkpoint cosigned and persisted. Synchronous from the state read to the state
 // write, so two requests cannot interleave (the spec's rollback race).
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import { ApiError } from '../errors.ts';
 import type { WitnessState } from './state.ts';
 

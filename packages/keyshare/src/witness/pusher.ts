@@ -3,7 +3,7 @@
 // size), verifies the returned cosignature against the pinned witness key, and keeps it so the
 // served checkpoint carries it. One push at a time per witness, always of the newest checkpoint
 // (intermediate ones are skipped); a 409 tells the witness's size and the push is retried from it.
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import type { Logger } from 'pino';
 
 export interface WitnessTarget {

@@ -5,8 +5,8 @@
 // Data dir: `witness-key` (PRIVATE+KEY+<name>+<id>+base64(0x04 || seed), mode 0600), witness.sqlite.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { keyshare } from '@sealpeer/client';
 import { DEFAULT_HTTP_GUARD, guardConnections, headerTimeoutOptions } from '@sealpeer/client/http-guard';
+import * as keyshare from '@sealpeer/client/keyshare';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ApiError } from '../errors.ts';

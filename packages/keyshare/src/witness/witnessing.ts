@@ -1,7 +1,7 @@
 // All of a keyshare's witnesses: pushes each new checkpoint to them (pusher.ts), keeps the verified
 // cosignatures of recent checkpoints, and appends them to the checkpoint it serves (signed-note
 // signature lines after the log's own, tlog-cosignature §Format).
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import type { Logger } from 'pino';
 import { WitnessPusher, type WitnessTarget } from './pusher.ts';
 

@@ -1,7 +1,7 @@
 // C2SP tlog-tiles read API: GET /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>].
 // Static resources a mirror or CDN can cache: tiles and bundles never change (immutable), the
 // checkpoint is mutable and cached for at most a couple of seconds (tlog-tiles §Checkpoints).
-import { keyshare } from '@sealpeer/client';
+import * as keyshare from '@sealpeer/client/keyshare';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
 import type { KeyshareService } from '../../service.ts';
