@@ -73,7 +73,8 @@ export function kill9(p: Proc): Promise<void> {
   });
 }
 
-function integrity(file: string): string {
+/** SQLite's `PRAGMA integrity_check` of a file no process holds: 'ok', or what it found. */
+export function integrity(file: string): string {
   const db = new Database(file, { readonly: true });
   try {
     return String(db.pragma('integrity_check', { simple: true }));
@@ -83,7 +84,7 @@ function integrity(file: string): string {
 }
 
 /** Runs `write` from `parallel` workers until the process is killed `killAfterMs` from now. */
-async function burst(
+export async function burst(
   parallel: number,
   killAfterMs: number,
   p: Proc,
@@ -99,7 +100,7 @@ async function burst(
   await Promise.all(workers);
 }
 
-const post = (url: string, body: unknown) =>
+export const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** One round against sealpeer-server (SQLite): parallel credential creation, kill -9, restart, check. */
@@ -133,85 +134,116 @@ export async function serverCrashRound(killAfterMs: number, parallel = 16): Prom
   }
 }
 
+/** Publishes a fresh claim of `handle`; its served checkpoint when acknowledged (201), else null. */
+export async function publishClaim(url: string, handle: string): Promise<keyshare.Checkpoint | null> {
+  const signer = keyshare.ed25519RecordSigner(crypto.getRandomValues(new Uint8Array(32)));
+  const r: keyshare.KeyRecord = {
+    kind: 'claim',
+    handle,
+    seq: 0,
+    createdAt: Date.now(),
+    expiresAt: null,
+    identityKey: signer.publicKey,
+    x25519Key: crypto.getRandomValues(new Uint8Array(32)),
+    prev: keyshare.ZERO_HASH,
+  };
+  const sig = await signer.sign(keyshare.recordSigningBytes(r));
+  const res = await post(
+    `${url}/v1/records`,
+    keyshare.recordToJson({ ...r, signature: sig, prevSignature: null }),
+  );
+  if (res.status !== 201) return null;
+  const answer = (await res.json()) as { checkpoint: string };
+  return keyshare.parseCheckpoint(keyshare.parseSignedNote(answer.checkpoint).text);
+}
+
+/** Against a restarted keyshare: acknowledged handles it no longer serves, and served checkpoints its
+ * tree is not consistent with (a larger size, another root at the same size, or a failing proof). */
+export async function checkKeyshare(
+  url: string,
+  acked: readonly string[],
+  served: readonly keyshare.Checkpoint[],
+): Promise<{ lost: number; inconsistent: number }> {
+  let lost = 0;
+  let inconsistent = 0;
+  for (const h of acked) if ((await fetch(`${url}/v1/records/${h}`)).status !== 200) lost++;
+  const now = keyshare.parseCheckpoint(
+    keyshare.parseSignedNote(await (await fetch(`${url}/v1/checkpoint`)).text()).text,
+  );
+  for (const c of served) {
+    try {
+      if (c.size > now.size) throw new Error('served a larger tree than the restarted one');
+      if (c.size === now.size) {
+        if (Buffer.compare(Buffer.from(c.rootHash), Buffer.from(now.rootHash)) !== 0) throw new Error('fork');
+        continue;
+      }
+      const proof = (await (
+        await fetch(`${url}/v1/proof/consistency?old=${c.size}&new=${now.size}`)
+      ).json()) as {
+        proof: string[];
+      };
+      keyshare.verifyConsistency(
+        c.size,
+        now.size,
+        proof.proof.map(keyshare.fromBase64),
+        c.rootHash,
+        now.rootHash,
+      );
+    } catch {
+      inconsistent++;
+    }
+  }
+  return { lost, inconsistent };
+}
+
+/** Restarts the keyshare of `dir` after a kill, checks it (checkKeyshare), stops it, runs integrity_check. */
+export async function restartAndCheck(
+  dir: string,
+  acked: readonly string[],
+  served: readonly keyshare.Checkpoint[],
+): Promise<{ lost: number; inconsistent: number; integrity: string }> {
+  const p = await launch(KEYSHARE_BIN, keyshareArgs(dir));
+  let found: { lost: number; inconsistent: number };
+  try {
+    found = await checkKeyshare(p.url, acked, served);
+  } finally {
+    await kill9(p);
+  }
+  return { ...found, integrity: integrity(join(dir, 'keyshare.sqlite')) };
+}
+
+export const KEYSHARE_BIN = 'packages/keyshare/bin/sealpeer-keyshare.js';
+
+/** `serve` arguments for a crash round: any free port, no rate limits. */
+export const keyshareArgs = (dir: string) => [
+  'serve',
+  '--port',
+  '0',
+  '--data-dir',
+  dir,
+  '--write-rate-limit',
+  '0',
+  '--read-rate-limit',
+  '0',
+];
+
 /** One round against sealpeer-keyshare: parallel record publishes, kill -9, restart, check. */
 export async function keyshareCrashRound(killAfterMs: number, parallel = 8): Promise<RoundResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sealpeer-crash-ks-'));
-  const args = [
-    'serve',
-    '--port',
-    '0',
-    '--data-dir',
-    dir,
-    '--write-rate-limit',
-    '0',
-    '--read-rate-limit',
-    '0',
-  ];
+  const args = keyshareArgs(dir);
   try {
-    let p = await launch('packages/keyshare/bin/sealpeer-keyshare.js', args);
+    const p = await launch(KEYSHARE_BIN, args);
     const acked: string[] = [];
     const served: keyshare.Checkpoint[] = [];
     let n = 0;
     await burst(parallel, killAfterMs, p, async () => {
       const handle = `crash-${process.pid}-${n++}`;
-      const signer = keyshare.ed25519RecordSigner(crypto.getRandomValues(new Uint8Array(32)));
-      const r: keyshare.KeyRecord = {
-        kind: 'claim',
-        handle,
-        seq: 0,
-        createdAt: Date.now(),
-        expiresAt: null,
-        identityKey: signer.publicKey,
-        x25519Key: crypto.getRandomValues(new Uint8Array(32)),
-        prev: keyshare.ZERO_HASH,
-      };
-      const sig = await signer.sign(keyshare.recordSigningBytes(r));
-      const res = await post(
-        `${p.url}/v1/records`,
-        keyshare.recordToJson({ ...r, signature: sig, prevSignature: null }),
-      );
-      if (res.status !== 201) return;
-      const answer = (await res.json()) as { checkpoint: string };
+      const cp = await publishClaim(p.url, handle);
+      if (!cp) return;
       acked.push(handle);
-      served.push(keyshare.parseCheckpoint(keyshare.parseSignedNote(answer.checkpoint).text));
+      served.push(cp);
     });
-    p = await launch('packages/keyshare/bin/sealpeer-keyshare.js', args);
-    let lost = 0;
-    let inconsistent = 0;
-    try {
-      for (const h of acked) if ((await fetch(`${p.url}/v1/records/${h}`)).status !== 200) lost++;
-      const now = keyshare.parseCheckpoint(
-        keyshare.parseSignedNote(await (await fetch(`${p.url}/v1/checkpoint`)).text()).text,
-      );
-      for (const c of served) {
-        try {
-          if (c.size > now.size) throw new Error('served a larger tree than the restarted one');
-          if (c.size === now.size) {
-            if (Buffer.compare(Buffer.from(c.rootHash), Buffer.from(now.rootHash)) !== 0)
-              throw new Error('fork');
-            continue;
-          }
-          const proof = (await (
-            await fetch(`${p.url}/v1/proof/consistency?old=${c.size}&new=${now.size}`)
-          ).json()) as {
-            proof: string[];
-          };
-          keyshare.verifyConsistency(
-            c.size,
-            now.size,
-            proof.proof.map(keyshare.fromBase64),
-            c.rootHash,
-            now.rootHash,
-          );
-        } catch {
-          inconsistent++;
-        }
-      }
-    } finally {
-      await kill9(p);
-    }
-    const result = integrity(join(dir, 'keyshare.sqlite'));
-    return { acked: acked.length, lost, integrity: result, killAfterMs, inconsistent };
+    return { acked: acked.length, ...(await restartAndCheck(dir, acked, served)), killAfterMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

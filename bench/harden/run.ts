@@ -1,13 +1,14 @@
-// `npm run harden [-- --quick] [--no-fuzz] [--no-crash]`: the hostile-load harness (issue 18, item 1).
+// `npm run harden [-- --quick] [--no-fuzz] [--no-crash] [--only SECTIONS] [--crash-rounds N]
+// [--fuzz-runs N] [--fuzz-workers N] [--fuzz-minutes M] [--fuzz-only NAMES]`: the hostile-load harness
+// (issue 18, item 1).
 // Real sealpeer-server, keyshare and witness processes on loopback, attacked from many 127.x source
 // addresses while a legitimate client logs in and relays; then (full run) the fuzz properties at 10^6
 // cases and >= 50 crash rounds. Prints one table, writes bench/harden.json and docs/hardening.md.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as keyshare from '@sealpeer/client/keyshare';
-import { keyshareCrashRound, kill9, launch, type Proc, serverCrashRound } from '../../test-support/crash.ts';
+import { kill9, launch, type Proc } from '../../test-support/crash.ts';
 import { rawConnect } from '../../test-support/raw-http.ts';
 import { projectRoot } from '../../test-support/vectors.ts';
 import { machineInfo } from '../lib/machine.ts';
@@ -26,8 +27,18 @@ import {
   sleep,
   slowloris,
 } from './attacks.ts';
+import { crashRows, fuzzRow, fuzzTable } from './crash-fuzz-rows.ts';
+import { type FuzzProperty, fuzzOptions } from './fuzz.ts';
 
 const quick = process.argv.includes('--quick');
+// --only server,keyshare,crash,fuzz: those sections only (figures go to bench/harden-partial-*).
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : [];
+const want = (section: string) => only.length === 0 || only.includes(section);
+// --crash-rounds N: rounds of each crash kind (2 with --quick: four kinds now, within its 3 minutes; else 50).
+const roundsAt = process.argv.indexOf('--crash-rounds');
+const crashRounds = roundsAt >= 0 ? Math.max(1, Number(process.argv[roundsAt + 1]) || 0) : quick ? 2 : 50;
+let fuzzed: FuzzProperty[] = [];
 const rows: Row[] = [];
 const LEGIT_P99 = 1000; // ms: a legitimate login + relay round under attack, on a shared 2-core machine
 const t0 = Date.now();
@@ -374,61 +385,6 @@ async function keyshareRows(): Promise<void> {
   }
 }
 
-async function crashRows(rounds: number): Promise<void> {
-  for (const [name, round] of [
-    ['kill -9 during parallel credential creation (SQLite)', serverCrashRound],
-    ['kill -9 during keyshare appends', keyshareCrashRound],
-  ] as const) {
-    let acked = 0;
-    let lost = 0;
-    let bad = 0;
-    let inconsistent = 0;
-    for (let i = 0; i < rounds; i++) {
-      const r = await round(150 + Math.floor(Math.random() * 900));
-      acked += r.acked;
-      lost += r.lost;
-      inconsistent += r.inconsistent ?? 0;
-      if (r.integrity !== 'ok') bad++;
-    }
-    row({
-      attack: name,
-      size: `${rounds} rounds, random kill points 150-1050 ms`,
-      serverDid: `${acked} acknowledged writes, ${lost} lost, ${bad} failed integrity_check, ${inconsistent} served checkpoints not extended`,
-      legitP99Ms: null,
-      bound: 'zero lost, zero integrity failures, zero inconsistent',
-      pass: lost === 0 && bad === 0 && inconsistent === 0 && acked > 0,
-    });
-  }
-}
-
-function fuzzRow(): void {
-  const runs = quick ? 10_000 : 1_000_000;
-  const files = [
-    'packages/client/test/fuzz',
-    'packages/server/test/fuzz.test.ts',
-    'packages/keyshare/test/fuzz.test.ts',
-  ];
-  const t = Date.now();
-  let ok = true;
-  try {
-    execFileSync('npx', ['vitest', 'run', '--testTimeout=0', ...files], {
-      cwd: projectRoot,
-      env: { ...process.env, SEALPEER_FUZZ_RUNS: String(runs), SEALPEER_FUZZ_RECORD: '1' },
-      stdio: 'inherit',
-    });
-  } catch {
-    ok = false;
-  }
-  row({
-    attack: 'fuzz every parser',
-    size: `${runs} cases per property`,
-    serverDid: `${ok ? 'no' : 'a'} failure in ${Math.round((Date.now() - t) / 1000)} s (failures recorded in test-support/fuzz-regressions.json)`,
-    legitP99Ms: null,
-    bound: 'no uncaught exception, registered codes only, no state change on refusal',
-    pass: ok,
-  });
-}
-
 function markdown(m: ReturnType<typeof machineInfo>): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   return `# Hardening figures
@@ -454,20 +410,26 @@ with other jobs), commit ${m.commit}, ${m.date}. Run took ${Math.round((Date.now
 | attack | size | what the server did | legit p99 (ms) | bound | result |
 | --- | --- | --- | --- | --- | --- |
 ${rows.map((r) => `| ${esc(r.attack)} | ${esc(r.size)} | ${esc(r.serverDid)} | ${r.legitP99Ms ?? '-'} | ${esc(r.bound)} | ${r.pass ? 'pass' : '**FAIL**'} |`).join('\n')}
-`;
+${fuzzTable(fuzzed)}`;
 }
 
 const m = machineInfo();
-await serverRows();
-await keyshareRows();
-if (!process.argv.includes('--no-crash')) await crashRows(quick ? 3 : 50);
-if (!process.argv.includes('--no-fuzz') && !quick) fuzzRow();
-// The full run's figures are the published ones; a --quick run (part of npm test) writes untracked files.
+if (want('server')) await serverRows();
+if (want('keyshare')) await keyshareRows();
+if (want('crash') && !process.argv.includes('--no-crash')) await crashRows(crashRounds, row);
+if (want('fuzz') && !process.argv.includes('--no-fuzz') && !quick)
+  fuzzed = await fuzzRow(fuzzOptions(process.argv, quick), row);
+// The full run's figures are the published ones; a --quick or --only run writes untracked files.
+const out = quick
+  ? 'bench/harden-quick'
+  : only.length
+    ? `bench/harden-partial-${only.join('-')}`
+    : 'bench/harden';
 writeFileSync(
-  join(projectRoot, quick ? 'bench/harden-quick.json' : 'bench/harden.json'),
-  `${JSON.stringify({ quick, machine: m, rows }, null, 2)}\n`,
+  join(projectRoot, `${out}.json`),
+  `${JSON.stringify({ quick, only, machine: m, rows, fuzz: fuzzed }, null, 2)}\n`,
 );
-writeFileSync(join(projectRoot, quick ? 'bench/harden-quick.md' : 'docs/hardening.md'), markdown(m));
+writeFileSync(join(projectRoot, out === 'bench/harden' ? 'docs/hardening.md' : `${out}.md`), markdown(m));
 console.table(rows.map((r) => ({ ...r, pass: r.pass ? 'pass' : 'FAIL' })));
 console.log(
   `${rows.filter((r) => !r.pass).length} of ${rows.length} rows failed; ${Math.round((Date.now() - t0) / 1000)} s`,

@@ -5,7 +5,7 @@
 // `db.backup()`: a consistent snapshot while writes continue), when asked over a Unix socket in its data
 // dir (`admin.sock`, mode 0600: whoever may read the data dir may ask; no TCP port, nothing remote).
 //   POST /v1/admin/backup  {"path": "/absolute/new-file.sqlite"}  →  200 {"path","bytes","checkpoint"}
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -27,31 +27,60 @@ export interface BackupResult {
   checkpoint: string;
 }
 
-/** Copies the open database to `path` (a new file), through a temporary file renamed into place. */
+/** Backups in progress in this process, by final path: two at once to one path would share a temp file. */
+const inFlight = new Set<string>();
+
+/** The temporary file of a backup to `path`, and SQLite's side files of it. */
+const partialFiles = (tmp: string) => [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`];
+
+/** fsync of a file or directory, so a rename is not reordered before the data on power loss. */
+function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Copies the open database to `path` (a new file) so that a crash at any point leaves either no file at
+ * `path` or a complete one: the copy is made at `path.partial` (a crashed run's leftover there is
+ * replaced), made self-contained (journal_mode DELETE: no -wal beside it), fsynced, and only then
+ * renamed into place (atomic on POSIX), and the directory fsynced (tests/crash: test-support/crash-backup.ts).
+ */
 async function backupTo(db: Database.Database, path: string): Promise<BackupResult> {
   if (!isAbsolute(path) || path.includes('\0') || path.length > 4096)
     throw new ApiError('invalid_request', 'path must be an absolute file path');
   if (existsSync(path)) throw new ApiError('invalid_request', `${path} exists; choose a new file`);
   if (!existsSync(dirname(path))) throw new ApiError('invalid_request', `${dirname(path)} does not exist`);
+  if (inFlight.has(path)) throw new ApiError('invalid_request', `a backup to ${path} is in progress`);
+  inFlight.add(path);
   const tmp = `${path}.partial`;
   try {
+    for (const f of partialFiles(tmp)) rmSync(f, { force: true });
     await db.backup(tmp);
-    const copy = new Database(tmp, { readonly: true });
+    const copy = new Database(tmp, { fileMustExist: true });
     let checkpoint: string | undefined;
     try {
+      copy.pragma('journal_mode = DELETE');
       checkpoint = copy
         .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'checkpoint'")
         .get()?.value;
     } finally {
       copy.close();
     }
+    syncPath(tmp);
     renameSync(tmp, path);
+    syncPath(dirname(path));
     return { path, bytes: statSync(path).size, checkpoint: checkpoint ?? '' };
   } catch (err) {
-    rmSync(tmp, { force: true });
+    for (const f of partialFiles(tmp)) rmSync(f, { force: true });
     throw err instanceof ApiError
       ? err
       : new ApiError('internal_error', `backup failed: ${(err as Error).message}`);
+  } finally {
+    inFlight.delete(path);
   }
 }
 

@@ -3,10 +3,19 @@
 // data dir with the same log key, start — the same checkpoint and the same lookups, consistent for a
 // client that saw the log before. Refusals: an existing file, a relative path, a stranger's body.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { KeyshareClient } from '@sealpeer/client';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_SOCKET, type BackupError, requestBackup } from '../src/backup.ts';
 import { onCleanup, startTestKeyshare, tempDir, testKey } from './helpers.ts';
@@ -151,5 +160,32 @@ describe('online backup and restore', () => {
     const none = run(['backup', join(tempDir(), 'x.sqlite'), '--data-dir', join(tempDir(), 'nothing')]);
     expect(await none.exit).toBe(1);
     expect(none.err()).toMatch(/not a keyshare data dir/);
+  });
+
+  it("writes FILE.partial and renames it: a crashed run's leftover is replaced, the backup stands alone", async () => {
+    const dir = join(tempDir(), 'ks');
+    mkdirSync(dir);
+    const ks = await startTestKeyshare({ dataDir: dir });
+    await new KeyshareClient({ url: ks.url, verifierKey: ks.verifierKey }).publish('alice', testKey('alice'));
+    const out = tempDir();
+    const file = join(out, 'b.sqlite');
+    // What a keyshare killed mid-copy leaves (test-support/crash-backup.ts): a torn FILE.partial.
+    writeFileSync(`${file}.partial`, 'torn copy');
+    writeFileSync(`${file}.partial-journal`, 'torn journal');
+    const r = await requestBackup(dir, file);
+    expect(r.checkpoint).toBe(ks.service.checkpoint());
+    // Only the backup: no .partial, and no -wal/-shm it would need (journal_mode DELETE).
+    expect(readdirSync(out)).toEqual(['b.sqlite']);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    // Two backups to one new path at once: one is written, the other refused (in progress or exists).
+    const twice = join(out, 'c.sqlite');
+    const both = await Promise.allSettled([requestBackup(dir, twice), requestBackup(dir, twice)]);
+    expect(both.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    const refused = both.find((x) => x.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as BackupError).code).toBe('invalid_request');
+    expect(readdirSync(out).sort()).toEqual(['b.sqlite', 'c.sqlite']);
   });
 });

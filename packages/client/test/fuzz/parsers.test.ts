@@ -96,7 +96,6 @@ describe('client parsers never escape their documented errors', () => {
         documented(() => ks.openCheckpoint(t, verifier));
         documented(() => ks.verifyCheckpointNote(t, verifier));
       }),
-      fuzzRuns(1500), // an Ed25519 verify per case: ~3 ms here, 10^4 would take 30 s
     );
   });
 
@@ -110,7 +109,6 @@ describe('client parsers never escape their documented errors', () => {
         documented(() => ks.parseVerifierKey(key));
         documented(() => ks.parseCosignerKey(key));
       }),
-      fuzzRuns(4000), // signature checks: 10^4 would take ~12 s here
     );
   });
 
@@ -142,7 +140,8 @@ describe('client parsers never escape their documented errors', () => {
           documented(() => ks.parseRecordAnswer(answer));
         },
       ),
-      fuzzRuns(4000), // JSON + base64 per case: 10^4 would take ~11 s here
+      // JSON + base64 + a signature check: 375-730 cases/s measured under load, 10^4 would take 14-27 s.
+      fuzzRuns(4000),
     );
   });
 
@@ -206,7 +205,8 @@ describe('client parsers never escape their documented errors', () => {
         documented(() => release.parseStatement(t));
         documented(() => release.parseVerifierKey(t));
       }),
-      fuzzRuns(4000), // signature checks: 10^4 would take ~13 s here
+      // Signature checks: 340-650 cases/s measured under load, 10^4 would take 15-30 s.
+      fuzzRuns(4000),
     );
   });
 
