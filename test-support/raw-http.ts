@@ -1,5 +1,6 @@
 // Raw TCP clients for slow-client tests (server, keyshare, witness): a socket from a chosen 127.x source
 // address that sends what the test says and records what came back and when it was closed.
+import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface RawConn {
@@ -57,4 +58,23 @@ export async function rawGet(url: string, path: string, localAddress = '127.0.0.
   await within(c.closed, 5000, `GET ${path}`);
   const m = /^HTTP\/1\.1 (\d{3})/.exec(c.received());
   return m ? Number(m[1]) : 0;
+}
+
+/** Reads a whole HTTP reply: its status and its body as JSON, or as text when it is not JSON. */
+export function readReply(res: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve) => {
+    let text = '';
+    res.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    res.on('end', () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+      resolve({ status: res.statusCode ?? 0, body: parsed });
+    });
+  });
 }

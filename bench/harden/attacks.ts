@@ -3,7 +3,7 @@
 // the row every attack reports. Loopback only; every loop is bounded.
 import { readdirSync, readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { rawConnect } from '../../test-support/raw-http.ts';
+import { rawConnect, readReply } from '../../test-support/raw-http.ts';
 
 /** Frames and replies the harness reads field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: the one loose type of the harness
@@ -49,21 +49,7 @@ export async function post(
         localAddress,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
       },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => {
-          text += d;
-        });
-        res.on('end', () => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = text;
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
+      (res) => void readReply(res).then((r) => resolve({ status: r.status, body: r.body as Loose })),
     );
     req.on('error', reject);
     req.end(data);

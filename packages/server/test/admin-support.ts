@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { readReply } from '../../../test-support/raw-http.ts';
 import type { Loose } from './helpers.ts';
 import { runNode } from './start/support.ts';
 
@@ -59,21 +60,7 @@ export function httpFrom(
         headers: { ...headers, ...(data ? { 'content-type': 'application/json' } : {}) },
         agent: false,
       },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => {
-          text += d.toString();
-        });
-        res.on('end', () => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = text;
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
+      (res) => void readReply(res).then((r) => resolve({ status: r.status, body: r.body as Loose })),
     );
     req.on('error', reject);
     req.end(data);
