@@ -29,26 +29,39 @@ function kk(
   return pathHandshake(host, { path: PairingPath.KNOWN, initiator, peer, sid, rs, context });
 }
 
+/**
+ * The initiator of a session whose peer static key is already known: path 3 (KK) or path 4 (IK). The
+ * HELLO body starts with the path byte; `context` is the prologue's channel field.
+ */
+export function startKnownKeyInitiator(
+  host: SessionHost,
+  path: typeof PairingPath.KNOWN | typeof PairingPath.REQUEST,
+  peer: KnownPeer & { clientId: string },
+  context: string | undefined,
+): Session {
+  const sid = randomBytes(16);
+  const session = new Session({
+    host,
+    sid,
+    path,
+    role: 'initiator',
+    state: 'handshaking',
+    peer: peer.clientId,
+    hs: pathHandshake(host, { path, initiator: true, peer: peer.clientId, sid, rs: peer.staticKey, context }),
+    expectedIdentityKey: peer.identityKey,
+    driver: { helloBody: (m) => concatBytes(new Uint8Array([path]), m) },
+  });
+  session._startInitiator();
+  return session;
+}
+
 /** `context`: the prologue's channel field for a rendezvous session (`rv:<tag>`, 2.13). */
 export function startKnown(
   host: SessionHost,
   peer: KnownPeer & { clientId: string },
   context?: string,
 ): Session {
-  const sid = randomBytes(16);
-  const session = new Session({
-    host,
-    sid,
-    path: PairingPath.KNOWN,
-    role: 'initiator',
-    state: 'handshaking',
-    peer: peer.clientId,
-    hs: kk(host, true, peer.clientId, sid, peer.staticKey, context),
-    expectedIdentityKey: peer.identityKey,
-    driver: { helloBody: (m) => concatBytes(new Uint8Array([PairingPath.KNOWN]), m) },
-  });
-  session._startInitiator();
-  return session;
+  return startKnownKeyInitiator(host, PairingPath.KNOWN, peer, context);
 }
 
 /** Responder: the session for the first contact whose key reads the HELLO, or undefined. */

@@ -1,14 +1,14 @@
 // Path 4: contact request to a key found on a keyshare, Noise IK (docs/protocol.md Part 2, 2.14). The
 // caller knows the callee's static key; the callee learns the caller's from the first message and its
 // Ed25519 identity from CONFIRM, then its user accepts or declines the open session.
-import { concatBytes, utf8 } from '../crypto/bytes.ts';
-import { blake2b, randomBytes } from '../crypto/sodium.ts';
+import { utf8 } from '../crypto/bytes.ts';
+import { blake2b } from '../crypto/sodium.ts';
 import { encodeBase64url, type Frame, PairingPath } from '../envelope/index.ts';
 import type { RelayMessage } from '../relay/connection.ts';
 import { Session } from '../session/session.ts';
 import type { SessionHost } from '../session/types.ts';
 import { pathHandshake } from './context.ts';
-import type { KnownPeer } from './known.ts';
+import { type KnownPeer, startKnownKeyInitiator } from './known.ts';
 
 const INBOX_LABEL = utf8('sealpeer/1 inbox');
 
@@ -20,34 +20,12 @@ export function inboxTag(staticPublicKey: Uint8Array): string {
 /** The prologue's channel field of a request session (2.14). */
 export const inboxContext = (tag: string): string => `in:${tag}`;
 
-const helloBody = (m: Uint8Array) => concatBytes(new Uint8Array([PairingPath.REQUEST]), m);
-
 export function startRequest(
   host: SessionHost,
   peer: KnownPeer & { clientId: string },
   context: string,
 ): Session {
-  const sid = randomBytes(16);
-  const session = new Session({
-    host,
-    sid,
-    path: PairingPath.REQUEST,
-    role: 'initiator',
-    state: 'handshaking',
-    peer: peer.clientId,
-    hs: pathHandshake(host, {
-      path: PairingPath.REQUEST,
-      initiator: true,
-      peer: peer.clientId,
-      sid,
-      rs: peer.staticKey,
-      context,
-    }),
-    expectedIdentityKey: peer.identityKey,
-    driver: { helloBody },
-  });
-  session._startInitiator();
-  return session;
+  return startKnownKeyInitiator(host, PairingPath.REQUEST, peer, context);
 }
 
 /** Callee: the session of a request HELLO that reads with this device's key, or undefined. */
