@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { out, parseFrame } from '../src/relay/frames.ts';
-import { messageHead, spliceableTail } from '../src/relay/splice.ts';
+import { messageHead, splicedMessage, spliceOffset } from '../src/relay/splice.ts';
 import { createChannel, credential, login, start, type TestServer } from './helpers.ts';
 
 const FROM = '0b6a1d4e-1f0c-4a8e-9d3a-2c1e5b7f9a10';
@@ -14,13 +14,13 @@ const MAX = 48 * 1024;
 function relayed(raw: string): { bytes: Buffer; spliced: boolean } {
   const r = parseFrame(raw, MAX);
   if (!r.ok || r.frame.type !== 'send') throw new Error(`not an accepted send frame: ${raw}`);
-  const tail = spliceableTail(Buffer.from(raw), r.frame.to);
-  return tail
-    ? { bytes: Buffer.concat([messageHead(FROM), tail]), spliced: true }
+  const at = spliceOffset(Buffer.from(raw), r.frame.to);
+  return at >= 0
+    ? { bytes: splicedMessage(messageHead(FROM), Buffer.from(raw), at), spliced: true }
     : { bytes: Buffer.from(out.message(FROM, r.frame.data)), spliced: false };
 }
 
-describe('spliceableTail', () => {
+describe('spliceOffset', () => {
   it('builds the same bytes as out.message for any to/data a client can send', () => {
     let spliced = 0;
     fc.assert(
@@ -78,8 +78,9 @@ describe('spliceableTail', () => {
   }
 
   it('refuses a tail whose `to` length does not match the parsed one', () => {
-    expect(spliceableTail(Buffer.from('{"type":"send","to":"bb","data":"x"}'), 'b')).toBeUndefined();
-    expect(spliceableTail(Buffer.from('{"type":"send","to":"b","data":"x"}'), 'b')?.toString()).toBe('x"}');
+    expect(spliceOffset(Buffer.from('{"type":"send","to":"bb","data":"x"}'), 'b')).toBe(-1);
+    const raw = Buffer.from('{"type":"send","to":"b","data":"x"}');
+    expect(raw.subarray(spliceOffset(raw, 'b')).toString()).toBe('x"}');
   });
 });
 

@@ -21,7 +21,7 @@ import type { WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { parseTags, type RendezvousRegistry, type TagList } from './rendezvous.ts';
-import { messageHead, spliceableTail } from './splice.ts';
+import { messageHead, readCanonicalSend, splicedMessage, spliceOffset } from './splice.ts';
 
 export interface RelayContext {
   limits: Limits;
@@ -114,6 +114,16 @@ export class Connection {
       this.invalidFrame(undefined);
       return;
     }
+    // The common relayed frame, read from its bytes without a parse (splice.ts); any other frame,
+    // valid or not, goes through parseFrame below.
+    if (this.state === 'ready') {
+      const canonical = readCanonicalSend(raw, this.ctx.limits.maxDataBytes);
+      if (canonical) {
+        metrics.frame('send');
+        this.sendTo(canonical.to, undefined, raw, canonical.dataAt, '');
+        return;
+      }
+    }
     const r = parseFrame(raw.toString(), this.ctx.limits.maxDataBytes);
     if (!r.ok) {
       if (r.code === 'invalid_message') {
@@ -141,7 +151,7 @@ export class Connection {
         return;
       }
       case 'send': {
-        this.sendTo(f.to, f.data, f.id, raw);
+        this.sendTo(f.to, f.id, raw, spliceOffset(raw, f.to), f.data);
         return;
       }
       case 'echo':
@@ -317,17 +327,21 @@ export class Connection {
     this.ctx.metrics.relayLatency.observe((performance.now() - t0) / 1000);
   }
 
-  private sendTo(to: string, data: string, ref: string | undefined, raw: Buffer): void {
+  /**
+   * Relays an accepted `send`. `dataAt`: where `raw`'s `<data>` can be spliced from (splice.ts), or -1,
+   * then `data` (the parsed value) is serialised again.
+   */
+  private sendTo(to: string, ref: string | undefined, raw: Buffer, dataAt: number, data: string): void {
     const t0 = performance.now();
     // In the channel, or (1.8) a rendezvous partner on this node; else the bus; the same answer for an
     // unknown, offline, or other-channel client without a shared tag.
     const target =
       this.ctx.registry.find(this.channelId, to) ??
       (this.tags.size > 0 ? this.ctx.rendezvous.partner(this, to) : undefined);
-    if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, to, data));
+    if (target?.state === 'ready') target.sendRaw(this.messageFrame(raw, dataAt, data));
     else {
       const { bus } = this.ctx;
-      const frame = () => Buffer.from(this.messageFrame(raw, to, data));
+      const frame = () => Buffer.from(this.messageFrame(raw, dataAt, data));
       const lost = () => this.answer('peer_not_found', ref);
       if (
         !bus.send(this.channelId, to, frame, lost) &&
@@ -350,9 +364,8 @@ export class Connection {
   }
 
   /** The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts). */
-  private messageFrame(raw: Buffer, to: string, data: string): Buffer | string {
-    const tail = spliceableTail(raw, to);
-    return tail ? Buffer.concat([this.messagePrefix, tail]) : out.message(this.clientId, data);
+  private messageFrame(raw: Buffer, dataAt: number, data: string): Buffer | string {
+    return dataAt >= 0 ? splicedMessage(this.messagePrefix, raw, dataAt) : out.message(this.clientId, data);
   }
 
   /** Sends one frame to every other subscriber of this connection's channel on this node. */

@@ -29,7 +29,7 @@ const FIELDS: Record<FrameType, { required: readonly string[]; optional: readonl
 /** Fields checked in UTF-8 bytes against maxDataBytes instead of MAX_FIELD (`tags`: 1.8). */
 const LONG_FIELDS: readonly string[] = ['data', 'tags'];
 /** Longest non-`data` field (UTF-16 units); `data` is checked in UTF-8 bytes against maxDataBytes. */
-const MAX_FIELD = 128;
+export const MAX_FIELD = 128;
 const MAX_ID = 64;
 
 function utf8Over(s: string, max: number): boolean {
