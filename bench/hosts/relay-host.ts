@@ -6,6 +6,7 @@ import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { startWsForwarder } from '../baselines/ws-forwarder.ts';
 import { serve, usage } from '../lib/child.ts';
 import { applyExperiment } from './experiments.ts';
@@ -78,17 +79,70 @@ async function start(args: unknown): Promise<Started> {
   return startSealpeer(options ?? {}, fill);
 }
 
-/** CPU use of this process (fraction of one core) over a window starting `delayMs` from now. */
-async function cpuWindow(args: unknown): Promise<{ cpu: number; cpuUs: number; seconds: number }> {
-  const { delayMs, durationMs } = args as { delayMs: number; durationMs: number };
+/** GC pauses of this process over a window: scavenges, mark-compacts (incl. incremental steps), longest. */
+export interface GcWindow {
+  minor: number;
+  major: number;
+  pauseMs: number;
+  maxPauseMs: number;
+}
+
+/**
+ * CPU use of this process (fraction of one core) over a window starting `delayMs` from now, its GC pauses
+ * (PerformanceObserver 'gc': cheap, always on), and with `heap` the V8 heap it allocated (the sampling heap
+ * profiler, collected objects included: an estimate, with a small cost, so only under --profile).
+ */
+async function cpuWindow(
+  args: unknown,
+): Promise<{ cpu: number; cpuUs: number; seconds: number; gc: GcWindow; heapBytes?: number }> {
+  const { delayMs, durationMs, heap } = args as { delayMs: number; durationMs: number; heap?: boolean };
   await new Promise((r) => setTimeout(r, delayMs));
+  const gc: GcWindow = { minor: 0, major: 0, pauseMs: 0, maxPauseMs: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+      else if (
+        kind === constants.NODE_PERFORMANCE_GC_MAJOR ||
+        kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL
+      )
+        gc.major++;
+      gc.pauseMs += e.duration;
+      gc.maxPauseMs = Math.max(gc.maxPauseMs, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const sampler = heap ? new Session() : undefined;
+  if (sampler) {
+    sampler.connect();
+    await sampler.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, durationMs));
   const c = process.cpuUsage(c0);
   const seconds = (performance.now() - t0) / 1000;
+  let heapBytes: number | undefined;
+  if (sampler) {
+    const { profile } = await sampler.post('HeapProfiler.stopSampling');
+    sampler.disconnect();
+    type Node = { selfSize: number; children: Node[] };
+    const sum = (n: Node): number => n.children.reduce((a, k) => a + sum(k), n.selfSize);
+    heapBytes = sum(profile.head as Node);
+  }
+  obs.disconnect();
   const cpuUs = c.user + c.system;
-  return { cpu: cpuUs / 1e6 / seconds, cpuUs, seconds };
+  return {
+    cpu: cpuUs / 1e6 / seconds,
+    cpuUs,
+    seconds,
+    gc,
+    ...(heapBytes !== undefined ? { heapBytes } : {}),
+  };
 }
 
 let profiler: Session | undefined;

@@ -6,6 +6,7 @@
 // (interleaved), so that outside load drifting during the run hits all three alike.
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import type { GcWindow } from '../hosts/relay-host.ts';
 import { Child } from '../lib/child.ts';
 import { pin } from '../lib/proc.ts';
 import { summariseProfile } from '../lib/profile.ts';
@@ -24,7 +25,7 @@ const P99_TARGET_MS = 5;
 const FULL_RATES = [1000, 2500, 5000, 7500, 10_000, 12_500, 15_000, 17_500, 20_000, 25_000];
 const QUICK_RATES = [2500, 5000, 10_000];
 
-type CpuWindow = { cpu: number; cpuUs: number; seconds: number };
+type CpuWindow = { cpu: number; cpuUs: number; seconds: number; gc: GcWindow; heapBytes?: number };
 export interface SweepPoint {
   rate: number;
   got: number;
@@ -35,6 +36,10 @@ export interface SweepPoint {
   serverUsPerMsg: number;
   loadgenCpu: number;
   load: number;
+  /** The relay's GC over the step (relay-host.ts cpuWindow). */
+  gc: GcWindow;
+  /** V8 heap the relay allocated per relayed message (sampling profiler; --profile only). */
+  heapPerMsg?: number;
 }
 
 interface Target {
@@ -61,11 +66,18 @@ async function openTarget(kind: TargetKind, pinned: boolean): Promise<Target> {
   return { kind, host, gen, points: [], saturated: false };
 }
 
-async function step(t: Target, rate: number, ms: number, note: (m: string) => void): Promise<SweepPoint> {
+async function step(
+  t: Target,
+  rate: number,
+  ms: number,
+  heap: boolean,
+  note: (m: string) => void,
+): Promise<SweepPoint> {
   const [run, win] = await Promise.all([
     t.gen.call<RunResult>('run', { warmupMs: 500, durationMs: ms, rate }),
-    t.host.call<CpuWindow>('cpuWindow', { delayMs: 500, durationMs: ms }),
+    t.host.call<CpuWindow>('cpuWindow', { delayMs: 500, durationMs: ms, heap }),
   ]);
+  const relayed = Math.max(1, run.perSecond * win.seconds);
   const { loadavg } = await import('node:os');
   // No message back in the window (NaN arrives as null over IPC): as bad as a latency can be.
   const ms_ = (v: number | null): number => (typeof v === 'number' && Number.isFinite(v) ? v : Infinity);
@@ -80,9 +92,11 @@ async function step(t: Target, rate: number, ms: number, note: (m: string) => vo
     p99: ms_(run.latencyMs.p99),
     p999: ms_(run.latencyMs.p999),
     serverCpu: win.cpu,
-    serverUsPerMsg: win.cpuUs / Math.max(1, run.perSecond * win.seconds),
+    serverUsPerMsg: win.cpuUs / relayed,
     loadgenCpu: run.loadgenCpu,
     load: loadavg()[0] ?? 0,
+    gc: win.gc,
+    ...(win.heapBytes !== undefined ? { heapPerMsg: win.heapBytes / relayed } : {}),
   };
 }
 
@@ -130,11 +144,13 @@ export async function openLoopSection(ctx: Ctx) {
     for (const rate of rates) {
       for (const t of targets) {
         if (t.saturated) continue;
-        const p = await step(t, rate, ms, ctx.log);
+        const p = await step(t, rate, ms, ctx.profile, ctx.log);
         t.points.push(p);
         ctx.log(
           `   ${t.kind} @${rate}/s: got ${Math.round(p.got)}/s p50 ${p.p50.toFixed(2)} p99 ${p.p99.toFixed(2)} ms; ` +
-            `server cpu ${pct(p.serverCpu)} (${p.serverUsPerMsg.toFixed(1)} us/msg), loadgen ${pct(p.loadgenCpu)}; load ${p.load.toFixed(1)}`,
+            `server cpu ${pct(p.serverCpu)} (${p.serverUsPerMsg.toFixed(1)} us/msg), loadgen ${pct(p.loadgenCpu)}; ` +
+            `gc ${p.gc.minor} minor ${p.gc.major} major, longest ${p.gc.maxPauseMs.toFixed(1)} ms` +
+            `${p.heapPerMsg !== undefined ? `, heap ${Math.round(p.heapPerMsg)} B/msg` : ''}; load ${p.load.toFixed(1)}`,
         );
         // Saturated: the relay's core is full and the queue only grows at higher rates.
         // Or its clients are gone (PeerJS closes them all under load): nothing more to measure.
@@ -155,7 +171,9 @@ export async function openLoopSection(ctx: Ctx) {
       note: t.points
         .map(
           (p) =>
-            `${p.rate / 1000}k: p99 ${p.p99.toFixed(1)} ms cpu ${pct(p.serverCpu)} ${p.serverUsPerMsg.toFixed(0)} us`,
+            `${p.rate / 1000}k: p99 ${p.p99.toFixed(1)} ms cpu ${pct(p.serverCpu)} ${p.serverUsPerMsg.toFixed(0)} us ` +
+            `gc ${p.gc.major} major max ${p.gc.maxPauseMs.toFixed(1)} ms` +
+            (p.heapPerMsg !== undefined ? ` heap ${Math.round(p.heapPerMsg)} B` : ''),
         )
         .join('; '),
     });

@@ -16,7 +16,7 @@ function relayed(raw: string): { bytes: Buffer; spliced: boolean } {
   if (!r.ok || r.frame.type !== 'send') throw new Error(`not an accepted send frame: ${raw}`);
   const at = spliceOffset(Buffer.from(raw), r.frame.to);
   return at >= 0
-    ? { bytes: splicedMessage(messageHead(FROM), Buffer.from(raw), at), spliced: true }
+    ? { bytes: Buffer.from(splicedMessage(messageHead(FROM), Buffer.from(raw), at)), spliced: true }
     : { bytes: Buffer.from(out.message(FROM, r.frame.data)), spliced: false };
 }
 

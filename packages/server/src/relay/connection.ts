@@ -60,7 +60,7 @@ export class Connection {
   /** Of those, the tags it only dials (`~`, 1.8). */
   dialTags: ReadonlySet<string> = new Set();
   /** Start of every message frame this client sends, built once at login (splice.ts). */
-  private messagePrefix: Buffer = Buffer.alloc(0);
+  private messagePrefix = '';
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
   alive = true;
   private invalid = 0;
@@ -364,7 +364,7 @@ export class Connection {
   }
 
   /** The same bytes out.message() builds, reusing the sender's `data` bytes when they can be (splice.ts). */
-  private messageFrame(raw: Buffer, dataAt: number, data: string): Buffer | string {
+  private messageFrame(raw: Buffer, dataAt: number, data: string): string {
     return dataAt >= 0 ? splicedMessage(this.messagePrefix, raw, dataAt) : out.message(this.clientId, data);
   }
 
