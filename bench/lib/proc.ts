@@ -1,5 +1,6 @@
-// CPU time of other processes (and their descendants) from /proc, for bench sections whose servers are
-// not bench children that can measure themselves: relay nodes, `--workers` primaries, redis-server.
+// CPU time, memory and open files of other processes (and their descendants) from /proc, for bench
+// sections whose servers are not bench children that can measure themselves: relay nodes, `--workers`
+// primaries, redis-server.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
@@ -35,16 +36,21 @@ function cpuOf(pid: number): number {
   }
 }
 
-/** CPU microseconds used so far by `pid` and every live descendant. */
-export function treeCpuUs(pid: number): number {
-  let sum = 0;
+/** `pid` and every live descendant (a `--workers` primary and its workers, say). */
+export function processTree(pid: number): number[] {
+  const out: number[] = [];
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;
-    sum += cpuOf(p);
+    out.push(p);
     stack.push(...children(p));
   }
-  return sum;
+  return out;
+}
+
+/** CPU microseconds used so far by `pid` and every live descendant. */
+export function treeCpuUs(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + cpuOf(p), 0);
 }
 
 /** Resident set size of `pid` in bytes (VmRSS), 0 if it is gone. */
@@ -55,6 +61,21 @@ export function rssOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Open file descriptors of `pid` (entries of /proc/pid/fd), 0 if it is gone. */
+export function fdCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** The soft open-files limit of `pid` (from /proc/pid/limits). */
+export function fdLimit(pid: number | 'self'): number {
+  const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  return !m || m[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(m[1]);
 }
 
 /** Pins `pid` and all its threads to `cpus` (e.g. "0"); false if taskset is missing or refused. */

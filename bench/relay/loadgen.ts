@@ -333,8 +333,15 @@ async function closeAll(): Promise<void> {
   stopping = false;
 }
 
+/** How many opened connections are still open (the idle section's "held"), and why others closed. */
+function alive(): { open: number; closedUnexpectedly: number; lastCloseReason: string } {
+  const open = conns.filter((c) => c.ws.readyState === WebSocket.OPEN).length;
+  return { open, closedUnexpectedly, lastCloseReason };
+}
+
 serve({
   open: (a) => open(a as OpenArgs),
+  alive: () => alive(),
   listen: (a) => listen(a as { tags: string[][] }),
   run: (a) => run(a as RunArgs),
   close: () => closeAll(),

@@ -53,17 +53,22 @@ async function freeRun(count: number): Promise<number> {
 }
 
 /**
- * `nodes` node processes (each with `workers` workers) on a fresh database of `pg` and on `redis`; with
- * neither, one node on its own SQLite file and the in-process bus.
+ * `nodes` node processes (each with `workers` workers) on a fresh database of `pg` (or `database`, one
+ * of its databases the caller filled) and on `redis`; with neither, one node on its own SQLite file and
+ * the in-process bus.
  */
 export async function startNodes(opts: {
   nodes: number;
   workers?: number;
   backends?: Backends;
+  database?: string;
 }): Promise<NodeSet> {
   const workers = opts.workers ?? 1;
   const shared = opts.backends
-    ? ['--store', await opts.backends.pg.createDatabase(), '--bus', opts.backends.redis.url]
+    ? [
+        ...['--store', opts.database ?? (await opts.backends.pg.createDatabase())],
+        ...['--bus', opts.backends.redis.url],
+      ]
     : [];
   const started: RelayNode[] = [];
   const adminPorts: number[] = [];
@@ -91,14 +96,23 @@ export async function startNodes(opts: {
   };
 }
 
-/** Sum over `ports` of sealpeer_bus_routed_total{kind="send"} (frames routed to another node). */
-export async function routedSends(ports: number[]): Promise<number> {
+/** Sum over `ports` of the sample `series` (a metric name with its labels, as /metrics prints it). */
+async function metricSum(ports: number[], series: string): Promise<number> {
+  const esc = series.replace(/[{}"]/g, '\\$&');
+  const re = new RegExp(`^${esc} (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, 'm');
   let sum = 0;
   for (const p of ports) {
     const res = await fetch(`http://127.0.0.1:${p}/metrics`);
-    const text = await res.text();
-    const m = /^sealpeer_bus_routed_total\{kind="send"\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text);
+    const m = re.exec(await res.text());
     if (m) sum += Number(m[1]);
   }
   return sum;
 }
+
+/** Sum over `ports` of sealpeer_bus_routed_total{kind="send"} (frames routed to another node). */
+export const routedSends = (ports: number[]): Promise<number> =>
+  metricSum(ports, 'sealpeer_bus_routed_total{kind="send"}');
+
+/** V8 heap in use, summed over the processes behind `ports` (prom-client's default metric). */
+export const heapUsed = (ports: number[]): Promise<number> =>
+  metricSum(ports, 'sealpeer_nodejs_heap_size_used_bytes');
