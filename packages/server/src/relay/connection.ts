@@ -17,7 +17,7 @@ import type { BanList } from '../limits/bans.ts';
 import type { LoginLockout } from '../limits/ip-guard.ts';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { Store } from '../store/types.ts';
-import type { WriteBatcher } from './cork.ts';
+import type { Holdable, WriteBatcher } from './cork.ts';
 import { type ClientFrame, out, parseFrame } from './frames.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { parseTags, type RendezvousRegistry, type TagList } from './rendezvous.ts';
@@ -45,7 +45,7 @@ type State = 'awaiting_login' | 'ready' | 'closed';
 
 const TEXT = { binary: false } as const;
 
-export class Connection {
+export class Connection implements Holdable {
   state: State = 'awaiting_login';
   clientId = '';
   channelId = '';
@@ -61,6 +61,8 @@ export class Connection {
   dialTags: ReadonlySet<string> = new Set();
   /** Start of every message frame this client sends, built once at login (splice.ts). */
   private messagePrefix = '';
+  /** The write batcher's turn in which this socket was last corked (cork.ts). */
+  heldTurn = -1;
   /** Cleared by each server ping, set by the pong; a socket still false at the next ping is dropped. */
   alive = true;
   private invalid = 0;
@@ -76,7 +78,7 @@ export class Connection {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly socket: Duplex,
+    readonly socket: Duplex,
     readonly ip: string,
     private readonly ctx: RelayContext,
   ) {
@@ -384,7 +386,7 @@ export class Connection {
       this.end(closeCodeOf('send_queue_full'), 'send_queue_full');
       return;
     }
-    this.ctx.batcher.hold(this.socket);
+    this.ctx.batcher.hold(this);
     this.ws.send(frame, TEXT);
   }
 
