@@ -13,6 +13,21 @@ import { createChannel, start, type TestServer } from './helpers.ts';
 
 const KEYS = ['type', 'id', 'data', 'to', 'from', 'clientId', 'password', 'sessionId', 'public', 'name'];
 const TYPES = ['login', 'echo', 'subscribe', 'publish', 'send', 'x'];
+/** Bodies near the valid ones ({public, name?}, {sessionId}): right, or wrong in a field's type or value. */
+const nearValid = fc
+  .oneof(
+    fc.record(
+      {
+        public: fc.oneof(fc.boolean(), fc.jsonValue({ maxDepth: 1 })),
+        name: fc.oneof(fc.string({ maxLength: 70, unit: 'binary' }), fc.jsonValue({ maxDepth: 1 })),
+      },
+      { requiredKeys: ['public'] },
+    ),
+    fc.record({
+      sessionId: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 1 })),
+    }),
+  )
+  .map((o) => JSON.stringify(o));
 /** Content types of the HTTP bodies ('' sends none). */
 const CONTENT_TYPES = [
   'application/json',
@@ -61,12 +76,19 @@ describe('relay frames', () => {
   });
 });
 
+interface Stats {
+  channels: number;
+  credentials: number;
+  connections: number;
+}
+
 describe('HTTP bodies', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await start({
       logLevel: 'silent',
-      limits: { credentialsPerMinute: 1_000_000, channelsPerMinute: 1_000_000 },
+      // A small channel, so that valid session bodies also meet channel_full within a run.
+      limits: { credentialsPerMinute: 1_000_000, channelsPerMinute: 1_000_000, maxClientsPerChannel: 32 },
     });
   });
   afterAll(() => s.stop());
@@ -81,19 +103,26 @@ describe('HTTP bodies', () => {
     ['socket', 'server.http-bodies.socket', fuzzRuns(300)],
   ];
   it.each(TRANSPORTS)(
-    'POST /api/channels and /sessions over %s: 2xx, or a registered code and nothing stored',
+    'POST /api/channels and /sessions over %s: 2xx storing one thing, or a registered code and nothing stored',
     async (via, name, runs) => {
       const api = sender(via, s.inject.public, s.url);
       const admin = sender(via, s.inject.admin!, s.adminUrl!);
       const ch = await createChannel(s);
-      const stats = async () => (await admin({ method: 'GET', path: '/admin/stats' })).json;
-      // The before/after comparison below means something only if stats answers.
-      expect(await stats()).toMatchObject({ channels: expect.any(Number), credentials: expect.any(Number) });
+      const stats = async (): Promise<Stats> => {
+        const { json } = await admin({ method: 'GET', path: '/admin/stats' });
+        // The before/after comparisons below mean something only if stats answers.
+        expect(json).toEqual({
+          channels: expect.any(Number),
+          credentials: expect.any(Number),
+          connections: 0,
+        });
+        return json as Stats;
+      };
       await fuzzAsync(
         name,
         fc.asyncProperty(
           fc.boolean(),
-          jsonish,
+          fc.oneof({ arbitrary: jsonish, weight: 2 }, { arbitrary: nearValid, weight: 1 }),
           fc.constantFrom(...CONTENT_TYPES),
           async (sessions, body, type) => {
             const before = await stats();
@@ -105,7 +134,16 @@ describe('HTTP bodies', () => {
               headers: type ? { 'content-type': type } : {},
             });
             const after = await stats();
-            if (r.status === 201 || r.status === 200) return;
+            // Accepted: one new channel, or one credential (none when the sessionId already had one).
+            if (r.status === 201) {
+              expect(after).toEqual({ ...before, channels: before.channels + 1 });
+              return;
+            }
+            if (r.status === 200) {
+              expect(after.channels).toBe(before.channels);
+              expect([0, 1]).toContain(after.credentials - before.credentials);
+              return;
+            }
             const code = (r.json as { error?: { code?: unknown } } | undefined)?.error?.code;
             expect(typeof code, r.text).toBe('string');
             expect(Object.hasOwn(ERRORS, code as string), r.text).toBe(true);
