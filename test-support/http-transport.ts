@@ -6,6 +6,7 @@
 // Both send exactly the headers a request names: the body goes as bytes, so fetch adds no content-type
 // of its own (it would add text/plain for a string), and neither does inject.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { fuzzRuns } from './fuzz.ts';
 
 export type Transport = 'inject' | 'socket';
 
@@ -61,4 +62,18 @@ export function overInject(inject: Inject): Send {
 /** The Send of `transport`: inject when it is 'inject', else fetch to `baseUrl`. */
 export function sender(transport: Transport, inject: Inject, baseUrl: string): Send {
   return transport === 'inject' ? overInject(inject) : overSocket(baseUrl);
+}
+
+/** Cases of an HTTP property's `.socket` twin in `npm test`: enough to cover the socket path. */
+export const SOCKET_RUNS = 300;
+
+/**
+ * The runs of one HTTP fuzz property (for `it.each`): [transport, property name, cases] — `name` through
+ * inject at fuzzRuns() (10^4), and `name.socket` over real sockets at SOCKET_RUNS.
+ */
+export function httpFuzzRuns(name: string): Array<[Transport, string, number]> {
+  return [
+    ['inject', name, fuzzRuns()],
+    ['socket', `${name}.socket`, fuzzRuns(SOCKET_RUNS)],
+  ];
 }

@@ -6,8 +6,8 @@
 import * as keyshare from '@sealpeer/client/keyshare';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzz, fuzzAsync, fuzzRuns } from '../../../test-support/fuzz.ts';
-import { sender, type Transport } from '../../../test-support/http-transport.ts';
+import { fuzz, fuzzAsync } from '../../../test-support/fuzz.ts';
+import { httpFuzzRuns, sender } from '../../../test-support/http-transport.ts';
 import { ApiError, ERROR_CODES } from '../src/index.ts';
 import { signedClaim, startTestKeyshare } from './helpers.ts';
 import { MemLog, startTestWitness } from './witness-support.ts';
@@ -72,16 +72,12 @@ describe('keyshare record bodies', () => {
 });
 
 describe('witness add-checkpoint bodies', () => {
-  // One property, two transports (test-support/http-transport.ts), each on its own witness. inject: the
+  // One property, two transports (test-support/http-transport.ts, httpFuzzRuns), each on its own witness. inject: the
   // real witness's route, body parser, rate limit hook and SQLite state in process, 10^4 cases (the
   // default): 2 600 cases/s measured on an idle machine (2026-12-03), ~4 s. socket: the same property
   // over real sockets (a round trip per case, ~600 cases/s idle), 300 cases, so the node:http path
   // stays covered.
-  const TRANSPORTS: Array<[Transport, string, number]> = [
-    ['inject', 'witness.add-checkpoint', fuzzRuns()],
-    ['socket', 'witness.add-checkpoint.socket', fuzzRuns(300)],
-  ];
-  it.each(TRANSPORTS)(
+  it.each(httpFuzzRuns('witness.add-checkpoint'))(
     'random and mutated bodies over %s: a registered code, and the cosigned state does not move',
     async (via, name, runs) => {
       const log = new MemLog(keyshare.generateNoteSigner('fuzz.test/log')).grow(4);

@@ -5,8 +5,8 @@
 // untouched) is property.test.ts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzz, fuzzAsync, fuzzRuns } from '../../../test-support/fuzz.ts';
-import { sender, type Transport } from '../../../test-support/http-transport.ts';
+import { fuzz, fuzzAsync } from '../../../test-support/fuzz.ts';
+import { httpFuzzRuns, sender } from '../../../test-support/http-transport.ts';
 import { ERRORS } from '../src/errors.ts';
 import { parseFrame } from '../src/relay/frames.ts';
 import { createChannel, start, type TestServer } from './helpers.ts';
@@ -93,16 +93,12 @@ describe('HTTP bodies', () => {
   });
   afterAll(() => s.stop());
 
-  // One property, two transports (test-support/http-transport.ts). inject: the same server's routes,
+  // One property, two transports (test-support/http-transport.ts, httpFuzzRuns). inject: the same server's routes,
   // fastify content-type parsing, JSON schemas and SQLite store in process (three requests per case),
   // 10^4 cases (the default): 3 500 cases/s measured on an idle machine (2026-12-03), ~3 s. socket: the
   // same property over real sockets (three round trips per case, 300-370 cases/s idle), 300 cases, so
   // the node:http path stays covered.
-  const TRANSPORTS: Array<[Transport, string, number]> = [
-    ['inject', 'server.http-bodies', fuzzRuns()],
-    ['socket', 'server.http-bodies.socket', fuzzRuns(300)],
-  ];
-  it.each(TRANSPORTS)(
+  it.each(httpFuzzRuns('server.http-bodies'))(
     'POST /api/channels and /sessions over %s: 2xx storing one thing, or a registered code and nothing stored',
     async (via, name, runs) => {
       const api = sender(via, s.inject.public, s.url);
