@@ -72,11 +72,11 @@ describe('keyshare record bodies', () => {
 });
 
 describe('witness add-checkpoint bodies', () => {
-  // One property, two transports (test-support/http-transport.ts, httpFuzzRuns), each on its own witness. inject: the
-  // real witness's route, body parser, rate limit hook and SQLite state in process, 10^4 cases (the
-  // default): 2 600 cases/s measured on an idle machine (2026-12-03), ~4 s. socket: the same property
-  // over real sockets (a round trip per case, ~600 cases/s idle), 300 cases, so the node:http path
-  // stays covered.
+  // One property, two transports (test-support/http-transport.ts, httpFuzzRuns), each on its own
+  // witness. inject: the real witness's route, body parser, rate limit hook and SQLite state in process,
+  // 10^4 cases: 2 600-3 900 cases/s measured on an idle machine (2026-12-03), 2.5-4 s. socket: the same
+  // property over real sockets (a round trip per case, 600-1 200 cases/s idle), 300 cases, so the
+  // node:http path stays covered.
   it.each(httpFuzzRuns('witness.add-checkpoint'))(
     'random and mutated bodies over %s: a registered code, and the cosigned state does not move',
     async (via, name, runs) => {

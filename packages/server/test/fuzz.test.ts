@@ -93,11 +93,11 @@ describe('HTTP bodies', () => {
   });
   afterAll(() => s.stop());
 
-  // One property, two transports (test-support/http-transport.ts, httpFuzzRuns). inject: the same server's routes,
-  // fastify content-type parsing, JSON schemas and SQLite store in process (three requests per case),
-  // 10^4 cases (the default): 3 500 cases/s measured on an idle machine (2026-12-03), ~3 s. socket: the
-  // same property over real sockets (three round trips per case, 300-370 cases/s idle), 300 cases, so
-  // the node:http path stays covered.
+  // One property, two transports (test-support/http-transport.ts, httpFuzzRuns). inject: the same
+  // server's routes, fastify content-type parsing, JSON schemas and SQLite store in process (three
+  // requests per case), 10^4 cases: 2 200 cases/s measured on an idle machine (2026-12-03), ~4.5 s.
+  // socket: the same property over real sockets (three round trips per case, 330-390 cases/s idle),
+  // 300 cases, so the node:http path stays covered.
   it.each(httpFuzzRuns('server.http-bodies'))(
     'POST /api/channels and /sessions over %s: 2xx storing one thing, or a registered code and nothing stored',
     async (via, name, runs) => {

@@ -35,8 +35,8 @@ describe('random input never escapes the typed errors', () => {
         }),
         // 10^4 cases (the default). A case is two new HandshakeStates (each checks its static key pair:
         // one X25519 base mult per static key) and up to 9 X25519 operations in all (IKpsk2, KK: ~6 on
-        // average; NK: ~3.5; XXpsk3: ~3), ~40-90 us each: 2 000-4 000 cases/s measured on an idle
-        // machine (2026-12-03), 2.5-5 s per pattern.
+        // average; NK: ~3.5; XXpsk3: ~3), 36-90 us each in libsodium: 2 300-2 700 cases/s (IKpsk2, KK),
+        // 3 300-5 800 (NK, XXpsk3) measured on an idle machine (2026-12-03), 2-4.5 s per pattern.
       );
     },
   );
@@ -57,7 +57,7 @@ describe('random input never escapes the typed errors', () => {
       }),
       // 10^4 cases (the default). A fresh cpaceInit per case (generator derivation and a ristretto255
       // scalar multiplication in @noble/curves, pure JS: libsodium-wrappers' standard build has no
-      // ristretto255), ~1.3 ms: 740 cases/s measured on an idle machine (2026-12-03), ~14 s.
+      // ristretto255), ~1.3 ms: 735-755 cases/s measured on an idle machine (2026-12-03), ~13.5 s.
     );
   });
 
