@@ -1,5 +1,6 @@
 // @sealpeer/server: startServer() wires storage, the HTTP API, the /ws relay and the admin listener.
 // Tests and benchmarks start real servers with it on port 0 and a temp data dir.
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { enforceBans } from './admin/enforce.ts';
 import { createMetrics, type Metrics } from './admin/metrics.ts';
@@ -51,9 +52,17 @@ export interface RunningServer {
   config: ServerConfig;
   metrics: Metrics;
   log: Logger;
+  /**
+   * Requests to the public and the admin listener's routes in process (fastify's inject: the same hooks,
+   * content-type parsers, JSON schemas, error handler and store; no socket, so no connection guards).
+   * For tests that send many requests, e.g. the HTTP body fuzzing (test/fuzz.test.ts).
+   */
+  inject: { public: Inject; admin: Inject | undefined };
   /** Closes sockets with 1001, stops listening, flushes and closes storage. */
   close(): Promise<void>;
 }
+
+export type Inject = (req: InjectOptions) => Promise<LightMyRequestResponse>;
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
@@ -244,6 +253,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     'listening',
   );
 
+  const adminApp = admin?.app;
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -252,6 +262,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config,
     metrics,
     log,
+    inject: { public: (req) => app.inject(req), admin: adminApp && ((req) => adminApp.inject(req)) },
     close() {
       closing ??= (async () => {
         clearInterval(purgeTimer);

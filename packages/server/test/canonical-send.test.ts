@@ -58,7 +58,7 @@ const frames = fc.oneof(
 describe('readCanonicalSend', () => {
   it('recognises a frame only as parseFrame reads it, and never throws', () => {
     let recognised = 0;
-    fuzz(
+    const runs = fuzz(
       'server.canonicalSend',
       fc.property(frames, (raw) => {
         const c = readCanonicalSend(raw, MAX);
@@ -67,8 +67,10 @@ describe('readCanonicalSend', () => {
         expect(parsed(raw)).toEqual({ to: c.to, data: raw.subarray(c.dataAt, raw.length - 2).toString() });
       }),
     );
-    // The generators make recognisable frames often; a reader that recognised nothing would pass above.
-    expect(recognised).toBeGreaterThan(100);
+    // The generators make recognisable frames often (~15% of the cases); a reader that recognised nothing
+    // would pass above. At least 1% of the random cases run (100 of 10^4 in npm test; the harden driver's
+    // calibration runs 300, and none when SEALPEER_FUZZ_ONLY names another property).
+    expect(recognised).toBeGreaterThanOrEqual(Math.ceil(runs / 100));
   });
 
   it('takes the base64url envelope to a UUID, at every size up to the limit', () => {

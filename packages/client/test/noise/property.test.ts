@@ -2,7 +2,7 @@
 // their own typed errors (never TypeError/RangeError, never a crash) and end in their refusal state.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzz, fuzzRuns } from '../../../../test-support/fuzz.ts';
+import { fuzz } from '../../../../test-support/fuzz.ts';
 import { cpaceInit } from '../../src/cpace/index.ts';
 import { ready } from '../../src/crypto/sodium.ts';
 import { compareScannable, Identity, parseScannable } from '../../src/identity/index.ts';
@@ -19,10 +19,12 @@ describe('random input never escapes the typed errors', () => {
   it.each(['IKpsk2', 'XXpsk3', 'KK', 'NK'])(
     'Noise %s readMessage on random first and second messages',
     (pattern) => {
+      // Per run: the static keys and psk (parties() above) and the options. HandshakeState copies what
+      // it keeps (and zeroes only its copies on failure), so every case starts from fresh states.
+      const [io, ro] = optionsFor(pattern, p);
       fuzz(
         `client.noise.${pattern}`,
         fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, second) => {
-          const [io, ro] = optionsFor(pattern, p);
           const init = new HandshakeState(io);
           const resp = new HandshakeState(ro);
           const target = second ? init : resp;
@@ -31,9 +33,10 @@ describe('random input never escapes the typed errors', () => {
           expect(typed(code), code).toBe(true);
           if (code !== 'no error') expect(target.failed).toBe(true);
         }),
-        // Two handshake states + DH per case: 115-220 cases/s measured under load, 10^4 would take
-        // 45-90 s per pattern.
-        fuzzRuns(2500),
+        // 10^4 cases (the default). A case is two new HandshakeStates (each checks its static key pair:
+        // one X25519 base mult per static key) and up to 9 X25519 operations in all (IKpsk2, KK: ~6 on
+        // average; NK: ~3.5; XXpsk3: ~3), 36-90 us each in libsodium: 2 300-2 700 cases/s (IKpsk2, KK),
+        // 3 300-5 800 (NK, XXpsk3) measured on an idle machine (2026-12-03), 2-4.5 s per pattern.
       );
     },
   );
@@ -52,9 +55,9 @@ describe('random input never escapes the typed errors', () => {
         const code = codeOf(() => s.finish(bytes));
         expect(typed(code), code).toBe(true);
       }),
-      // A CPace init (scalar mult) + decode per case: ~37 cases/s measured under load, 10^4 would take
-      // 4-5 minutes.
-      fuzzRuns(800),
+      // 10^4 cases (the default). A fresh cpaceInit per case (generator derivation and a ristretto255
+      // scalar multiplication in @noble/curves, pure JS: libsodium-wrappers' standard build has no
+      // ristretto255), ~1.3 ms: 735-755 cases/s measured on an idle machine (2026-12-03), ~13.5 s.
     );
   });
 

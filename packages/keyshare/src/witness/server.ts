@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_HTTP_GUARD, guardConnections, headerTimeoutOptions } from '@sealpeer/client/http-guard';
 import * as keyshare from '@sealpeer/client/keyshare';
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type InjectOptions,
+  type LightMyRequestResponse,
+  LogController,
+} from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ApiError } from '../errors.ts';
 import { frameworkErrors, installErrorHandling } from '../http/error-handler.ts';
@@ -53,6 +58,11 @@ export interface RunningWitness {
   readonly cosignerKey: string;
   readonly name: string;
   readonly state: WitnessState;
+  /**
+   * Requests to the witness's routes in process (fastify's inject: the same hooks, body parser, rate
+   * limit, error handler and state; no socket). For tests that send many requests (test/fuzz.test.ts).
+   */
+  inject(req: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -166,6 +176,7 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
     cosignerKey,
     name: signer.name,
     state,
+    inject: (req) => app.inject(req),
     close() {
       closing ??= (async () => {
         await app.close();
