@@ -22,7 +22,9 @@ const HOST = new URL('../hosts/relay-host.ts', here);
 const LOADGEN = new URL('../relay/loadgen.ts', here);
 const PAIRS = 100;
 const P99_TARGET_MS = 5;
-const FULL_RATES = [1000, 2500, 5000, 7500, 10_000, 12_500, 15_000, 17_500, 20_000, 25_000];
+const FULL_RATES = [
+  1000, 2500, 5000, 7500, 10_000, 12_500, 15_000, 17_500, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000,
+];
 const QUICK_RATES = [2500, 5000, 10_000];
 
 type CpuWindow = { cpu: number; cpuUs: number; seconds: number; gc: GcWindow; heapBytes?: number };
