@@ -4,13 +4,14 @@
 // Real sealpeer-server, keyshare and witness processes on loopback, attacked from many 127.x source
 // addresses while a legitimate client logs in and relays; then (full run) the fuzz properties at 10^6
 // cases and >= 50 crash rounds. Prints one table, writes bench/harden.json and docs/hardening.md.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as keyshare from '@sealpeer/client/keyshare';
 import { kill9, launch, type Proc } from '../../test-support/crash.ts';
 import { rawConnect } from '../../test-support/raw-http.ts';
 import { projectRoot } from '../../test-support/vectors.ts';
+import { withKeptText } from '../lib/kept-text.ts';
 import { machineInfo } from '../lib/machine.ts';
 import {
   addr,
@@ -429,7 +430,11 @@ writeFileSync(
   join(projectRoot, `${out}.json`),
   `${JSON.stringify({ quick, only, machine: m, rows, fuzz: fuzzed }, null, 2)}\n`,
 );
-writeFileSync(join(projectRoot, out === 'bench/harden' ? 'docs/hardening.md' : `${out}.md`), markdown(m));
+// docs/hardening.md keeps its hand-written sections (below the marker; bench/lib/kept-text.ts).
+if (out === 'bench/harden') {
+  const doc = join(projectRoot, 'docs/hardening.md');
+  writeFileSync(doc, withKeptText(markdown(m), existsSync(doc) ? readFileSync(doc, 'utf8') : ''));
+} else writeFileSync(join(projectRoot, `${out}.md`), markdown(m));
 console.table(rows.map((r) => ({ ...r, pass: r.pass ? 'pass' : 'FAIL' })));
 console.log(
   `${rows.filter((r) => !r.pass).length} of ${rows.length} rows failed; ${Math.round((Date.now() - t0) / 1000)} s`,
