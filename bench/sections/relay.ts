@@ -1,9 +1,11 @@
 // Relay throughput and latency: the same load (N logged-in pairs, 1 KiB messages, 8 in flight per
 // pair) through the sealpeer relay, a bare `ws` forwarder and the PeerJS server, each server in its
 // own process and the load generator in another. Then p99 at half of each relay's measured peak.
+
 import { mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GcWindow } from '../hosts/relay-host.ts';
 import { Child } from '../lib/child.ts';
 import { summariseProfile } from '../lib/profile.ts';
 import { type Ctx, type Row, skipReason } from '../lib/section.ts';
@@ -12,7 +14,7 @@ import type { TargetKind } from '../relay/clients.ts';
 import type { RunResult } from '../relay/loadgen.ts';
 import { provisionClients, type Started } from '../relay/provision.ts';
 
-type CpuWindow = { cpu: number; cpuUs: number; seconds: number };
+type CpuWindow = { cpu: number; cpuUs: number; seconds: number; gc: GcWindow };
 
 export interface TargetRun {
   kind: TargetKind;
@@ -26,7 +28,7 @@ export interface TargetRun {
   /** Open loop at the bare ws forwarder's half-peak rate of the same round (sealpeer only). */
   atBaselineHalf?: { rate: number; run: RunResult; serverCpu: number };
   /** Open-loop sweep (full runs, first round): p99 and server CPU per offered rate. */
-  sweep?: { rate: number; p99: number; p50: number; serverCpu: number }[];
+  sweep?: { rate: number; p99: number; p50: number; serverCpu: number; gc: GcWindow }[];
   profile?: string;
 }
 
@@ -91,7 +93,7 @@ async function runTarget(
     const sweepPoints: NonNullable<TargetRun['sweep']> = [];
     for (const rate of sweep ? SWEEP_RATES : []) {
       const [run, w] = await openLoop(rate);
-      sweepPoints.push({ rate, p99: run.latencyMs.p99, p50: run.latencyMs.p50, serverCpu: w.cpu });
+      sweepPoints.push({ rate, p99: run.latencyMs.p99, p50: run.latencyMs.p50, serverCpu: w.cpu, gc: w.gc });
       if (run.latencyMs.p99 > 4 * P99_TARGET_MS && w.cpu > 0.95) break; // saturated: higher rates only queue
     }
     await gen.call('close');
@@ -248,7 +250,11 @@ export async function relaySection(ctx: Ctx) {
         value: best,
         unit: 'msg/s',
         note: sw
-          .map((p) => `${p.rate / 1000}k: p99 ${p.p99.toFixed(1)} ms cpu ${pct(p.serverCpu)}`)
+          .map(
+            (p) =>
+              `${p.rate / 1000}k: p99 ${p.p99.toFixed(1)} ms cpu ${pct(p.serverCpu)} ` +
+              `gc ${p.gc.minor}+${p.gc.major} max ${p.gc.maxPauseMs.toFixed(1)} ms`,
+          )
           .join('; '),
       });
     }
