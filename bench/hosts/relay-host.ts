@@ -6,9 +6,9 @@ import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { startWsForwarder } from '../baselines/ws-forwarder.ts';
 import { serve, usage } from '../lib/child.ts';
+import { type GcWindow, watchGc } from '../lib/gc-window.ts';
 import { applyExperiment } from './experiments.ts';
 import { type Prefilled, prefill } from './prefill.ts';
 import { sealpeerServerOptions } from './sealpeer-options.ts';
@@ -79,14 +79,6 @@ async function start(args: unknown): Promise<Started> {
   return startSealpeer(options ?? {}, fill);
 }
 
-/** GC pauses of this process over a window: scavenges, mark-compacts (incl. incremental steps), longest. */
-export interface GcWindow {
-  minor: number;
-  major: number;
-  pauseMs: number;
-  maxPauseMs: number;
-}
-
 /**
  * CPU use of this process (fraction of one core) over a window starting `delayMs` from now, its GC pauses
  * (PerformanceObserver 'gc': cheap, always on), and with `heap` the V8 heap it allocated (the sampling heap
@@ -97,21 +89,7 @@ async function cpuWindow(
 ): Promise<{ cpu: number; cpuUs: number; seconds: number; gc: GcWindow; heapBytes?: number }> {
   const { delayMs, durationMs, heap } = args as { delayMs: number; durationMs: number; heap?: boolean };
   await new Promise((r) => setTimeout(r, delayMs));
-  const gc: GcWindow = { minor: 0, major: 0, pauseMs: 0, maxPauseMs: 0 };
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
-      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
-      else if (
-        kind === constants.NODE_PERFORMANCE_GC_MAJOR ||
-        kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL
-      )
-        gc.major++;
-      gc.pauseMs += e.duration;
-      gc.maxPauseMs = Math.max(gc.maxPauseMs, e.duration);
-    }
-  });
-  obs.observe({ entryTypes: ['gc'] });
+  const gcWatch = watchGc();
   const sampler = heap ? new Session() : undefined;
   if (sampler) {
     sampler.connect();
@@ -134,7 +112,7 @@ async function cpuWindow(
     const sum = (n: Node): number => n.children.reduce((a, k) => a + sum(k), n.selfSize);
     heapBytes = sum(profile.head as Node);
   }
-  obs.disconnect();
+  const gc = gcWatch.stop();
   const cpuUs = c.user + c.system;
   return {
     cpu: cpuUs / 1e6 / seconds,

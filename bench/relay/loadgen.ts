@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { serve, usage } from '../lib/child.ts';
+import { type GcWindow, watchGc } from '../lib/gc-window.ts';
 import { type LatencySummary, Samples, summarise } from '../lib/stats.ts';
 import { type ClientSpec, frameParts, type TargetKind } from './clients.ts';
 
@@ -241,6 +242,8 @@ export interface RunResult {
   perSecond: number;
   latencyMs: LatencySummary;
   loadgenCpu: number;
+  /** The load generator's own GC over the recorded window (its pauses delay what it measures). */
+  loadgenGc: GcWindow;
   closedUnexpectedly: number;
   lastCloseReason: string;
   refused: number;
@@ -292,9 +295,11 @@ async function run(args: RunArgs): Promise<RunResult> {
   await sleep(args.warmupMs);
   const cpu0 = process.cpuUsage();
   const start = performance.now();
+  const gcWatch = watchGc();
   recording = true;
   await sleep(args.durationMs);
   recording = false;
+  const loadgenGc = gcWatch.stop();
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
   running = false;
@@ -306,6 +311,7 @@ async function run(args: RunArgs): Promise<RunResult> {
     perSecond: received / seconds,
     latencyMs: summarise(samples),
     loadgenCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+    loadgenGc,
     closedUnexpectedly,
     lastCloseReason,
     refused,

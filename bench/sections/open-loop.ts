@@ -6,8 +6,8 @@
 // (interleaved), so that outside load drifting during the run hits all three alike.
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { GcWindow } from '../hosts/relay-host.ts';
 import { Child } from '../lib/child.ts';
+import type { GcWindow } from '../lib/gc-window.ts';
 import { pin } from '../lib/proc.ts';
 import { summariseProfile } from '../lib/profile.ts';
 import { type Ctx, type Row, skipReason } from '../lib/section.ts';
@@ -40,6 +40,8 @@ export interface SweepPoint {
   load: number;
   /** The relay's GC over the step (relay-host.ts cpuWindow). */
   gc: GcWindow;
+  /** The load generator's GC over the step: its pauses are in the latencies too. */
+  loadgenGc: GcWindow;
   /** V8 heap the relay allocated per relayed message (sampling profiler; --profile only). */
   heapPerMsg?: number;
 }
@@ -64,7 +66,12 @@ async function openTarget(kind: TargetKind, pinned: boolean): Promise<Target> {
   const partners = clients.map((_, i) => (i % 2 === 0 ? i + 1 : i - 1));
   await gen.call('open', { kind, clients, partners, payloadBytes: 1024 });
   // A short closed-loop warm-up so that every relay's code is optimised before the first rate.
-  await gen.call<RunResult>('run', { warmupMs: 1000, durationMs: 500, inflight: 8 });
+  // SEALPEER_BENCH_BURST_MS=10000 makes it a saturating burst (docs/performance.md: its after-effects).
+  await gen.call<RunResult>('run', {
+    warmupMs: 1000,
+    durationMs: Number(process.env.SEALPEER_BENCH_BURST_MS ?? 500),
+    inflight: 8,
+  });
   return { kind, host, gen, points: [], saturated: false };
 }
 
@@ -98,6 +105,7 @@ async function step(
     loadgenCpu: run.loadgenCpu,
     load: loadavg()[0] ?? 0,
     gc: win.gc,
+    loadgenGc: run.loadgenGc,
     ...(win.heapBytes !== undefined ? { heapPerMsg: win.heapBytes / relayed } : {}),
   };
 }
@@ -152,6 +160,7 @@ export async function openLoopSection(ctx: Ctx) {
           `   ${t.kind} @${rate}/s: got ${Math.round(p.got)}/s p50 ${p.p50.toFixed(2)} p99 ${p.p99.toFixed(2)} ms; ` +
             `server cpu ${pct(p.serverCpu)} (${p.serverUsPerMsg.toFixed(1)} us/msg), loadgen ${pct(p.loadgenCpu)}; ` +
             `gc ${p.gc.minor} minor ${p.gc.major} major, longest ${p.gc.maxPauseMs.toFixed(1)} ms` +
+            `, loadgen gc ${p.loadgenGc.major} major longest ${p.loadgenGc.maxPauseMs.toFixed(1)} ms` +
             `${p.heapPerMsg !== undefined ? `, heap ${Math.round(p.heapPerMsg)} B/msg` : ''}; load ${p.load.toFixed(1)}`,
         );
         // Saturated: the relay's core is full and the queue only grows at higher rates.

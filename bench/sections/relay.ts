@@ -5,8 +5,8 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GcWindow } from '../hosts/relay-host.ts';
 import { Child } from '../lib/child.ts';
+import type { GcWindow } from '../lib/gc-window.ts';
 import { summariseProfile } from '../lib/profile.ts';
 import { type Ctx, type Row, skipReason } from '../lib/section.ts';
 import { median } from '../lib/stats.ts';
@@ -28,7 +28,7 @@ export interface TargetRun {
   /** Open loop at the bare ws forwarder's half-peak rate of the same round (sealpeer only). */
   atBaselineHalf?: { rate: number; run: RunResult; serverCpu: number };
   /** Open-loop sweep (full runs, first round): p99 and server CPU per offered rate. */
-  sweep?: { rate: number; p99: number; p50: number; serverCpu: number; gc: GcWindow }[];
+  sweep?: { rate: number; p99: number; p50: number; serverCpu: number; gc: GcWindow; loadgenGc: GcWindow }[];
   profile?: string;
 }
 
@@ -93,7 +93,14 @@ async function runTarget(
     const sweepPoints: NonNullable<TargetRun['sweep']> = [];
     for (const rate of sweep ? SWEEP_RATES : []) {
       const [run, w] = await openLoop(rate);
-      sweepPoints.push({ rate, p99: run.latencyMs.p99, p50: run.latencyMs.p50, serverCpu: w.cpu, gc: w.gc });
+      sweepPoints.push({
+        rate,
+        p99: run.latencyMs.p99,
+        p50: run.latencyMs.p50,
+        serverCpu: w.cpu,
+        gc: w.gc,
+        loadgenGc: run.loadgenGc,
+      });
       if (run.latencyMs.p99 > 4 * P99_TARGET_MS && w.cpu > 0.95) break; // saturated: higher rates only queue
     }
     await gen.call('close');
@@ -253,7 +260,8 @@ export async function relaySection(ctx: Ctx) {
           .map(
             (p) =>
               `${p.rate / 1000}k: p99 ${p.p99.toFixed(1)} ms cpu ${pct(p.serverCpu)} ` +
-              `gc ${p.gc.minor}+${p.gc.major} max ${p.gc.maxPauseMs.toFixed(1)} ms`,
+              `gc ${p.gc.minor}+${p.gc.major} max ${p.gc.maxPauseMs.toFixed(1)} ms, ` +
+              `loadgen gc ${p.loadgenGc.minor}+${p.loadgenGc.major} max ${p.loadgenGc.maxPauseMs.toFixed(1)} ms`,
           )
           .join('; '),
       });
