@@ -24,21 +24,30 @@ const CLOSE_BRACE = 0x7d;
 const MIN = SEND_HEAD.length + DATA_KEY.length + 2;
 
 /**
+ * Where `<data>` starts when `raw` is laid out as {"type":"send","to":"<to>","data":"<data>"} up to its
+ * first quote after the head and ends with `"}`, or -1. Says nothing yet about what <to> and <data> hold.
+ */
+function layoutDataAt(raw: Buffer): number {
+  const n = raw.length;
+  if (n < MIN || raw[n - 1] !== CLOSE_BRACE || raw[n - 2] !== QUOTE) return -1;
+  if (SEND_HEAD.compare(raw, 0, SEND_HEAD.length) !== 0) return -1;
+  // Found: the quote at n - 2 is one. The data key and the closing `"}` must fit after it.
+  const toEnd = raw.indexOf(QUOTE, SEND_HEAD.length);
+  const dataAt = toEnd + DATA_KEY.length;
+  if (dataAt > n - 2 || DATA_KEY.compare(raw, toEnd, dataAt) !== 0) return -1;
+  return dataAt;
+}
+
+/**
  * Where `<data>` starts in a canonical `send` frame addressed to `to`, or -1 when the frame is laid out
  * any other way. `raw` must be a frame parseFrame accepted as {type:'send', to, data}.
  */
 export function spliceOffset(raw: Buffer, to: string): number {
-  const n = raw.length;
-  if (n < MIN || raw[n - 1] !== CLOSE_BRACE || raw[n - 2] !== QUOTE) return -1;
-  if (SEND_HEAD.compare(raw, 0, SEND_HEAD.length) !== 0) return -1;
-  if (raw.indexOf(BACKSLASH, SEND_HEAD.length) !== -1) return -1;
-  const toEnd = raw.indexOf(QUOTE, SEND_HEAD.length);
-  if (toEnd - SEND_HEAD.length !== to.length) return -1;
-  if (DATA_KEY.compare(raw, toEnd, toEnd + DATA_KEY.length) !== 0) return -1;
-  const start = toEnd + DATA_KEY.length;
+  const dataAt = layoutDataAt(raw);
+  if (dataAt < 0 || raw.indexOf(BACKSLASH, SEND_HEAD.length) !== -1) return -1;
+  if (dataAt - DATA_KEY.length - SEND_HEAD.length !== to.length) return -1;
   // The only quote left must be the one closing `data`, right before the final brace.
-  if (raw.indexOf(QUOTE, start) !== n - 2) return -1;
-  return start;
+  return raw.indexOf(QUOTE, dataAt) === raw.length - 2 ? dataAt : -1;
 }
 
 /** True when raw[from, to) is printable ASCII (0x20-0x7e) without `"` or `\`: a JSON string body as is. */
@@ -62,16 +71,13 @@ export interface CanonicalSend {
  * frame (1.4) — or undefined: then parseFrame decides.
  */
 export function readCanonicalSend(raw: Buffer, maxDataBytes: number): CanonicalSend | undefined {
-  const n = raw.length;
-  if (n < MIN || raw[n - 1] !== CLOSE_BRACE || raw[n - 2] !== QUOTE) return undefined;
-  if (SEND_HEAD.compare(raw, 0, SEND_HEAD.length) !== 0) return undefined;
+  const dataAt = layoutDataAt(raw);
+  if (dataAt < 0) return undefined;
   const toAt = SEND_HEAD.length;
-  // Found: the quote at n - 2 is one. The data key and the closing `"}` must fit after it.
-  const toEnd = raw.indexOf(QUOTE, toAt);
-  const dataAt = toEnd + DATA_KEY.length;
-  if (dataAt > n - 2 || toEnd - toAt > MAX_FIELD || !plainAscii(raw, toAt, toEnd)) return undefined;
-  if (DATA_KEY.compare(raw, toEnd, dataAt) !== 0) return undefined;
-  if (n - 2 - dataAt > maxDataBytes || !plainAscii(raw, dataAt, n - 2)) return undefined;
+  const toEnd = dataAt - DATA_KEY.length;
+  const dataEnd = raw.length - 2;
+  if (toEnd - toAt > MAX_FIELD || !plainAscii(raw, toAt, toEnd)) return undefined;
+  if (dataEnd - dataAt > maxDataBytes || !plainAscii(raw, dataAt, dataEnd)) return undefined;
   return { to: raw.toString('latin1', toAt, toEnd), dataAt };
 }
 
