@@ -20,6 +20,18 @@ export interface RoundResult {
   inconsistent?: number;
 }
 
+/** `n` rounds of `round`, one after another, each killed at a random point in [fromMs, toMs). */
+export async function crashRounds<T>(
+  n: number,
+  round: (killAfterMs: number) => Promise<T>,
+  fromMs: number,
+  toMs: number,
+): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < n; i++) results.push(await round(fromMs + Math.floor(Math.random() * (toMs - fromMs))));
+  return results;
+}
+
 export interface Proc {
   child: ChildProcess;
   url: string;

@@ -1,7 +1,12 @@
 // The crash-safety and fuzz rows of `npm run harden` (issue 18, items 2 and 3): >= 50 kill -9 rounds of
 // each kind (server credential creation, keyshare appends, witness cosigning, online backup) and every
 // fuzz property at 10^6 cases.
-import { keyshareCrashRound, type RoundResult, serverCrashRound } from '../../test-support/crash.ts';
+import {
+  crashRounds,
+  keyshareCrashRound,
+  type RoundResult,
+  serverCrashRound,
+} from '../../test-support/crash.ts';
 import { type BackupRoundResult, backupCrashRound } from '../../test-support/crash-backup.ts';
 import { type WitnessRoundResult, witnessCrashRound } from '../../test-support/crash-witness.ts';
 import type { Row } from './attacks.ts';
@@ -23,8 +28,7 @@ export async function crashRows(rounds: number, row: (r: Row) => void): Promise<
     let badBackups = 0;
     let forksTried = 0;
     const t = Date.now();
-    for (let i = 0; i < rounds; i++) {
-      const r = await round(150 + Math.floor(Math.random() * 900));
+    for (const r of await crashRounds(rounds, round, 150, 1050)) {
       sum.acked += r.acked;
       sum.lost += r.lost;
       sum.inconsistent += r.inconsistent ?? 0;

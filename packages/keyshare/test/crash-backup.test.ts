@@ -5,14 +5,14 @@
 // name is valid and restorable; an interrupted copy is only ever FILE.partial. A few rounds here;
 // `npm run harden` runs >= 50 (test-support/crash-backup.ts).
 import { describe, expect, it } from 'vitest';
+import { crashRounds } from '../../../test-support/crash.ts';
 import { backupCrashRound } from '../../../test-support/crash-backup.ts';
 
 describe('kill -9 during online backup', () => {
   it('keeps the live log whole; a backup is complete and restorable or only FILE.partial (3 rounds)', async () => {
     let acked = 0;
     let backups = 0;
-    for (let i = 0; i < 3; i++) {
-      const r = await backupCrashRound(300 + Math.floor(Math.random() * 700));
+    for (const r of await crashRounds(3, backupCrashRound, 300, 1000)) {
       expect(r.integrity).toBe('ok');
       expect(r.lost, JSON.stringify(r)).toBe(0);
       expect(r.inconsistent, JSON.stringify(r)).toBe(0);

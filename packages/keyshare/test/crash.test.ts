@@ -2,13 +2,12 @@
 // restart: integrity_check ok, every acknowledged record still served, and the tree consistent with
 // every checkpoint the killed process served. A few rounds here; `npm run harden` runs >= 50.
 import { describe, expect, it } from 'vitest';
-import { keyshareCrashRound } from '../../../test-support/crash.ts';
+import { crashRounds, keyshareCrashRound } from '../../../test-support/crash.ts';
 
 describe('kill -9 during keyshare appends', () => {
   it('loses no acknowledged record; the tree extends every served checkpoint (3 rounds)', async () => {
     let acked = 0;
-    for (let i = 0; i < 3; i++) {
-      const r = await keyshareCrashRound(300 + Math.floor(Math.random() * 700));
+    for (const r of await crashRounds(3, keyshareCrashRound, 300, 1000)) {
       expect(r.integrity).toBe('ok');
       expect(r.lost, JSON.stringify(r)).toBe(0);
       expect(r.inconsistent, JSON.stringify(r)).toBe(0);
